@@ -1,0 +1,320 @@
+/**
+ * Public types of the Lightning engine: one real LDK node (`lightningdevkit` 0.1.0 WASM bindings) in the
+ * process, speaking BOLT 8 over TCP, persisting to a data directory, fed by a {@link ChainSource}.
+ *
+ * Conventions (for the service and the client coding against this file):
+ * - 32/33-byte identifiers (node ids, channel ids, payment hashes/preimages, intercept ids) are lower-case
+ *   hex strings in events and return values, so they can be Map keys and log fields. Methods accept either
+ *   hex or bytes ({@link IdInput}).
+ * - Amounts are `bigint` with the unit in the name. SCIDs and user channel ids are `bigint` (u64 / u128).
+ * - Message payloads (custom messages, onion messages) are raw `Uint8Array`.
+ * - Events are plain objects copied out of LDK's `Event`s; no LDK object is retained (memory discipline,
+ *   see `ldk-wasm-notes.md` pitfall 2).
+ */
+import type {
+  EntropySource,
+  KeysManager,
+  MessageRouter,
+  NetworkGraph,
+  NodeSigner,
+  Router,
+} from 'lightningdevkit';
+import type { ChainSource } from '../chain/types.js';
+
+/** Lower-case hex of a 33-byte compressed public key (a node id). */
+export type NodeIdHex = string;
+/** Lower-case hex of 32 bytes (channel id, payment hash, preimage, payment id, intercept id, txid). */
+export type Hex32 = string;
+/** An identifier given either as hex or as raw bytes. */
+export type IdInput = string | Uint8Array;
+
+/** `pubkey@host:port` parsed. */
+export interface PeerAddress {
+  nodeId: NodeIdHex;
+  host: string;
+  port: number;
+}
+
+/** Structured logger: one JSON object per line. The engine never passes the seed or key material. */
+export interface NodeLogger {
+  log(level: 'trace' | 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>): void;
+}
+
+/** What the caller's router hooks receive: the node's defaults and key material. */
+export interface RouterHookContext {
+  /** Our node id. */
+  nodeId: Uint8Array;
+  /** LDK's `DefaultRouter` as a `Router`: delegate `find_route*` to it. */
+  defaultRouter: Router;
+  /** LDK's `DefaultMessageRouter` as a `MessageRouter`. */
+  defaultMessageRouter: MessageRouter;
+  keysManager: KeysManager;
+  entropySource: EntropySource;
+  nodeSigner: NodeSigner;
+  networkGraph: NetworkGraph;
+  /** Current chain height (for CLTV computations in blinded paths). */
+  bestHeight(): number;
+  /** The node's live channel list (e.g. to find an LSP channel's inbound SCID). Not callable during startup. */
+  listChannels(): ChannelInfo[];
+}
+
+/** Decision on an inbound `open_channel` (BOLT 2) when channels are accepted manually. */
+export type InboundChannelDecision = 'accept' | 'accept-zero-conf' | 'reject';
+
+/** An inbound channel request as seen by {@link NodeOptions.inboundChannels}'s `decide`. */
+export interface OpenChannelRequest {
+  temporaryChannelId: Hex32;
+  counterpartyNodeId: NodeIdHex;
+  fundingSat: bigint;
+  pushMsat: bigint;
+}
+
+/** A funding transaction the node was asked to broadcast while a hold applied. */
+export interface HeldFunding {
+  txid: Hex32;
+  /** Raw transaction bytes. */
+  tx: Uint8Array;
+  counterpartyNodeId: NodeIdHex;
+  userChannelId: bigint;
+  temporaryChannelId: Hex32;
+}
+
+/** Options to start a node. Only `dataDir` and `chain` are required. */
+export interface NodeOptions {
+  /** Directory holding this node's state (created if absent). One node per directory. */
+  dataDir: string;
+  /** 32-byte seed file; created with mode 0600 on first start. Default `<dataDir>/seed`. */
+  seedFile?: string;
+  /** The chain backend (SandboxChain in tests and the demo). Shared by every node of a process. */
+  chain: ChainSource;
+  /** TCP listen address; `port: 0` asks the OS for a free port. Omit to not listen. */
+  listen?: { host?: string; port: number };
+  /** Peers to keep connected (reconnect with exponential backoff). */
+  peers?: (PeerAddress | string)[];
+  /** Injected clock (header timestamps, ChannelManager time, KeysManager start). Default `() => new Date()`. */
+  clock?: () => Date;
+  /** Injected randomness (peer-manager ephemeral keys, payment ids). Default crypto.getRandomValues. */
+  random?: (n: number) => Uint8Array;
+  /** Structured logger. Default: JSON lines to stderr at `info` and above. */
+  logger?: NodeLogger;
+  /** Name in log lines (e.g. 'lsp', 'client'). */
+  name?: string;
+  /** LDK log level forwarded to `logger` (default 'warn'; LDK 'trace'/'gossip' are very chatty). */
+  ldkLogLevel?: 'trace' | 'debug' | 'info' | 'warn' | 'error';
+
+  /** LSP: let HTLCs to intercept SCIDs raise `htlcIntercepted` (UserConfig.accept_intercept_htlcs). */
+  acceptInterceptHtlcs?: boolean;
+  /** LSP: hold onion messages for offline peers and raise `onionMessageIntercepted` (all-or-nothing in 0.1). */
+  interceptOfflinePeerOnionMessages?: boolean;
+  /** Inbound channel policy. Default: accept automatically (LDK's default), no zero-conf. */
+  inboundChannels?: {
+    /** Accept manually: raise `openChannelRequest` and apply `decide` (or the trusted-peer rule). */
+    manualAccept: boolean;
+    /** Peers whose channels are accepted as zero-conf (accept_inbound_channel_from_trusted_peer_0conf). */
+    trustedZeroConfPeers?: NodeIdHex[];
+    /** Custom decision; default: trusted peers -> 'accept-zero-conf', others -> 'accept'. */
+    decide?: (req: OpenChannelRequest) => InboundChannelDecision;
+  };
+  /**
+   * Client: channels opened BY these peers accept HTLCs that pay less than the onion says
+   * (ChannelConfig.accept_underpaying_htlcs, so an LSP can skim its opening fee, bLIP-52).
+   */
+  acceptUnderpayingHtlcsFrom?: NodeIdHex[];
+
+  /** Replace the node's Router (client: the LSPS2 BOLT12 router wrapper). */
+  routerHook?: (ctx: RouterHookContext) => Router;
+  /** Replace the node's MessageRouter (client: blinded message paths via the LSP). */
+  messageRouterHook?: (ctx: RouterHookContext) => MessageRouter;
+  /**
+   * SCID -> node id lookup for onion-message forwarding (BOLT 4 `next_short_channel_id`), consulted before
+   * the ChannelManager's own lookup. The LSP maps JIT intercept SCIDs to clients. Return undefined if unknown.
+   */
+  nodeIdLookup?: (scid: bigint) => NodeIdHex | undefined;
+  /**
+   * Funding hold (bLIP-52 client_trusts_lsp): called when an outbound channel's funding tx is created. Return
+   * true to withhold broadcasting it; the node emits `fundingHeld` and broadcasts only on `releaseFunding`.
+   */
+  holdFunding?: (info: { counterpartyNodeId: NodeIdHex; userChannelId: bigint; temporaryChannelId: Hex32 }) => boolean;
+  /** Delay before `process_pending_htlc_forwards` after `PendingHTLCsForwardable` (default 0 ms; LDK suggests a short random delay). */
+  forwardDelayMs?: number;
+  /** Reconnect backoff bounds in ms (default 250 .. 30000). */
+  reconnectBackoffMs?: { min: number; max: number };
+}
+
+/** Options for an outbound channel. */
+export interface OpenChannelOptions {
+  peer: IdInput;
+  capacitySat: bigint;
+  pushMsat?: bigint;
+  /** Caller's id for the channel (u128), echoed in channel events. Default: random. */
+  userChannelId?: bigint;
+  /** Ask for a zero-conf channel (the peer must trust us). Only affects what we expect, the acceptor decides. */
+  zeroConf?: boolean;
+  /** Announce for forwarding (gossip). Default false: JIT channels are private. */
+  announce?: boolean;
+  /** Per-channel overrides of the node's defaults. */
+  config?: {
+    forwardingFeeBaseMsat?: number;
+    forwardingFeeProportionalMillionths?: number;
+    cltvExpiryDelta?: number;
+    /** `ChannelHandshakeConfig.minimum_depth` we require of the peer's funding (not for our own funding). */
+    minimumDepth?: number;
+    /** `max_inbound_htlc_value_in_flight_percent_of_channel` (1..100). */
+    maxInboundHtlcValueInFlightPercent?: number;
+  };
+}
+
+/** A channel as listed by {@link LightningNodeApi.listChannels}. */
+export interface ChannelInfo {
+  channelId: Hex32;
+  userChannelId: bigint;
+  counterpartyNodeId: NodeIdHex;
+  capacitySat: bigint;
+  outboundCapacityMsat: bigint;
+  inboundCapacityMsat: bigint;
+  isOutbound: boolean;
+  isReady: boolean;
+  isUsable: boolean;
+  isAnnounced: boolean;
+  /** Real SCID once confirmed. */
+  shortChannelId?: bigint;
+  /** The SCID the counterparty should use to route to us (for blinded payment paths). */
+  inboundPaymentScid?: bigint;
+  /** The SCID we use for outbound forwards. */
+  outboundPaymentScid?: bigint;
+  fundingTxid?: Hex32;
+  confirmations?: number;
+}
+
+export interface PeerInfo {
+  nodeId: NodeIdHex;
+  address?: string;
+  inbound: boolean;
+}
+
+export interface MemoryStats {
+  /** Size of the LDK WASM linear memory in bytes (never shrinks). */
+  wasmBytes: number;
+  /** Process resident set size in bytes. */
+  rssBytes: number;
+}
+
+export type PaymentPurposeKind = 'bolt12-offer' | 'bolt12-refund' | 'bolt11' | 'spontaneous';
+
+/** Where a failed HTLC was going (LDK `HTLCDestination`). */
+export type FailedHtlcDestination =
+  | { kind: 'next-hop-channel'; nodeId?: NodeIdHex; channelId: Hex32 }
+  | { kind: 'unknown-next-hop'; requestedForwardScid: bigint }
+  | { kind: 'invalid-forward'; requestedForwardScid: bigint }
+  | { kind: 'invalid-onion' }
+  | { kind: 'failed-payment'; paymentHash: Hex32 };
+
+/** The engine's event stream (typed, plain data). */
+export type NodeEvent =
+  | {
+      type: 'htlcIntercepted';
+      interceptId: Hex32;
+      requestedNextHopScid: bigint;
+      paymentHash: Hex32;
+      inboundAmountMsat: bigint;
+      expectedOutboundAmountMsat: bigint;
+    }
+  | { type: 'channelPending'; channelId: Hex32; userChannelId: bigint; counterpartyNodeId: NodeIdHex; fundingTxid: Hex32 }
+  | { type: 'channelReady'; channelId: Hex32; userChannelId: bigint; counterpartyNodeId: NodeIdHex }
+  | {
+      type: 'channelClosed';
+      channelId: Hex32;
+      userChannelId: bigint;
+      counterpartyNodeId?: NodeIdHex;
+      reason: string;
+      capacitySat?: bigint;
+    }
+  | ({ type: 'openChannelRequest'; decision: InboundChannelDecision } & OpenChannelRequest)
+  | {
+      type: 'paymentClaimable';
+      paymentHash: Hex32;
+      amountMsat: bigint;
+      counterpartySkimmedFeeMsat: bigint;
+      purpose: PaymentPurposeKind;
+      /** Present for BOLT 12 / spontaneous payments where LDK knows it; claim with it. */
+      preimage?: Hex32;
+      viaChannelId?: Hex32;
+    }
+  | { type: 'paymentClaimed'; paymentHash: Hex32; amountMsat: bigint; purpose: PaymentPurposeKind }
+  | { type: 'paymentSent'; paymentId?: Hex32; paymentHash: Hex32; preimage: Hex32; feePaidMsat?: bigint }
+  | { type: 'paymentFailed'; paymentId: Hex32; paymentHash?: Hex32; reason?: string }
+  | {
+      type: 'paymentForwarded';
+      prevChannelId?: Hex32;
+      nextChannelId?: Hex32;
+      prevUserChannelId?: bigint;
+      nextUserChannelId?: bigint;
+      totalFeeEarnedMsat?: bigint;
+      skimmedFeeMsat?: bigint;
+      outboundAmountForwardedMsat?: bigint;
+      claimFromOnchainTx: boolean;
+    }
+  | { type: 'htlcHandlingFailed'; prevChannelId: Hex32; failedNextDestination: FailedHtlcDestination }
+  | { type: 'onionMessageIntercepted'; peerNodeId: NodeIdHex; message: Uint8Array }
+  | { type: 'onionMessagePeerConnected'; peerNodeId: NodeIdHex }
+  | { type: 'peerConnected'; peerNodeId: NodeIdHex; inbound: boolean }
+  | { type: 'peerDisconnected'; peerNodeId: NodeIdHex }
+  | { type: 'customMessageReceived'; peerNodeId: NodeIdHex; messageType: number; payload: Uint8Array }
+  | ({ type: 'fundingHeld' } & Omit<HeldFunding, 'tx'>);
+
+export type NodeEventType = NodeEvent['type'];
+export type NodeEventOf<T extends NodeEventType> = Extract<NodeEvent, { type: T }>;
+
+/** The LSPS0 custom message type (bLIP-50): the only one the engine reads by default. */
+export const LSPS0_MESSAGE_TYPE = 37913;
+
+/** The public surface of {@link LightningNode} (what the service and the client code against). */
+export interface LightningNodeApi {
+  readonly nodeId: NodeIdHex;
+  /** Bound TCP port when listening. */
+  readonly listenPort: number | undefined;
+  /** `nodeId@host:port` when listening. */
+  readonly address: string | undefined;
+
+  /** Subscribe to every event; returns an unsubscribe function. Handlers run after LDK returned (never inside it). */
+  onEvent(handler: (ev: NodeEvent) => void): () => void;
+  /** Subscribe to one event type. */
+  on<T extends NodeEventType>(type: T, handler: (ev: NodeEventOf<T>) => void): () => void;
+  /** Resolve on the first future event of `type` matching `pred`; rejects after `timeoutMs` (default 30 s) or on stop. */
+  waitFor<T extends NodeEventType>(type: T, pred?: (ev: NodeEventOf<T>) => boolean, timeoutMs?: number): Promise<NodeEventOf<T>>;
+
+  /** Connect to `pubkey@host:port` (or a PeerAddress); resolves when the BOLT 1 init exchange is done. */
+  connect(peer: PeerAddress | string, opts?: { persistent?: boolean }): Promise<void>;
+  /** Drop the connection (and stop reconnecting to it). */
+  disconnect(peer: IdInput): void;
+  listPeers(): PeerInfo[];
+
+  /** Send a BOLT 8 custom message (default type 37913, LSPS0). Throws if the peer is not connected. */
+  sendCustomMessage(peer: IdInput, payload: Uint8Array, messageType?: number): void;
+
+  /** A fresh intercept SCID (HTLCs to it raise `htlcIntercepted`). Persisted state keeps them valid across restarts. */
+  getInterceptScid(): bigint;
+  openChannel(opts: OpenChannelOptions): Promise<{ temporaryChannelId: Hex32; userChannelId: bigint }>;
+  /** Accept a pending inbound channel (when `decide` was not given and manual accept is on). */
+  acceptInboundChannel(temporaryChannelId: IdInput, peer: IdInput, zeroConf: boolean, userChannelId?: bigint): void;
+  /** Forward an intercepted HTLC over `channelId` to `peer` with `amountToForwardMsat` (less = skim). */
+  forwardInterceptedHtlc(interceptId: IdInput, channelId: IdInput, peer: IdInput, amountToForwardMsat: bigint): void;
+  failInterceptedHtlc(interceptId: IdInput): void;
+  /** Forward a previously intercepted onion message (bytes from `onionMessageIntercepted`) to `peer`. */
+  forwardOnionMessage(message: Uint8Array, peer: IdInput): void;
+  listChannels(): ChannelInfo[];
+  closeChannel(channelId: IdInput, peer: IdInput, opts?: { force?: boolean }): void;
+  /** Broadcast a funding tx withheld by `holdFunding`. Returns false if unknown. */
+  releaseFunding(txid: IdInput): Promise<boolean>;
+  /** Claim a claimable payment with its preimage. */
+  claimFunds(preimage: IdInput): void;
+
+  /** A BOLT 12 offer (amountless in 0.1: the builder setters are no-ops). Returns the bech32 `lno1...` string. */
+  createOffer(opts?: { absoluteExpirySecs?: bigint }): { offer: string; offerId: Hex32 };
+  /** Pay a BOLT 12 offer; returns the payment id. Watch `paymentSent` / `paymentFailed` with it. */
+  payOffer(offer: string, amountMsat: bigint, opts?: { paymentId?: IdInput; retries?: number }): Hex32;
+
+  memoryStats(): MemoryStats;
+  /** Stop: close sockets and timers, persist the ChannelManager. The node cannot be restarted; start a new one. */
+  stop(): Promise<void>;
+}
