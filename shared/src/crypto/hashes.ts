@@ -1,0 +1,22 @@
+import { hmac } from '@noble/hashes/hmac.js';
+import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
+
+/** SHA-256 and HMAC-SHA256 (@noble/hashes), and BIP-340 tagged hashes as BOLT 12 uses them. */
+export const sha256 = (msg: Uint8Array): Uint8Array => nobleSha256(msg);
+
+export const hmacSha256 = (key: Uint8Array, msg: Uint8Array): Uint8Array => hmac(nobleSha256, key, msg);
+
+const tagCache = new Map<string, Uint8Array>();
+
+/** BIP-340: H_tag(m) = SHA256(SHA256(tag) || SHA256(tag) || m). */
+export function taggedHash(tag: string | Uint8Array, ...msgs: Uint8Array[]): Uint8Array {
+  const key = typeof tag === 'string' ? tag : Buffer.from(tag).toString('latin1');
+  let th = tagCache.get(key);
+  if (!th) {
+    th = nobleSha256(typeof tag === 'string' ? new TextEncoder().encode(tag) : tag);
+    tagCache.set(key, th);
+  }
+  const h = nobleSha256.create().update(th).update(th);
+  for (const m of msgs) h.update(m);
+  return h.digest();
+}
