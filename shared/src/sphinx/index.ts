@@ -8,3 +8,5 @@ export * from './filler.js';
 export * from './packet.js';
 export * from './construct.js';
 export * from './peel.js';
+export * from './tlv-errors.js';
+export * from './guards.js';
