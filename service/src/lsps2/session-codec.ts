@@ -176,6 +176,7 @@ export function decodeState(text: string): JitChannelState {
         payingHash: r.str('payingHash'),
         feeMsat: r.big('feeMsat'),
         collectedFeeMsat: r.big('collectedFeeMsat'),
+        failedForwards: r.int('failedForwards'),
         ...l,
       };
     case 'channelOpen':

@@ -102,6 +102,8 @@ export type JitChannelState =
       payingHash: string;
       feeMsat: bigint;
       collectedFeeMsat: bigint;
+      /** Forwarded parts of the paying set the client failed back (`htlcHandlingFailed`). */
+      failedForwards: number;
     } & HtlcLedger)
   /** Channel ready but the paying set was failed by the client: the next payment pays the fee. */
   | ({ kind: 'channelOpen'; channelId: string; feeMsat: bigint | null } & HtlcLedger)
