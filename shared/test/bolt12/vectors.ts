@@ -1,0 +1,18 @@
+import { readFileSync } from 'node:fs';
+
+/** Reads a JSON vector file from `<repo>/../shared/vectors` (see the vectors README). */
+export function readVectors<T = unknown>(path: string): T {
+  return JSON.parse(readFileSync(new URL(`../../../../shared/vectors/${path}`, import.meta.url), 'utf8')) as T;
+}
+
+export const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+export const unhex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'hex'));
+
+export type OfferVector = {
+  description: string;
+  valid: boolean;
+  bolt12: string;
+  fields?: { type: number; length: number; hex: string }[];
+};
+export type FormatVector = { comment: string; valid: boolean; string: string };
+export type ExtraVector = { comment: string; valid_as_offer: boolean; string: string; roundtrip?: boolean; ldk_error?: string };
