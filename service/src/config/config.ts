@@ -1,0 +1,247 @@
+/**
+ * The service configuration: every setting comes from the environment, is validated here (at the boundary)
+ * and is typed with its unit in the name. `.env.example` at the repository root documents each variable
+ * with its default; a test checks that it lists every variable read here.
+ */
+import { isAbsolute, resolve } from 'node:path';
+import type { LogLevel } from '../log.js';
+import { LOG_LEVELS } from '../log.js';
+import { ConfigError } from './config-error.js';
+import { type DatabaseTarget, parseDatabaseUrl } from './database-url.js';
+import { type Env, EnvReader, U64_MAX } from './env-reader.js';
+import { type FeeTier, parseFeeTiers } from './fee-tiers.js';
+import { Secret } from './secret.js';
+
+export const NETWORKS = ['regtest', 'testnet', 'signet', 'bitcoin'] as const;
+export type Network = (typeof NETWORKS)[number];
+export const CHAIN_SOURCES = ['sandbox'] as const;
+export type ChainSourceKind = (typeof CHAIN_SOURCES)[number];
+
+/** Who trusts whom during the JIT open (bLIP-52 `client_trusts_lsp`). */
+export type TrustModel = 'lsp-trusts-client' | 'client-trusts-lsp';
+
+export interface ServiceConfig {
+  network: Network;
+  /** Chain backend; only the in-process regtest sandbox exists so far. */
+  chain: ChainSourceKind;
+  /** Absolute path of the data directory (node state, SQLite file, promise secret). */
+  dataDir: string;
+  database: DatabaseTarget;
+  p2p: { host: string; port: number };
+  http: { host: string; port: number };
+  lsps2: {
+    /** The get_info menu, strictly increasing (checked). */
+    feeTiers: FeeTier[];
+    /** get_info token policy: undefined = no token needed; otherwise the accepted tokens. */
+    getInfoTokens: string[] | undefined;
+    /** bLIP-52 `lsp_cltv_expiry_delta` answered to buy. */
+    lspCltvExpiryDeltaBlocks: number;
+    /** bLIP-52 `client_trusts_lsp` answered to buy: the funding tx is withheld until the payment is claimed. */
+    clientTrustsLsp: boolean;
+    trustModel: TrustModel;
+    /** MPP mode: how long parts are collected before they are failed (bLIP-52 suggests 90 s). */
+    mppCollectTimeoutSeconds: number;
+    /** Held HTLCs are failed this many blocks before their CLTV expiry, whatever the session state. */
+    htlcCltvSafetyMarginBlocks: number;
+    /** Unexpired JIT sessions one peer may hold at once. */
+    maxSessionsPerPeer: number;
+  };
+  channel: {
+    /** Added to `payment_size - opening_fee` when sizing the channel (inbound liquidity for later payments). */
+    overprovisioningSat: bigint;
+    /** Added as parts per million of the payment size. */
+    overprovisioningPpm: number;
+    /** Channels are never smaller than this. */
+    minChannelSizeSat: bigint;
+    /** Nor larger than this (buys that would need more are refused by the payment-size bounds). */
+    maxChannelSizeSat: bigint;
+  };
+  limits: {
+    /** bLIP-50 LSPS0 requests one peer may have in flight. */
+    maxPendingRequestsPerPeer: number;
+    /** LSPS0 requests in flight over all peers. */
+    maxPendingRequestsTotal: number;
+    /** Largest LSPS0 message accepted (bytes of JSON). */
+    maxMessageBytes: number;
+  };
+  onionMailbox: {
+    maxMessagesPerPeer: number;
+    maxMessagesTotal: number;
+    ttlSeconds: number;
+  };
+  logLevel: LogLevel;
+  /** Bearer token for the admin API; undefined disables the admin API (every call answers 401). */
+  adminToken: Secret | undefined;
+  /** 32-byte promise key from JITLSP_PROMISE_SECRET (hex); undefined = read/generate `<dataDir>/promise-secret`. */
+  promiseSecret: Secret<Uint8Array> | undefined;
+  shutdownTimeoutSeconds: number;
+}
+
+export const DEFAULTS = {
+  dataDir: './jitlsp-data',
+  p2pHost: '127.0.0.1',
+  p2pPort: 9735,
+  httpHost: '127.0.0.1',
+  httpPort: 9736,
+  feeTiers: '2000000:5000',
+  feeParamsValiditySeconds: 3600,
+  minLifetimeBlocks: 1008,
+  maxClientToSelfDelayBlocks: 2016,
+  minPaymentSizeMsat: 10_000_000n,
+  maxPaymentSizeMsat: 10_000_000_000n,
+  lspCltvExpiryDeltaBlocks: 144,
+  mppCollectTimeoutSeconds: 90,
+  htlcCltvSafetyMarginBlocks: 12,
+  maxSessionsPerPeer: 10,
+  overprovisioningSat: 100_000n,
+  overprovisioningPpm: 0,
+  minChannelSizeSat: 20_000n,
+  maxChannelSizeSat: 16_777_215n,
+  maxPendingRequestsPerPeer: 10,
+  maxPendingRequestsTotal: 1000,
+  maxMessageBytes: 65_531,
+  onionMaxMessagesPerPeer: 64,
+  onionMaxMessagesTotal: 10_000,
+  onionTtlSeconds: 600,
+  shutdownTimeoutSeconds: 10,
+} as const;
+
+/** The smallest admin token we accept: shorter ones are guessable. */
+export const MIN_ADMIN_TOKEN_LENGTH = 16;
+
+/**
+ * Reads and validates the whole configuration. Throws one {@link ConfigError} listing every problem.
+ * `cwd` resolves a relative data directory (default `process.cwd()`).
+ */
+export function loadConfig(env: Env = process.env, cwd = process.cwd()): ServiceConfig {
+  return readConfig(env, cwd).config;
+}
+
+/** As {@link loadConfig}, also returning the variable names read (for the documentation test). */
+export function readConfig(env: Env, cwd = process.cwd()): { config: ServiceConfig; names: Set<string> } {
+  const r = new EnvReader(env);
+  const dataDirRaw = r.string('JITLSP_DATA_DIR', DEFAULTS.dataDir);
+  const dataDir = isAbsolute(dataDirRaw) ? dataDirRaw : resolve(cwd, dataDirRaw);
+
+  const network = r.oneOf('JITLSP_NETWORK', NETWORKS, 'regtest');
+  const chain = r.oneOf('JITLSP_CHAIN', CHAIN_SOURCES, 'sandbox');
+  if (chain === 'sandbox' && network !== 'regtest') {
+    r.problem('JITLSP_NETWORK', `the sandbox chain (JITLSP_CHAIN=sandbox) runs on regtest only, got ${network}`);
+  }
+
+  const db = parseDatabaseUrl(r.raw('DATABASE_URL'), dataDir);
+  if (typeof db === 'string') r.problem('DATABASE_URL', db);
+
+  const validForSeconds = r.int('JITLSP_FEE_PARAMS_VALIDITY_SECONDS', DEFAULTS.feeParamsValiditySeconds, 1, 365 * 24 * 3600);
+  const minLifetimeBlocks = r.int('JITLSP_MIN_LIFETIME_BLOCKS', DEFAULTS.minLifetimeBlocks, 0, 0xffff_ffff);
+  const maxClientToSelfDelayBlocks = r.int(
+    'JITLSP_MAX_CLIENT_TO_SELF_DELAY_BLOCKS',
+    DEFAULTS.maxClientToSelfDelayBlocks,
+    0,
+    0xffff
+  );
+  const minPaymentSizeMsat = r.amount('JITLSP_MIN_PAYMENT_SIZE_MSAT', DEFAULTS.minPaymentSizeMsat, 1n);
+  const maxPaymentSizeMsat = r.amount('JITLSP_MAX_PAYMENT_SIZE_MSAT', DEFAULTS.maxPaymentSizeMsat, 1n);
+  if (minPaymentSizeMsat > maxPaymentSizeMsat) {
+    r.problem('JITLSP_MIN_PAYMENT_SIZE_MSAT', `${minPaymentSizeMsat} is above JITLSP_MAX_PAYMENT_SIZE_MSAT ${maxPaymentSizeMsat}`);
+  }
+  const tiersParsed = parseFeeTiers('JITLSP_FEE_TIERS', r.string('JITLSP_FEE_TIERS', DEFAULTS.feeTiers), {
+    minLifetimeBlocks,
+    maxClientToSelfDelayBlocks,
+    minPaymentSizeMsat,
+    maxPaymentSizeMsat,
+    validForSeconds,
+  });
+  r.problems.push(...tiersParsed.problems);
+
+  const tokensRaw = r.optionalString('JITLSP_GET_INFO_TOKENS');
+  const getInfoTokens = tokensRaw?.split(',').map((t) => t.trim()).filter((t) => t !== '');
+
+  const clientTrustsLsp = r.bool('JITLSP_CLIENT_TRUSTS_LSP', false);
+
+  const overprovisioningSat = r.amount('JITLSP_CHANNEL_OVERPROVISIONING_SAT', DEFAULTS.overprovisioningSat);
+  const minChannelSizeSat = r.amount('JITLSP_MIN_CHANNEL_SIZE_SAT', DEFAULTS.minChannelSizeSat, 1n);
+  const maxChannelSizeSat = r.amount('JITLSP_MAX_CHANNEL_SIZE_SAT', DEFAULTS.maxChannelSizeSat, 1n, U64_MAX / 1000n);
+  if (minChannelSizeSat > maxChannelSizeSat) {
+    r.problem('JITLSP_MIN_CHANNEL_SIZE_SAT', `${minChannelSizeSat} is above JITLSP_MAX_CHANNEL_SIZE_SAT ${maxChannelSizeSat}`);
+  }
+  for (const [i, t] of tiersParsed.tiers.entries()) {
+    // The channel carries at least payment_size - fee; a tier allowing more than the largest channel would
+    // sell channels the LSP refuses to open.
+    if (t.maxPaymentSizeMsat > maxChannelSizeSat * 1000n) {
+      r.problem(
+        'JITLSP_FEE_TIERS',
+        `tier ${i}: max_payment_size_msat ${t.maxPaymentSizeMsat} exceeds JITLSP_MAX_CHANNEL_SIZE_SAT ${maxChannelSizeSat} (x1000)`
+      );
+    }
+  }
+
+  const adminTokenRaw = r.optionalString('JITLSP_ADMIN_TOKEN');
+  if (adminTokenRaw !== undefined && adminTokenRaw.length < MIN_ADMIN_TOKEN_LENGTH) {
+    r.problem('JITLSP_ADMIN_TOKEN', `expected at least ${MIN_ADMIN_TOKEN_LENGTH} characters, got ${adminTokenRaw.length}`);
+  }
+  const secretHex = r.optionalString('JITLSP_PROMISE_SECRET');
+  let promiseSecret: Secret<Uint8Array> | undefined;
+  if (secretHex !== undefined) {
+    // Never echo the value: the message names the variable and the shape only.
+    if (!/^[0-9a-fA-F]{64}$/.test(secretHex)) r.problem('JITLSP_PROMISE_SECRET', `expected 64 hex characters (32 bytes), got ${secretHex.length} characters`);
+    else promiseSecret = new Secret(Uint8Array.from(Buffer.from(secretHex, 'hex')));
+  }
+
+  const config: ServiceConfig = {
+    network,
+    chain,
+    dataDir,
+    database: typeof db === 'string' ? { kind: 'sqlite', path: '' } : db,
+    p2p: {
+      host: r.string('JITLSP_P2P_HOST', DEFAULTS.p2pHost),
+      port: r.int('JITLSP_P2P_PORT', DEFAULTS.p2pPort, 0, 65535),
+    },
+    http: {
+      host: r.string('JITLSP_HTTP_HOST', DEFAULTS.httpHost),
+      port: r.int('JITLSP_HTTP_PORT', DEFAULTS.httpPort, 0, 65535),
+    },
+    lsps2: {
+      feeTiers: tiersParsed.tiers,
+      getInfoTokens: getInfoTokens && getInfoTokens.length > 0 ? getInfoTokens : undefined,
+      lspCltvExpiryDeltaBlocks: r.int('JITLSP_CLTV_EXPIRY_DELTA_BLOCKS', DEFAULTS.lspCltvExpiryDeltaBlocks, 18, 2016),
+      clientTrustsLsp,
+      trustModel: clientTrustsLsp ? 'client-trusts-lsp' : 'lsp-trusts-client',
+      mppCollectTimeoutSeconds: r.int('JITLSP_MPP_COLLECT_TIMEOUT_SECONDS', DEFAULTS.mppCollectTimeoutSeconds, 1, 3600),
+      htlcCltvSafetyMarginBlocks: r.int('JITLSP_HTLC_CLTV_SAFETY_MARGIN_BLOCKS', DEFAULTS.htlcCltvSafetyMarginBlocks, 1, 1008),
+      maxSessionsPerPeer: r.int('JITLSP_MAX_SESSIONS_PER_PEER', DEFAULTS.maxSessionsPerPeer, 1, 1_000_000),
+    },
+    channel: {
+      overprovisioningSat,
+      overprovisioningPpm: r.int('JITLSP_CHANNEL_OVERPROVISIONING_PPM', DEFAULTS.overprovisioningPpm, 0, 100_000_000),
+      minChannelSizeSat,
+      maxChannelSizeSat,
+    },
+    limits: {
+      maxPendingRequestsPerPeer: r.int('JITLSP_MAX_PENDING_REQUESTS_PER_PEER', DEFAULTS.maxPendingRequestsPerPeer, 1, 1_000_000),
+      maxPendingRequestsTotal: r.int('JITLSP_MAX_PENDING_REQUESTS_TOTAL', DEFAULTS.maxPendingRequestsTotal, 1, 100_000_000),
+      // BOLT 1: a message is at most 65535 bytes including its 2-byte type.
+      maxMessageBytes: r.int('JITLSP_MAX_MESSAGE_BYTES', DEFAULTS.maxMessageBytes, 64, 65_533),
+    },
+    onionMailbox: {
+      maxMessagesPerPeer: r.int('JITLSP_ONION_MAILBOX_MAX_PER_PEER', DEFAULTS.onionMaxMessagesPerPeer, 1, 1_000_000),
+      maxMessagesTotal: r.int('JITLSP_ONION_MAILBOX_MAX_TOTAL', DEFAULTS.onionMaxMessagesTotal, 1, 100_000_000),
+      ttlSeconds: r.int('JITLSP_ONION_MAILBOX_TTL_SECONDS', DEFAULTS.onionTtlSeconds, 1, 30 * 24 * 3600),
+    },
+    logLevel: r.oneOf('JITLSP_LOG_LEVEL', LOG_LEVELS, 'info'),
+    adminToken: adminTokenRaw !== undefined ? new Secret(adminTokenRaw) : undefined,
+    promiseSecret,
+    shutdownTimeoutSeconds: r.int('JITLSP_SHUTDOWN_TIMEOUT_SECONDS', DEFAULTS.shutdownTimeoutSeconds, 1, 3600),
+  };
+  if (config.lsps2.getInfoTokens === undefined && tokensRaw !== undefined) {
+    r.problem('JITLSP_GET_INFO_TOKENS', 'expected a comma-separated list of tokens, got only separators');
+  }
+  if (config.onionMailbox.maxMessagesPerPeer > config.onionMailbox.maxMessagesTotal) {
+    r.problem('JITLSP_ONION_MAILBOX_MAX_PER_PEER', 'is above JITLSP_ONION_MAILBOX_MAX_TOTAL');
+  }
+  if (config.limits.maxPendingRequestsPerPeer > config.limits.maxPendingRequestsTotal) {
+    r.problem('JITLSP_MAX_PENDING_REQUESTS_PER_PEER', 'is above JITLSP_MAX_PENDING_REQUESTS_TOTAL');
+  }
+  if (r.problems.length > 0) throw new ConfigError(r.problems);
+  return { config, names: r.names };
+}

@@ -1,0 +1,111 @@
+/**
+ * The service's database handle: opens the DataSource (running the migrations), and runs every operation
+ * either as a transaction (`write`) or a plain read (`read`). On SQLite every operation is serialised by a
+ * {@link Mutex}, because typeorm shares one connection there; on Postgres each runs on a pooled connection.
+ * `close()` stops new operations, waits for the ones in flight ("finish writes"), then closes the pool.
+ *
+ * SQLite runs in WAL mode with `synchronous = NORMAL`: a committed transaction survives the process being
+ * killed at any point (kill -9), which is what issue 5 asks; only an operating-system crash or power loss
+ * may lose the last few commits. Postgres keeps its own (fully durable) defaults.
+ */
+import type { DataSource, EntityManager } from 'typeorm';
+import type { DatabaseTarget } from '../config/database-url.js';
+import type { Dialect } from './columns.js';
+import { createDataSource, type DataSourceExtras } from './data-source.js';
+import { Mutex } from './mutex.js';
+
+export class DatabaseClosedError extends Error {
+  constructor() {
+    super('database: closed (the service is shutting down)');
+    this.name = 'DatabaseClosedError';
+  }
+}
+
+export class Database {
+  private readonly mutex: Mutex | undefined;
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private closing = false;
+
+  private constructor(
+    readonly dataSource: DataSource,
+    readonly dialect: Dialect
+  ) {
+    this.mutex = dialect === 'sqlite' ? new Mutex() : undefined;
+  }
+
+  /** Opens the database and brings its schema up to date (migrations). */
+  static async open(target: DatabaseTarget, extras: DataSourceExtras = {}): Promise<Database> {
+    const ds = createDataSource(target, extras);
+    await ds.initialize();
+    if (target.kind === 'sqlite') {
+      // See the file comment: durable against process death, fast enough for the buy path.
+      await ds.query('PRAGMA synchronous = NORMAL');
+    }
+    return new Database(ds, target.kind);
+  }
+
+  get isOpen(): boolean {
+    return !this.closing && this.dataSource.isInitialized;
+  }
+
+  /** Runs `fn` in one transaction: all of its writes commit together or none does. */
+  write<T>(fn: (m: EntityManager) => Promise<T>): Promise<T> {
+    return this.track(() => this.dataSource.transaction(fn));
+  }
+
+  /**
+   * Runs `fn`, which must issue exactly ONE writing statement, without an explicit transaction: a single
+   * statement is atomic on both databases (autocommit), and skipping BEGIN/COMMIT saves two round trips on
+   * the hot path (buy persists its session this way).
+   */
+  writeOne<T>(fn: (m: EntityManager) => Promise<T>): Promise<T> {
+    return this.track(() => fn(this.dataSource.manager));
+  }
+
+  /** Runs `fn` outside a transaction (reads). */
+  read<T>(fn: (m: EntityManager) => Promise<T>): Promise<T> {
+    return this.track(() => fn(this.dataSource.manager));
+  }
+
+  /** True when a trivial query succeeds within `timeoutMs` (readiness probe). */
+  async ping(timeoutMs = 2000): Promise<boolean> {
+    if (!this.isOpen) return false;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<false>((res) => {
+      timer = setTimeout(() => res(false), timeoutMs);
+      timer.unref();
+    });
+    try {
+      return await Promise.race([this.read((m) => m.query('SELECT 1')).then(() => true), timeout]);
+    } catch {
+      return false;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Refuses new operations, waits for those in flight, then closes the connection(s). Idempotent. */
+  async close(): Promise<void> {
+    this.closing = true;
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+
+  private track<T>(op: () => Promise<T>): Promise<T> {
+    if (this.closing) return Promise.reject(new DatabaseClosedError());
+    const p = this.mutex ? this.mutex.run(op) : op();
+    this.inFlight.add(p);
+    const done = () => this.inFlight.delete(p);
+    p.then(done, done);
+    return p;
+  }
+}
+
+/** True when `err` is a unique/primary-key violation on either database. */
+export function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: unknown; driverError?: { code?: unknown; message?: unknown }; message?: unknown };
+  const code = e?.driverError?.code ?? e?.code;
+  if (code === '23505') return true; // Postgres unique_violation
+  const msg = String(e?.driverError?.message ?? e?.message ?? '');
+  return code === 'SQLITE_CONSTRAINT' && /UNIQUE|PRIMARY KEY/i.test(msg);
+}

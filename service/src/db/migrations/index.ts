@@ -1,0 +1,4 @@
+/** Every migration, oldest first. Migrations are hand-written and never edited once released: add a new one. */
+import { InitialSchema1795216885526 } from './1795216885526-InitialSchema.js';
+
+export const MIGRATIONS = [InitialSchema1795216885526];
