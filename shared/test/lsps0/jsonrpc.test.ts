@@ -253,3 +253,38 @@ describe('LSPS0 JSON-RPC serializers', () => {
     expect(() => newRequestId(() => new Uint8Array(4))).to.throw(RangeError);
   });
 });
+
+describe('LSPS0 envelope parsers on hostile bytes', () => {
+  let seed = 0x12345678;
+  const rand = () => {
+    seed ^= seed << 13;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5;
+    return seed >>> 0;
+  };
+  const alphabet = ['{', '}', '[', ']', '"', ':', ',', '\\', 'u', '0', '1', 'e', '-', '.', 'n', 't', 'jsonrpc', 'id', 'method', 'params', '2.0', ' ', '\u0000', '\u00ff'];
+
+  it('never throw on 3,000 random JSON-ish byte strings, and answer every LSP-side failure with -32700 or -32600', () => {
+    for (let i = 0; i < 3000; i++) {
+      const len = rand() % 40;
+      let s = '';
+      for (let j = 0; j < len; j++) s += alphabet[rand() % alphabet.length];
+      const bytes = i % 2 === 0 ? new TextEncoder().encode(s) : Uint8Array.from(s, (c) => c.charCodeAt(0) & 0xff);
+      const server = parseServerInbound(bytes);
+      if (server.kind === 'invalid') expect([-32700, -32600]).to.include(server.error.code);
+      expect(['result', 'error', 'notification', 'invalid']).to.include(parseClientInbound(bytes).kind);
+    }
+  });
+
+  it('never throw when each byte of a valid request is mutated in turn', () => {
+    const base = new TextEncoder().encode(makeRequest({ params: { token: 'abc', n: 1 } }));
+    for (let i = 0; i < base.length; i++) {
+      for (const b of [0x00, 0x22, 0x5c, 0x7b, 0x7d, 0x80, 0xff, 0x20]) {
+        const m = base.slice();
+        m[i] = b;
+        const r = parseServerInbound(m);
+        expect(['request', 'invalid']).to.include(r.kind);
+      }
+    }
+  });
+});

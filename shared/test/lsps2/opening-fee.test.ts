@@ -47,3 +47,46 @@ describe('computeOpeningFee (bLIP-52 "Computing The opening_fee")', () => {
     expect(() => computeOpeningFee(1n, -5n, 1)).to.throw(RangeError);
   });
 });
+
+describe('computeOpeningFee against a literal transcription of the spec C routine', () => {
+  // bLIP-52's C code with wrapping u64 arithmetic and its own overflow tests
+  // (sum < addend; a != 0 && prod / a != b), as an independent oracle.
+  const wrap = (x: bigint) => BigInt.asUintN(64, x);
+  function specC(size: bigint, minFee: bigint, prop: bigint): bigint | null {
+    const prod = wrap(size * prop);
+    if (size !== 0n && prod / size !== prop) return null;
+    const sum = wrap(prod + 999_999n);
+    if (sum < prod) return null;
+    const fee = sum / 1_000_000n;
+    return fee < minFee ? minFee : fee;
+  }
+  // Deterministic xorshift64* so the run is reproducible.
+  let state = 0x9e3779b97f4a7c15n;
+  const next = () => {
+    state ^= state >> 12n;
+    state = wrap(state ^ (state << 25n));
+    state ^= state >> 27n;
+    return wrap(state * 0x2545f4914f6cdd1dn);
+  };
+  const pick = (): bigint => {
+    const r = next();
+    switch (Number(r % 6n)) {
+      case 0: return r; // anywhere in u64
+      case 1: return r >> 32n; // u32-sized
+      case 2: return (1n << 64n) - 1n - (r % 2_000_000n); // near the top
+      case 3: return r % 1_000n; // tiny
+      case 4: return 1n << (r % 64n); // powers of two
+      default: return r >> 20n;
+    }
+  };
+  for (let batch = 0; batch < 5; batch++) {
+    it(`agrees on batch ${batch + 1} of 2,000 pseudo-random inputs biased to the u64 edges`, () => {
+      for (let i = 0; i < 2000; i++) {
+        const size = pick();
+        const minFee = pick();
+        const prop = i % 3 === 0 ? pick() & 0xffff_ffffn : next() % 1_000_001n;
+        expect(computeOpeningFee(size, minFee, prop), `${size} ${minFee} ${prop}`).to.equal(specC(size, minFee, prop));
+      }
+    });
+  }
+});
