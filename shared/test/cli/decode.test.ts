@@ -1,0 +1,126 @@
+import { expect } from 'chai';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { encodeBolt12String, signInvoice, decodeInvoiceRequest, fieldsFromInvoiceRequest } from '../../src/bolt12/index.js';
+import { ALICE, ALICE_KEY, path, payinfo } from '../bolt12/build.js';
+import { readVectors, type ExtraVector, type FormatVector, type OfferVector } from '../bolt12/vectors.js';
+
+/**
+ * Runs the real `jitlsp` command (`node shared/bin/jitlsp.mjs decode <string>` from the repo root)
+ * on every vector. The processes run up front, a few at a time, and each vector's `it` checks its
+ * own result.
+ */
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+type Run = { code: number; stdout: string; stderr: string };
+
+function jitlsp(args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['shared/bin/jitlsp.mjs', ...args], { cwd: REPO, timeout: 60_000 }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+async function runAll(inputs: string[][], parallel = 4): Promise<Run[]> {
+  const out: Run[] = new Array(inputs.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < inputs.length) {
+      const i = next++;
+      out[i] = await jitlsp(inputs[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: parallel }, worker));
+  return out;
+}
+
+const offers = readVectors<OfferVector[]>('bolts/bolt12/offers-test.json');
+const formats = readVectors<FormatVector[]>('bolts/bolt12/format-string-test.json');
+const extra = readVectors<{ cases: ExtraVector[] }>('rust-lightning/offer-parse-extra.json').cases;
+const invreq = readVectors<{ bolt12?: string }[]>('bolts/bolt12/signature-test.json')[3]!.bolt12!;
+
+function makeInvoice(): string {
+  const req = decodeInvoiceRequest(invreq);
+  const bytes = signInvoice(
+    {
+      ...fieldsFromInvoiceRequest(req),
+      invoicePaths: [path(1)],
+      invoiceBlindedpay: [payinfo()],
+      invoiceCreatedAt: 1_700_000_000n,
+      invoicePaymentHash: new Uint8Array(32).fill(1),
+      invoiceAmountMsat: 21_000n,
+      invoiceNodeId: ALICE,
+    },
+    ALICE_KEY,
+  );
+  return encodeBolt12String('lni', bytes);
+}
+/** The vector invoice_request with the last signature character changed: decodes, does not verify. */
+const badSig = `${invreq.slice(0, -2)}${invreq.at(-2) === 'q' ? 'p' : 'q'}${invreq.at(-1)}`;
+
+type Case = { name: string; args: string[]; valid: boolean; kind?: string };
+const cases: Case[] = [
+  ...offers.map((v, i) => ({ name: `offers-test ${i}: ${v.description}`, args: ['decode', v.bolt12], valid: v.valid, kind: 'offer' })),
+  ...formats.filter((v) => !v.valid).map((v, i) => ({ name: `format-string-test invalid ${i}: ${v.comment}`, args: ['decode', v.string], valid: false })),
+  ...extra
+    .filter((v) => !v.valid_as_offer)
+    .map((v, i) => ({ name: `offer-parse-extra invalid ${i}: ${v.comment}`, args: ['decode', v.string], valid: false })),
+  { name: 'signature-test invoice_request', args: ['decode', invreq], valid: true, kind: 'invoice_request' },
+  { name: 'an invoice built and signed in the test', args: ['decode', makeInvoice()], valid: true, kind: 'invoice' },
+];
+
+describe('jitlsp decode (spawns the real command)', function () {
+  this.timeout(300_000);
+  let runs: Run[] = [];
+  let badSigRun: Run;
+  let usage: Run;
+
+  before(async () => {
+    runs = await runAll([...cases.map((c) => c.args), ['decode', badSig], ['decode']]);
+    badSigRun = runs[cases.length]!;
+    usage = runs[cases.length + 1]!;
+  });
+
+  cases.forEach((c, i) => {
+    if (c.valid) {
+      it(`prints ${c.name} as JSON and exits 0`, () => {
+        const r = runs[i]!;
+        expect(r.code, r.stderr).to.equal(0);
+        expect(r.stderr).to.equal('');
+        const json = JSON.parse(r.stdout) as Record<string, unknown>;
+        expect(json.type).to.equal(c.kind);
+        expect(json).to.have.property('unknown_fields');
+        if (c.kind !== 'invoice_request' || json.offer_id !== null) expect(json.offer_id).to.match(/^[0-9a-f]{64}$/);
+        if (c.kind !== 'offer') expect(json.signature_valid).to.equal(true);
+      });
+    } else {
+      it(`rejects ${c.name}: exit 1 and one line naming the rule`, () => {
+        const r = runs[i]!;
+        expect(r.code).to.equal(1);
+        expect(r.stdout).to.equal('');
+        const lines = r.stderr.split('\n').filter((l) => l.length > 0);
+        expect(lines, r.stderr).to.have.length(1);
+        expect(lines[0]).to.match(/^jitlsp decode: invalid: [a-z_]+\.[a-z0-9-]+: /);
+      });
+    }
+  });
+
+  it('prints the amounts of the invoice_request as strings', () => {
+    const json = JSON.parse(runs[cases.findIndex((c) => c.kind === 'invoice_request')]!.stdout) as Record<string, unknown>;
+    expect(json.offer_amount).to.equal('100');
+    expect(json.offer_currency).to.equal('USD');
+  });
+
+  it('prints an invoice_request whose signature does not verify, says so on one line, and exits 1', () => {
+    expect(badSigRun.code).to.equal(1);
+    expect((JSON.parse(badSigRun.stdout) as { signature_valid: boolean }).signature_valid).to.equal(false);
+    expect(badSigRun.stderr.trim().split('\n')).to.have.length(1);
+    expect(badSigRun.stderr).to.match(/invreq\.signature/);
+  });
+
+  it('prints usage and exits 2 without a string', () => {
+    expect(usage.code).to.equal(2);
+    expect(usage.stderr).to.match(/usage: jitlsp decode/);
+  });
+});
