@@ -8,6 +8,7 @@
  * - `params.ts`: by-name params checks giving -32602 with `data.unrecognized`
  * - `errors.ts`: JSON-RPC/LSPS0 error codes and error objects, `Lsps0FormatError`
  * - `msat.ts`, `datetime.ts`, `scid.ts`: the `LSPS0.msat`, `LSPS0.datetime`, `LSPS0.scid` schemas
+ * - `outpoint.ts`: `LSPS0.txid`, `LSPS0.output_index`, `LSPS0.outpoint` (unused by LSPS2)
  * - `guards.ts`: assert-and-return guards for JSON values (`field: expected X, got Y`)
  * - `sanitize.ts`: display-safe LSP error messages for clients
  */
@@ -19,5 +20,6 @@ export * from './params.js';
 export * from './msat.js';
 export * from './datetime.js';
 export * from './scid.js';
+export * from './outpoint.js';
 export * from './msgs.js';
 export * from './sanitize.js';

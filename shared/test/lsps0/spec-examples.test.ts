@@ -12,6 +12,10 @@ import {
   serializeRequest,
   serializeResultResponse,
   invalidParamsObject,
+  formatOutpoint,
+  parseOutpoint,
+  parseOutputIndex,
+  parseTxid,
 } from '../../src/lsps0/index.js';
 
 interface SpecExample {
@@ -85,7 +89,26 @@ describe('bLIP-50 JSON examples (lsps-spec-json-examples.json)', () => {
     expect(JSON.parse(serializeResultResponse(r.id, r.result))).to.deep.equal(example(607).json);
   });
 
-  // L1038/1054/1070 (txid, output_index, outpoint) are schemas this project does not use in LSPS2.
+  it('L1038: the txid example reads as 64 hex characters (upper case accepted)', () => {
+    const txid = example(1038).json.txid;
+    expect(parseTxid(txid, 'txid')).to.equal(String(txid).toLowerCase());
+    expect(() => parseTxid('F27C', 'txid')).to.throw(/txid: expected LSPS0\.txid/);
+  });
+
+  it('L1054: the output_index example reads as the integer 0', () => {
+    expect(parseOutputIndex(example(1054).json.output_index, 'output_index')).to.equal(0);
+    expect(() => parseOutputIndex('0', 'output_index')).to.throw(/output_index: expected LSPS0\.output_index/);
+    expect(() => parseOutputIndex(65536, 'output_index')).to.throw(/output_index/);
+  });
+
+  it('L1070: the outpoint example reads as txid and index and writes back (lower-cased)', () => {
+    const text = String(example(1070).json.funding_outpoint);
+    const o = parseOutpoint(text, 'funding_outpoint');
+    expect(o.outputIndex).to.equal(0);
+    expect(formatOutpoint(o)).to.equal(text.toLowerCase());
+    expect(() => parseOutpoint(text.replace(':0', ':65536'), 'funding_outpoint')).to.throw(/funding_outpoint/);
+    expect(() => parseOutpoint(text.replace(':', '/'), 'funding_outpoint')).to.throw(/funding_outpoint/);
+  });
 });
 
 describe('lsps0.list_protocols', () => {
