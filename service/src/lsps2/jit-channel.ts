@@ -13,7 +13,7 @@
  * - replayed intercepts (same intercept id) are idempotent: they re-issue the decision already taken;
  * - the fee is split by the spec's sequential algorithm respecting htlc_minimum (`fee-split.ts`).
  */
-import { computeOpeningFee } from './fee.js';
+import { computeOpeningFee } from '@jitlsp/shared/lsps2';
 import { splitFee } from './fee-split.js';
 import type {
   FailedHtlc,

@@ -1,0 +1,100 @@
+/**
+ * `lsps2.buy` (bLIP-52 §2): check the request, take an intercept SCID from the node, persist the session,
+ * and only then answer (issue 5: the session is written before the answer goes out, so a crash cannot
+ * leave a client holding a SCID the LSP forgot).
+ *
+ * Checks, with their codes (shared `checkBuy`): payment size within the params' bounds (202/203), opening
+ * fee computed with u64 overflow checks (overflow 203) and strictly below the size (202), inbound liquidity
+ * (203), valid_until in the future (201), promise verified in constant time against the params AND the
+ * asking client's node id (201). Over the per-peer session limit -> `client_rejected` (1).
+ */
+import { fromHex } from '@jitlsp/shared/crypto';
+import { clientRejectedObject, datetimeToDate } from '@jitlsp/shared/lsps0';
+import { buyResultToWire, checkBuy, lsps2ErrorObject, parseBuyParams } from '@jitlsp/shared/lsps2';
+import type { HandlerOutcome, RequestContext } from '../lsps0/dispatcher.js';
+import { initialState } from './jit-channel.js';
+import type { ScidSource } from './node-port.js';
+import type { JitSession, SessionTerms } from './session.js';
+import type { SessionStore } from './store.js';
+
+/** Unexpired sessions one client may hold at once, unless configured otherwise. */
+export const DEFAULT_MAX_SESSIONS_PER_PEER = 10;
+
+export interface BuyOptions {
+  store: SessionStore;
+  node: ScidSource;
+  promiseSecret: Uint8Array;
+  lspCltvExpiryDelta: number;
+  clientTrustsLsp: boolean;
+  maxSessionsPerPeer?: number;
+  /** What the LSP can receive from the public network now, if known (bLIP-52 SHOULD check -> 203). */
+  maxReceivableMsat?: () => bigint | undefined;
+  /** Randomness for the u128 user channel id. */
+  random: (n: number) => Uint8Array;
+  /** Called after the session is persisted (the shell registers the peer for onion-message holding). */
+  onSessionCreated?: (session: JitSession) => void;
+}
+
+export function makeBuyHandler(opts: BuyOptions): (ctx: RequestContext) => Promise<HandlerOutcome> {
+  const maxSessions = opts.maxSessionsPerPeer ?? DEFAULT_MAX_SESSIONS_PER_PEER;
+  return async ({ peer, request, now }) => {
+    const p = parseBuyParams(request.params);
+    if (!p.ok) return { error: p.error, reason: p.reason };
+    const clientNodeId = fromHex(peer, 'peer', 33);
+    const verdict = checkBuy({
+      request: p.value,
+      promiseSecret: opts.promiseSecret,
+      clientNodeId,
+      now,
+      maxReceivableMsat: opts.maxReceivableMsat?.(),
+    });
+    if (!verdict.ok) return { error: lsps2ErrorObject(verdict.code), reason: verdict.reason };
+
+    const live = (await opts.store.listByClient(peer)).filter(
+      (s) => s.state.kind !== 'closed' && s.terms.feeParams.validUntil.getTime() > now.getTime(),
+    );
+    if (live.length >= maxSessions) {
+      return { error: clientRejectedObject('Too many open JIT channel requests'), reason: `${live.length} open sessions` };
+    }
+
+    const fp = p.value.openingFeeParams;
+    const terms: SessionTerms = {
+      jitChannelScid: opts.node.getInterceptScid(),
+      clientNodeId: peer,
+      paymentSizeMsat: p.value.paymentSizeMsat ?? null,
+      openingFeeMsat: verdict.openingFeeMsat ?? null,
+      feeParams: {
+        minFeeMsat: fp.minFeeMsat,
+        proportional: fp.proportional,
+        validUntil: datetimeToDate(fp.validUntil),
+        minLifetime: fp.minLifetime,
+        maxClientToSelfDelay: fp.maxClientToSelfDelay,
+        minPaymentSizeMsat: fp.minPaymentSizeMsat,
+        maxPaymentSizeMsat: fp.maxPaymentSizeMsat,
+        promise: fp.promise,
+      },
+      lspCltvExpiryDelta: opts.lspCltvExpiryDelta,
+      clientTrustsLsp: opts.clientTrustsLsp,
+      userChannelId: userChannelId(opts.random),
+      createdAt: now,
+    };
+    const session: JitSession = { terms, state: initialState(), version: 0, updatedAt: now };
+    await opts.store.create(session); // before answering (a failure here is answered -32603)
+    opts.onSessionCreated?.(session);
+    return {
+      result: buyResultToWire({
+        jitChannelScid: terms.jitChannelScid,
+        lspCltvExpiryDelta: terms.lspCltvExpiryDelta,
+        clientTrustsLsp: terms.clientTrustsLsp,
+      }),
+    };
+  };
+}
+
+/** A random u128 (LDK `user_channel_id`), never 0. */
+function userChannelId(random: (n: number) => Uint8Array): bigint {
+  const b = random(16);
+  let v = 0n;
+  for (const x of b) v = (v << 8n) | BigInt(x);
+  return v === 0n ? 1n : v;
+}
