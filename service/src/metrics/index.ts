@@ -1,0 +1,2 @@
+/** Prometheus metrics of the service (prom-client, prefix `jitlsp_`). */
+export * from './metrics.js';
