@@ -1,50 +1,313 @@
 /**
- * SandboxChain: an in-process regtest chain (stub; implementation follows).
+ * SandboxChain: an in-process regtest chain for the demo and the tests. It is NOT Bitcoin: there is no
+ * proof of work, no script validation and no peer-to-peer network. What it does keep real is what the Lightning
+ * nodes look at: 80-byte headers chained by hash with a real merkle root, realistic timestamps (BOLT 12
+ * expiries are checked against them), and real segwit transactions signed by a small wallet.
+ *
+ * The wallet owns one P2WPKH key. Every block's coinbase-like transaction pays 50 BTC to it; coinbase outputs
+ * become spendable after 100 confirmations (the consensus coinbase maturity), so `create()` mines 110 blocks.
+ * `fundTransaction` builds and signs a transaction with @scure/btc-signer; `broadcast` puts it in the mempool
+ * (idempotently: LDK re-broadcasts zero-conf funding txs, ldk-wasm-notes pitfall 7); `mine()` confirms the
+ * whole mempool in the next block.
+ *
+ * One instance is shared by every node of a process, so they all see the same chain.
  */
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, concatBytes, hexToBytes } from '@noble/hashes/utils.js';
+import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { p2wpkh, RawTx, Transaction } from '@scure/btc-signer';
 import type { ChainBlock, ChainSource, ChainTip } from './types.js';
+import { txidOf } from './txid.js';
 
 export interface SandboxChainOptions {
   clock?: () => Date;
   random?: (n: number) => Uint8Array;
-  /** Structured log sink; default JSON lines to stderr. */
+  /** Structured log sink; default JSON lines to stderr (info and above). */
   log?: (level: 'debug' | 'info' | 'warn', msg: string, fields?: Record<string, unknown>) => void;
-  /** Fee rate reported to LDK (sat per 1000 weight units). Default 1000. */
+  /** Fee rate reported to LDK (sat per 1000 weight units, >= 253). Default 1000 (4 sat/vB). */
   feeRateSatPerKw?: number;
-  /** Coinbase outputs the wallet matures at creation (each 50 BTC). Default 10. */
-  initialCoins?: number;
+  /** Blocks mined at creation (>= 101 so the first coinbase matures). Default 110. */
+  initialBlocks?: number;
 }
+
+const COINBASE_SAT = 5_000_000_000n;
+const COINBASE_MATURITY = 100;
+/** Regtest compact target (BIP 94 / chainparams: 0x207fffff). */
+const REGTEST_BITS = 0x207fffff;
+
+interface Utxo {
+  txid: string;
+  index: number;
+  amountSat: bigint;
+  /** Height of the coinbase that created it (maturity), undefined for ordinary outputs. */
+  coinbaseHeight?: number;
+}
+
+interface StoredBlock extends ChainBlock {
+  txids: string[];
+}
+
+const dsha256 = (b: Uint8Array): Uint8Array => sha256(sha256(b));
+const reversed = (b: Uint8Array): Uint8Array => Uint8Array.from(b).reverse();
 
 export class SandboxChain implements ChainSource {
   readonly kind = 'sandbox';
   readonly network = 'regtest' as const;
-  static async create(_opts: SandboxChainOptions = {}): Promise<SandboxChain> {
-    throw new Error('not implemented');
+
+  private readonly blocks: StoredBlock[] = [];
+  private readonly mempool = new Map<string, Uint8Array>();
+  private readonly txHeight = new Map<string, number>();
+  private readonly spentBy = new Map<string, string>();
+  private readonly utxos = new Map<string, Utxo>();
+  private readonly reserved = new Set<string>();
+  private readonly listeners = new Set<(block: ChainBlock) => void>();
+  private readonly walletKey: Uint8Array;
+  private readonly walletScript: Uint8Array;
+  private readonly clock: () => Date;
+  private readonly log: NonNullable<SandboxChainOptions['log']>;
+  private readonly feeRate: number;
+  private closed = false;
+
+  private constructor(opts: SandboxChainOptions) {
+    this.clock = opts.clock ?? (() => new Date());
+    const random = opts.random ?? ((n: number) => crypto.getRandomValues(new Uint8Array(n)));
+    this.log =
+      opts.log ??
+      ((level, msg, fields) => {
+        if (level !== 'debug') process.stderr.write(JSON.stringify({ level, component: 'sandbox-chain', msg, ...fields }) + '\n');
+      });
+    this.feeRate = Math.max(253, opts.feeRateSatPerKw ?? 1000);
+    this.walletKey = secp256k1.utils.randomSecretKey(random(48));
+    this.walletScript = p2wpkh(secp256k1.getPublicKey(this.walletKey, true)).script;
   }
-  /** Mine `n` blocks; the first confirms every broadcast, unconfirmed transaction. */
-  async mine(_n = 1): Promise<ChainBlock[]> {
-    throw new Error('not implemented');
+
+  /** A fresh chain with a funded wallet (genesis + `initialBlocks`). */
+  static async create(opts: SandboxChainOptions = {}): Promise<SandboxChain> {
+    const chain = new SandboxChain(opts);
+    chain.log('info', 'SANDBOX chain: in-process regtest with a built-in wallet; not a real Bitcoin network', {
+      network: 'regtest',
+    });
+    chain.mineOne(true); // genesis
+    chain.mineSync(Math.max(COINBASE_MATURITY + 1, opts.initialBlocks ?? 110));
+    return chain;
   }
-  /** Confirmations of a txid (0 = in mempool, undefined = unknown). */
-  confirmations(_txid: string): number | undefined {
-    throw new Error('not implemented');
-  }
+
   async tip(): Promise<ChainTip> {
-    throw new Error('not implemented');
+    const b = this.tipBlock();
+    return { height: b.height, hash: b.hash, header: b.header };
   }
-  async blockAt(_height: number): Promise<ChainBlock | undefined> {
-    throw new Error('not implemented');
+
+  /** Synchronous tip height (tests, benchmarks). */
+  get height(): number {
+    return this.tipBlock().height;
   }
-  subscribe(_listener: (block: ChainBlock) => void): () => void {
-    throw new Error('not implemented');
+
+  async blockAt(height: number): Promise<ChainBlock | undefined> {
+    return this.blocks[height];
   }
-  async broadcast(_tx: Uint8Array): Promise<string> {
-    throw new Error('not implemented');
+
+  subscribe(listener: (block: ChainBlock) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
-  async fundTransaction(_outputScript: Uint8Array, _valueSat: bigint): Promise<Uint8Array> {
-    throw new Error('not implemented');
-  }
+
   feeRateSatPerKw(_target: 'urgent' | 'normal' | 'background'): number {
-    return 1000;
+    return this.feeRate;
   }
-  async close(): Promise<void> {}
+
+  /** Confirmations of a txid: 0 = in the mempool, undefined = never seen. */
+  confirmations(txid: string): number | undefined {
+    const h = this.txHeight.get(txid);
+    if (h !== undefined) return this.tipBlock().height - h + 1;
+    return this.mempool.has(txid) ? 0 : undefined;
+  }
+
+  /** Raw bytes of a known transaction (mempool or chain). */
+  getTransaction(txid: string): Uint8Array | undefined {
+    const inPool = this.mempool.get(txid);
+    if (inPool) return inPool;
+    const h = this.txHeight.get(txid);
+    if (h === undefined) return undefined;
+    const b = this.blocks[h];
+    return b.txs[b.txids.indexOf(txid)]?.tx;
+  }
+
+  /** Spendable wallet balance (mature coinbases and confirmed or pending change). */
+  balanceSat(): bigint {
+    let sum = 0n;
+    for (const [key, u] of this.utxos) if (!this.reserved.has(key) && this.isMature(u)) sum += u.amountSat;
+    return sum;
+  }
+
+  async broadcast(raw: Uint8Array): Promise<string> {
+    const txid = txidOf(raw);
+    if (this.mempool.has(txid) || this.txHeight.has(txid)) return txid; // idempotent (pitfall 7)
+    const tx = RawTx.decode(raw);
+    for (const input of tx.inputs) {
+      const outpoint = `${bytesToHex(input.txid)}:${input.index}`;
+      const other = this.spentBy.get(outpoint);
+      if (other !== undefined && other !== txid) {
+        throw new Error(`SandboxChain/broadcast: input ${outpoint} of ${txid} already spent by ${other}`);
+      }
+    }
+    this.acceptTx(txid, raw);
+    this.log('debug', 'tx broadcast', { txid, bytes: raw.length });
+    return txid;
+  }
+
+  async fundTransaction(outputScript: Uint8Array, valueSat: bigint): Promise<Uint8Array> {
+    if (valueSat <= 0n) throw new RangeError(`SandboxChain/fundTransaction: valueSat expected > 0, got ${valueSat}`);
+    const candidates = [...this.utxos.entries()]
+      .filter(([key, u]) => !this.reserved.has(key) && this.isMature(u))
+      .sort((a, b) => (a[1].amountSat > b[1].amountSat ? -1 : 1));
+    const feeSatPerVb = BigInt(Math.ceil(this.feeRate / 250));
+    const chosen: [string, Utxo][] = [];
+    let total = 0n;
+    let fee = 0n;
+    for (const c of candidates) {
+      chosen.push(c);
+      total += c[1].amountSat;
+      fee = feeSatPerVb * BigInt(11 + 68 * chosen.length + 43 * 2);
+      if (total >= valueSat + fee) break;
+    }
+    if (total < valueSat + fee) {
+      throw new Error(`SandboxChain/fundTransaction: wallet has ${total} sat spendable, needs ${valueSat + fee}`);
+    }
+    const tx = new Transaction({ allowUnknownOutputs: true });
+    for (const [, u] of chosen) {
+      tx.addInput({ txid: u.txid, index: u.index, witnessUtxo: { script: this.walletScript, amount: u.amountSat } });
+    }
+    tx.addOutput({ script: outputScript, amount: valueSat });
+    const change = total - valueSat - fee;
+    if (change > 546n) tx.addOutput({ script: this.walletScript, amount: change });
+    tx.sign(this.walletKey);
+    tx.finalize();
+    for (const [key] of chosen) this.reserved.add(key);
+    return tx.extract();
+  }
+
+  /** Mine `n` blocks (default 1); the first confirms every transaction in the mempool. */
+  async mine(n = 1): Promise<ChainBlock[]> {
+    return this.mineSync(n);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.listeners.clear();
+  }
+
+  private mineSync(n: number): ChainBlock[] {
+    const out: ChainBlock[] = [];
+    for (let i = 0; i < n; i++) out.push(this.mineOne(false));
+    if (n > 0) this.log('debug', 'mined', { blocks: n, height: this.tipBlock().height });
+    return out;
+  }
+
+  private tipBlock(): StoredBlock {
+    const b = this.blocks[this.blocks.length - 1];
+    if (!b) throw new Error('SandboxChain: no blocks');
+    return b;
+  }
+
+  private isMature(u: Utxo): boolean {
+    return u.coinbaseHeight === undefined || this.tipBlock().height - u.coinbaseHeight + 1 >= COINBASE_MATURITY;
+  }
+
+  /** Records a transaction's effects on the wallet and the spent-outpoint index. */
+  private acceptTx(txid: string, raw: Uint8Array, coinbaseHeight?: number): void {
+    const tx = RawTx.decode(raw);
+    if (coinbaseHeight === undefined) {
+      for (const input of tx.inputs) {
+        const key = `${bytesToHex(input.txid)}:${input.index}`;
+        this.spentBy.set(key, txid);
+        this.utxos.delete(key);
+        this.reserved.delete(key);
+      }
+      this.mempool.set(txid, raw);
+    }
+    tx.outputs.forEach((o, index) => {
+      if (bytesEqual(o.script, this.walletScript)) {
+        this.utxos.set(`${txid}:${index}`, { txid, index, amountSat: o.amount, coinbaseHeight });
+      }
+    });
+  }
+
+  private mineOne(genesis: boolean): StoredBlock {
+    if (this.closed) throw new Error('SandboxChain: closed');
+    const height = genesis ? 0 : this.blocks.length;
+    const prev = genesis ? undefined : this.tipBlock();
+    // BIP 34: the coinbase scriptSig starts with the height; the tag makes sandbox blocks recognisable.
+    const heightLe = new Uint8Array(4);
+    new DataView(heightLe.buffer).setUint32(0, height, true);
+    const coinbase = RawTx.encode({
+      version: 2,
+      segwitFlag: false,
+      inputs: [
+        {
+          txid: new Uint8Array(32),
+          index: 0xffffffff,
+          finalScriptSig: concatBytes(Uint8Array.of(4), heightLe, Uint8Array.of(7), new TextEncoder().encode('sandbox')),
+          sequence: 0xffffffff,
+        },
+      ],
+      outputs: [{ amount: COINBASE_SAT, script: this.walletScript }],
+      witnesses: undefined,
+      lockTime: 0,
+    });
+    const coinbaseTxid = txidOf(coinbase);
+    const entries: { txid: string; tx: Uint8Array }[] = [{ txid: coinbaseTxid, tx: coinbase }];
+    if (!genesis) for (const [txid, tx] of this.mempool) entries.push({ txid, tx });
+    this.mempool.clear();
+
+    const time = Math.max(prev ? readTime(prev.header) + 1 : 0, Math.floor(this.clock().getTime() / 1000));
+    const header = new Uint8Array(80);
+    const view = new DataView(header.buffer);
+    view.setInt32(0, 0x20000000, true);
+    if (prev) header.set(reversed(hexToBytes(prev.hash)), 4);
+    header.set(merkleRoot(entries.map((e) => reversed(hexToBytes(e.txid)))), 36);
+    view.setUint32(68, time, true);
+    view.setUint32(72, REGTEST_BITS, true);
+    view.setUint32(76, height, true); // nonce: no proof of work in the sandbox
+    const block: StoredBlock = {
+      height,
+      hash: bytesToHex(reversed(dsha256(header))),
+      header,
+      txs: entries.map((e, index) => ({ index, tx: e.tx })),
+      txids: entries.map((e) => e.txid),
+    };
+    this.blocks.push(block);
+    this.acceptTx(coinbaseTxid, coinbase, height);
+    for (const e of entries) this.txHeight.set(e.txid, height);
+    if (!genesis) {
+      for (const l of [...this.listeners]) {
+        try {
+          l(block);
+        } catch (err) {
+          this.log('warn', 'block listener failed', { height, error: String(err) });
+        }
+      }
+    }
+    return block;
+  }
+}
+
+function readTime(header: Uint8Array): number {
+  return new DataView(header.buffer, header.byteOffset, header.byteLength).getUint32(68, true);
+}
+
+function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Bitcoin merkle root over internal-order txids (odd levels duplicate the last hash). */
+function merkleRoot(hashes: Uint8Array[]): Uint8Array {
+  let level = hashes;
+  while (level.length > 1) {
+    const next: Uint8Array[] = [];
+    for (let i = 0; i < level.length; i += 2) next.push(dsha256(concatBytes(level[i], level[i + 1] ?? level[i])));
+    level = next;
+  }
+  return level[0];
 }

@@ -1,0 +1,2 @@
+/** Test and benchmark helpers for the engine (not used by the node itself). */
+export * from './via-peer-router.js';

@@ -1,0 +1,48 @@
+/**
+ * Loads the LDK WASM module once per process and keeps a handle on its linear memory, so the engine can report
+ * `memoryStats()` (ldk-wasm-notes pitfall 2: memory grows when finalizers are starved, and never shrinks).
+ * `bindings.mjs` keeps its instance private, so `WebAssembly.instantiate` is wrapped for the one call that
+ * instantiates LDK.
+ */
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import * as ldk from 'lightningdevkit';
+
+let ready: Promise<void> | undefined;
+/** The slice of the WebAssembly global we touch (lib "ES2023" without DOM does not declare it). */
+interface WasmMemory {
+  buffer: ArrayBuffer;
+}
+interface WasmGlobal {
+  instantiate: (...args: unknown[]) => Promise<unknown>;
+  Memory: new (...args: never[]) => WasmMemory;
+}
+const WA = (globalThis as unknown as { WebAssembly: WasmGlobal }).WebAssembly;
+let memory: WasmMemory | undefined;
+
+/** Initialise the bindings (idempotent, concurrent-safe). */
+export function initLdk(): Promise<void> {
+  ready ??= (async () => {
+    const require = createRequire(import.meta.url);
+    const wasmPath = require.resolve('lightningdevkit/liblightningjs.wasm');
+    const bin = await readFile(wasmPath);
+    const original = WA.instantiate;
+    WA.instantiate = async (...args: unknown[]) => {
+      const result = (await original.apply(WA, args)) as { instance?: { exports?: Record<string, unknown> }; exports?: Record<string, unknown> };
+      const mem = (result.instance ?? result).exports?.memory;
+      if (mem instanceof WA.Memory) memory = mem;
+      return result;
+    };
+    try {
+      await ldk.initializeWasmFromBinary(bin);
+    } finally {
+      WA.instantiate = original;
+    }
+  })();
+  return ready;
+}
+
+/** Bytes of LDK's WASM linear memory (0 before init). */
+export function wasmMemoryBytes(): number {
+  return memory?.buffer.byteLength ?? 0;
+}
