@@ -68,9 +68,9 @@ export function aggregateBlindedPayinfo(args: AggregatePayinfoArgs): BlindedPayI
   let min = 1n;
   let max = MAX_MONEY_MSAT;
   for (const h of args.forwardHops) {
-    const m = forwardAmountMsat(maxBig(h.constraints.htlcMinimumMsat, min), h.relay);
+    const m = paidForwardAmountMsat(maxBig(h.constraints.htlcMinimumMsat, min), h.relay);
     min = m === undefined ? 1n : m; // below the base fee: any amount clears this hop's minimum
-    const x = forwardAmountMsat(minBig(h.htlcMaximumMsat ?? MAX_MONEY_MSAT, max), h.relay);
+    const x = paidForwardAmountMsat(minBig(h.htlcMaximumMsat ?? MAX_MONEY_MSAT, max), h.relay);
     if (x === undefined) return undefined;
     max = x;
   }
@@ -100,6 +100,19 @@ export function forwardAmountMsat(incomingAmountMsat: bigint, relay: PaymentRela
   if (incomingAmountMsat < base) return undefined;
   const out = ((incomingAmountMsat - base) * MILLION + MILLION + ppm - 1n) / (MILLION + ppm);
   return out > U64_MAX ? undefined : out;
+}
+
+/**
+ * Like {@link forwardAmountMsat}, but one msat lower whenever the spec's rounding-up would leave the
+ * hop underpaid (amount + base + floor(amount * ppm / 1e6) > incoming). Used for the payinfo HTLC
+ * limits, so a published limit never asks a hop to forward more than it is paid for; this is also
+ * what LDK computes (`amt_to_forward_msat` in `blinded_path/payment.rs`).
+ */
+export function paidForwardAmountMsat(incomingAmountMsat: bigint, relay: PaymentRelay): bigint | undefined {
+  const out = forwardAmountMsat(incomingAmountMsat, relay);
+  if (out === undefined) return undefined;
+  const fee = BigInt(relay.feeBaseMsat) + (out * BigInt(relay.feeProportionalMillionths)) / MILLION;
+  return incomingAmountMsat - fee < out ? out - 1n : out;
 }
 
 /** BOLT 4: outgoing_cltv_value = cltv_expiry - payment_relay.cltv_expiry_delta (undefined if negative). */
