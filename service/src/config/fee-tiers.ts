@@ -53,7 +53,7 @@ export function parseFeeTiers(
   defaults: FeeTierDefaults
 ): { tiers: FeeTier[]; problems: string[] } {
   const problems: string[] = [];
-  const tiers = text.trimStart().startsWith('[')
+  const tiers = /^\s*[[{]/.test(text)
     ? parseJsonTiers(name, text, defaults, problems)
     : parseCompactTiers(name, text, defaults, problems);
   if (problems.length === 0) problems.push(...checkTiers(name, tiers));
