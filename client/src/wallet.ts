@@ -1,0 +1,255 @@
+/**
+ * `JitWallet`: an LDK node set up to receive through an LSPS2 LSP with BOLT 12, and the one-call
+ * `receiveViaLsp`. This is what a wallet developer embeds.
+ *
+ * Set-up (per `ldk-wasm-notes.md`): inbound channels are accepted manually, zero-conf from the
+ * configured LSPs; HTLCs that pay less than the onion says are accepted (the LSP skims its opening
+ * fee, bLIP-52), and `paymentClaimable` is claimed only after checking the skim against the lease's
+ * opening fee (bLIP-52: the client MUST check the deducted fee is no more than the opening fee);
+ * the node's `Router` is {@link Lsps2Bolt12Router} and its `MessageRouter` is
+ * {@link Lsps2MessageRouter}; router state lives in `<dataDir>/lsps2-router.json`.
+ *
+ * **Amountless offers (limitation of the `lightningdevkit` 0.1 bindings).** The offer builder's
+ * setters (`amount_msats`, `description`, `issuer`, ...) do nothing in the bindings (they act on a
+ * copy; `ldk-wasm-notes.md` pitfall 1), so the offer returned here has NO amount and NO description:
+ * the payer's wallet asks its user for the amount, and `description` is returned next to the offer
+ * for the wallet to show (e.g. under the QR code), not encoded in it. What a wallet can do: show the
+ * amount it expects next to the QR code and, for a known amount, call
+ * `wallet.leases.buyMppLease(lsp, amountMsat)` beforehand so the invoice for that amount allows
+ * multi-part payment (bLIP-52 fixed-amount mode); other amounts use a no-MPP lease (one HTLC).
+ */
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { ChainSource } from '@jitlsp/shared/chain';
+import type { ClientFeeLimits, OpeningFeeParams } from '@jitlsp/shared/lsps2';
+import { LightningNode, type NodeIdHex, type NodeLogger, type NodeOptions, type PeerAddress } from '@jitlsp/shared/node';
+import { openingFeeMsat } from './lsps2/fees.js';
+import { Lsps2Client } from './lsps2/client.js';
+import { Lsps2ClientError } from './lsps2/errors.js';
+import { nodeTransport, type Lsps0Transport } from './lsps2/transport.js';
+import type { Lease } from './bolt12/lease.js';
+import { LeaseManager, leaseFromPurchase } from './bolt12/lease-manager.js';
+import { Lsps2MessageRouter } from './bolt12/message-router.js';
+import type { LeasePolicy } from './bolt12/registration.js';
+import { Lsps2Bolt12Router } from './bolt12/router.js';
+import { JsonFileRouterStateStore } from './bolt12/router-state-store.js';
+
+export interface JitWalletOptions {
+  dataDir: string;
+  chain: ChainSource;
+  /** The LSPs this wallet may buy JIT channels from (`nodeId@host:port`): trusted for zero-conf. */
+  lsps: (PeerAddress | string)[];
+  /** The wallet's own fee limits when choosing a tier. */
+  feeLimits?: ClientFeeLimits;
+  /** `lsps2.get_info` token (e.g. an API key). */
+  token?: string;
+  clock?: () => Date;
+  random?: (n: number) => Uint8Array;
+  logger?: NodeLogger;
+  name?: string;
+  /** Claim payments automatically after checking the LSP's fee skim (default true). */
+  autoClaim?: boolean;
+  /** How often expired leases are dropped and pools refilled (default 60 s; 0 = never). */
+  maintenanceIntervalMs?: number;
+  /** LSPS request deadline (default 30 s). */
+  requestTimeoutMs?: number;
+  /** Extra engine options (listen address, log level...). */
+  node?: Partial<NodeOptions>;
+}
+
+export interface ReceiveViaLspOptions {
+  /** The LSP, as `nodeId@host:port` or a node id already configured in `JitWalletOptions.lsps`. */
+  lsp: PeerAddress | string;
+  /** Shown by the wallet next to the offer; NOT encoded in it (LDK 0.1 bindings, see above). */
+  description?: string;
+  token?: string;
+  policy?: Partial<LeasePolicy>;
+}
+
+export interface ReceiveViaLspResult {
+  /** The BOLT 12 offer (`lno1...`), amountless, ready to show as a QR code. */
+  offer: string;
+  offerId: string;
+  lspNodeId: NodeIdHex;
+  description?: string;
+  /** The tier the first lease was bought under: what a first payment costs. */
+  feeParams: { minFeeMsat: bigint; proportional: number; minPaymentSizeMsat: bigint; maxPaymentSizeMsat: bigint };
+  /** The first lease (more are bought in the background). */
+  lease: Lease;
+}
+
+export class JitWallet {
+  readonly router: Lsps2Bolt12Router;
+  readonly messageRouter: Lsps2MessageRouter;
+  readonly leases: LeaseManager;
+  private readonly clients = new Map<NodeIdHex, Lsps2Client>();
+  private readonly lspAddrs = new Map<NodeIdHex, PeerAddress | undefined>();
+  private transport!: Lsps0Transport;
+  private maintenance: ReturnType<typeof setInterval> | undefined;
+  private unsubscribe: (() => void) | undefined;
+  node!: LightningNode;
+
+  private constructor(private readonly opts: JitWalletOptions) {
+    for (const l of opts.lsps) {
+      const a = parseLsp(l);
+      this.lspAddrs.set(a.nodeId, a.host ? a : undefined);
+    }
+    this.router = new Lsps2Bolt12Router({
+      store: new JsonFileRouterStateStore(join(opts.dataDir, 'lsps2-router.json')),
+      clock: opts.clock,
+      logger: opts.logger,
+      onLeasesWanted: (w) => this.leases.want(w),
+    });
+    this.messageRouter = new Lsps2MessageRouter({
+      lspNodeIds: () => [...new Set([...this.lspAddrs.keys(), ...this.router.lspNodeIds()])],
+      logger: opts.logger,
+    });
+    this.leases = new LeaseManager({
+      router: this.router,
+      clientFor: (lsp) => this.client(lsp),
+      isConnected: (lsp) => this.transport?.isConnected(lsp) ?? false,
+      clock: opts.clock,
+      tokenFor: () => opts.token,
+      logger: opts.logger,
+    });
+  }
+
+  /** Starts the node with the LSPS2 routers installed and connects to the configured LSPs. */
+  static async start(opts: JitWalletOptions): Promise<JitWallet> {
+    const w = new JitWallet(opts);
+    const lsps = [...w.lspAddrs.keys()];
+    w.node = await LightningNode.start({
+      dataDir: opts.dataDir,
+      chain: opts.chain,
+      name: opts.name ?? 'wallet',
+      logger: opts.logger,
+      clock: opts.clock,
+      random: opts.random,
+      ...opts.node,
+      inboundChannels: { manualAccept: true, trustedZeroConfPeers: lsps },
+      acceptUnderpayingHtlcsFrom: lsps,
+      routerHook: (ctx) => w.router.install(ctx),
+      messageRouterHook: (ctx) => w.messageRouter.install(ctx),
+    });
+    w.transport = nodeTransport(w.node);
+    if (opts.autoClaim ?? true) w.unsubscribe = w.node.on('paymentClaimable', (ev) => w.onClaimable(ev));
+    const every = opts.maintenanceIntervalMs ?? 60_000;
+    if (every > 0) {
+      w.maintenance = setInterval(() => void w.leases.maintain().catch(() => undefined), every);
+      w.maintenance.unref();
+    }
+    for (const [, addr] of w.lspAddrs) if (addr) await w.node.connect(addr).catch(() => undefined);
+    return w;
+  }
+
+  /** The LSPS2 client for a configured LSP. */
+  client(lsp: NodeIdHex): Lsps2Client {
+    const id = lsp.toLowerCase();
+    let c = this.clients.get(id);
+    if (!c) {
+      c = new Lsps2Client({
+        lsp: id,
+        transport: this.transport,
+        random: this.opts.random ?? ((n) => new Uint8Array(randomBytes(n))),
+        clock: this.opts.clock,
+        feeLimits: this.opts.feeLimits,
+        requestTimeoutMs: this.opts.requestTimeoutMs,
+        logger: this.opts.logger,
+      });
+      this.clients.set(id, c);
+    }
+    return c;
+  }
+
+  /**
+   * Connects to the LSP, checks it speaks LSPS2, fetches its fee menu and picks the cheapest tier
+   * within the wallet's limits, buys a first no-MPP lease, creates a BOLT 12 offer and registers it
+   * with the router. Returns the offer string. The offer is amountless (LDK 0.1 bindings, see the
+   * file comment): the payer chooses the amount; `description` is for display only.
+   * @example const { offer } = await wallet.receiveViaLsp({ lsp: '02ab..@127.0.0.1:9735' });
+   */
+  async receiveViaLsp(o: ReceiveViaLspOptions): Promise<ReceiveViaLspResult> {
+    const addr = parseLsp(o.lsp);
+    if (!this.lspAddrs.has(addr.nodeId)) {
+      throw new Lsps2ClientError('refused', `LSP ${addr.nodeId} is not in JitWalletOptions.lsps (zero-conf trust is set at start)`);
+    }
+    const known = addr.host ? addr : this.lspAddrs.get(addr.nodeId);
+    if (!this.transport.isConnected(addr.nodeId)) {
+      if (!known) throw new Lsps2ClientError('send-failed', `LSP ${addr.nodeId} is not connected and has no address`);
+      await this.node.connect(known);
+    }
+    const client = this.client(addr.nodeId);
+    const protocols = await client.listProtocols();
+    if (!protocols.includes(2)) throw new Lsps2ClientError('refused', `LSP ${addr.nodeId} does not offer LSPS2 (lists ${protocols.join(', ') || 'nothing'})`);
+    const params: OpeningFeeParams = client.chooseParams(await client.getInfo(o.token ?? this.opts.token));
+    const lease = leaseFromPurchase(addr.nodeId, await client.buy(params), this.clock());
+    this.router.addLease(lease);
+    const { offer, offerId } = this.node.createOffer();
+    this.router.register({ offerId }, { nodeId: addr.nodeId, cltvExpiryDelta: lease.lspCltvExpiryDelta }, o.policy);
+    const out: ReceiveViaLspResult = {
+      offer,
+      offerId,
+      lspNodeId: addr.nodeId,
+      feeParams: {
+        minFeeMsat: params.minFeeMsat,
+        proportional: params.proportional,
+        minPaymentSizeMsat: params.minPaymentSizeMsat,
+        maxPaymentSizeMsat: params.maxPaymentSizeMsat,
+      },
+      lease,
+    };
+    if (o.description !== undefined) out.description = o.description;
+    return out;
+  }
+
+  async stop(): Promise<void> {
+    if (this.maintenance) clearInterval(this.maintenance);
+    this.unsubscribe?.();
+    for (const c of this.clients.values()) c.close();
+    await this.leases.idle();
+    await this.node?.stop();
+  }
+
+  private clock(): Date {
+    return (this.opts.clock ?? (() => new Date()))();
+  }
+
+  /**
+   * bLIP-52 "Forwarding": accept a skimmed payment only if a lease of ours expects that fee: the
+   * amount plus the skim equals the invoice amount the lease was assigned to, and the skim is at
+   * most the opening fee for that amount.
+   */
+  private onClaimable(ev: { paymentHash: string; amountMsat: bigint; counterpartySkimmedFeeMsat: bigint; preimage?: string }): void {
+    if (!ev.preimage) return;
+    const skim = ev.counterpartySkimmedFeeMsat;
+    if (skim > 0n) {
+      const total = ev.amountMsat + skim;
+      const ok = this.router.leases().some((l) => {
+        if (l.assignment?.amountMsat !== total) return false;
+        const fee = openingFeeMsat(total, l.terms.minFeeMsat, l.terms.proportional);
+        return fee !== undefined && skim <= fee;
+      });
+      if (!ok) {
+        this.opts.logger?.log('error', 'refusing to claim: unexpected LSP fee skim', { paymentHash: ev.paymentHash, skimMsat: String(skim) });
+        return;
+      }
+    }
+    this.node.claimFunds(ev.preimage);
+  }
+}
+
+/** One call: see {@link JitWallet.receiveViaLsp}. */
+export function receiveViaLsp(wallet: JitWallet, o: ReceiveViaLspOptions): Promise<ReceiveViaLspResult> {
+  return wallet.receiveViaLsp(o);
+}
+
+function parseLsp(l: PeerAddress | string): PeerAddress | { nodeId: NodeIdHex; host?: undefined; port?: undefined } {
+  if (typeof l !== 'string') return { ...l, nodeId: l.nodeId.toLowerCase() };
+  const m = /^((?:02|03)[0-9a-fA-F]{64})(?:@(.+):(\d{1,5}))?$/.exec(l.trim());
+  if (!m) throw new TypeError(`lsp: expected "nodeId@host:port" or a 33-byte hex node id, got ${JSON.stringify(l.slice(0, 80))}`);
+  const nodeId = m[1]!.toLowerCase();
+  if (m[2] === undefined) return { nodeId };
+  const port = Number(m[3]);
+  if (port < 1 || port > 65535) throw new TypeError(`lsp: expected a port in 1..65535, got ${m[3]}`);
+  return { nodeId, host: m[2], port };
+}
