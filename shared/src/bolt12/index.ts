@@ -7,6 +7,7 @@
  *   every stateless reader rule; `offerId`
  * - `registry.ts`, `field-codecs.ts`, `field-types.ts`, `tlv-fields.ts`: fields by type number
  * - `rules.ts`, `errors.ts`: `Bolt12Error`, whose `rule` names the requirement that was broken
+ * - `flow-checks.ts`: rules needing context: supported chains, the clock, the earlier message
  * - `json.ts`: the JSON view printed by `jitlsp decode`
  */
 export { Bolt12Error } from './errors.js';
@@ -60,4 +61,14 @@ export {
   type InvoiceReaderOptions,
 } from './invoice.js';
 export { checkInvoiceErrorFields, decodeInvoiceErrorBytes, encodeInvoiceErrorBytes, type InvoiceError } from './invoice-error.js';
-export { bolt12ToJson, decodeBolt12Json } from './json.js';
+export { bolt12ToJson, decodeBolt12Json, type Bolt12Json } from './json.js';
+export {
+  BITCOIN_CHAIN_HASH,
+  checkInvoiceChain,
+  checkInvoiceMatchesRequest,
+  checkInvoiceNotExpired,
+  checkInvoiceRequestChain,
+  checkInvoiceRequestMatchesOffer,
+  checkOfferChains,
+  checkOfferNotExpired,
+} from './flow-checks.js';

@@ -45,6 +45,8 @@ export const RULES = {
   'offer.currency-without-amount': 'a reader MUST NOT respond if `offer_currency` is set and `offer_amount` is not',
   'offer.no-issuer-id-or-paths': 'a reader MUST NOT respond if neither `offer_issuer_id` nor `offer_paths` are set',
   'offer.zero-hops': 'a reader MUST NOT respond if `num_hops` is 0 in any `blinded_path` in `offer_paths`',
+  'offer.unsupported-chain': 'a reader MUST NOT respond if it accepts none of `offer_chains` (or bitcoin, when absent)',
+  'offer.expired': 'a reader MUST NOT (initially) respond if the current time is after `offer_absolute_expiry`',
   'offer.recurrence-both': 'BOLT-recurrence: an offer includes exactly one of `offer_recurrence_optional` or `offer_recurrence_compulsory`',
   'offer.recurrence-time-unit': 'BOLT-recurrence: a reader MUST NOT respond if `time_unit` is not one of 0, 1 or 2',
   'offer.recurrence-zero-period': 'BOLT-recurrence: a reader MUST NOT respond if `period` is 0',
@@ -67,6 +69,8 @@ export const RULES = {
   'invreq.missing-amount': 'MUST reject the invoice request if there is no `offer_amount` and no `invreq_amount`',
   'invreq.offer-fields-without-offer':
     'without `offer_issuer_id` or `offer_paths`: MUST reject if `offer_chains`, `offer_features` or `offer_quantity_max` are present',
+  'invreq.unsupported-chain': 'MUST reject the invoice request if `invreq_chain` (or bitcoin, when absent) is not a supported chain',
+  'invreq.offer-mismatch': 'MUST reject the invoice request if the offer fields do not exactly match a valid, unexpired offer',
   'invreq.bip353-chars': 'MUST reject the invoice request if `name` or `domain` contain bytes other than 0-9 a-z A-Z - _ .',
   'invreq.recurrence-missing-counter': 'BOLT-recurrence: MUST reject the invoice request if there is no `invreq_recurrence_counter`',
   'invreq.recurrence-missing-start': 'BOLT-recurrence: with `offer_recurrence_base`, MUST reject if there is no `invreq_recurrence_start`',
@@ -93,6 +97,10 @@ export const RULES = {
   'invoice.recurrence-missing-basetime': 'BOLT-recurrence: MUST reject the invoice if `invoice_recurrence_basetime` is not present',
   'invoice.recurrence-basetime': 'BOLT-recurrence: for counter 0, `invoice_recurrence_basetime` MUST equal the offer base or `invoice_created_at`',
   'invoice.expired': 'MUST reject the invoice if the current time is after `invoice_created_at` plus the relative expiry (default 7200)',
+  'invoice.unsupported-chain': 'MUST reject the invoice if `invreq_chain` (or bitcoin, when absent) is not a supported chain',
+  'invoice.request-mismatch': 'MUST reject the invoice if fields in 0-159 and 1000000000-2999999999 do not exactly match the invoice request',
+  'invoice.node-id-mismatch':
+    'MUST reject the invoice if `invoice_node_id` is not `offer_issuer_id` (or, without it, the final `blinded_node_id` the request was sent to)',
 
   // BOLT 12 "Invoice Errors" (writer rules; the reader section is still FIXME in the spec).
   'invoice_error.missing-error': 'a writer of an invoice_error MUST set `error` to an explanatory string',
