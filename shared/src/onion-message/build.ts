@@ -10,6 +10,8 @@ import type { BlindedPath, BlindedPathHop } from '../wire/blinded-path.js';
 import { OnionError } from '../sphinx/onion-error.js';
 import { constructOnionPacket, hopShiftSize } from '../sphinx/construct.js';
 import { blindPath } from '../blinding/blind-path.js';
+import { advanceBlindedPath } from '../blinding/advance-path.js';
+import { equalBytes } from '../crypto/constant-time.js';
 import { encodeEncryptedDataTlv, type EncryptedDataTlv } from '../blinding/encrypted-data-tlv.js';
 import { encodePadded } from '../blinding/padding.js';
 import { encodeOnionMessagePayload, type OnionMessagePayload } from './onionmsg-tlv.js';
@@ -73,6 +75,11 @@ export interface BuildOnionMessageArgs {
   intermediateNodeIds: readonly Uint8Array[];
   destination: OnionMessageDestination;
   contents: Omit<OnionMessagePayload, 'encryptedRecipientData'>;
+  /**
+   * Our own node key: if the destination path starts at us (a reply path built through us), we
+   * advance it past our hops first, as its reader.
+   */
+  self?: { nodeId: Uint8Array; nodePrivkey: Uint8Array };
   /** resolves a compact (`sciddir`) introduction node to its node id */
   resolveIntroduction?: (scid: bigint, direction: 0 | 1) => Uint8Array | undefined;
   /** pad the sender's own encrypted_data_tlv to one length (default true) */
@@ -105,7 +112,10 @@ export function buildOnionMessage(args: BuildOnionMessageArgs): { firstNodeId: U
     return { firstNodeId: nodes[0], message };
   }
 
-  const path = dest.path;
+  let path = dest.path;
+  while (args.self && path.introduction.kind === 'nodeId' && equalBytes(path.introduction.nodeId, args.self.nodeId) && path.hops.length > 1) {
+    path = advanceBlindedPath(path, args.self.nodePrivkey);
+  }
   if (path.hops.length === 0) throw new OnionError('invalid-argument', 'onion_message/destination: the blinded path has no hops');
   let intro: Uint8Array | undefined;
   if (path.introduction.kind === 'nodeId') intro = path.introduction.nodeId;
