@@ -74,7 +74,10 @@ function redactString(s: string): string {
 /** A JSON-safe copy of `value` with secrets removed. */
 function sanitise(value: unknown, key: string, seen: WeakSet<object>): unknown {
   if (value instanceof Secret) return '[redacted]';
-  if (key !== '' && SECRET_KEY.test(key) && value !== undefined && value !== null && value !== '') return '[redacted]';
+  // Booleans and numbers cannot carry a secret (`seedCreated: true` stays readable).
+  if (key !== '' && SECRET_KEY.test(key) && value !== undefined && value !== null && value !== '' && typeof value !== 'boolean' && typeof value !== 'number') {
+    return '[redacted]';
+  }
   if (typeof value === 'bigint') return value.toString();
   if (typeof value === 'string') return redactString(value);
   if (value === null || typeof value !== 'object') return typeof value === 'function' || typeof value === 'symbol' ? undefined : value;

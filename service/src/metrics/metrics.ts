@@ -27,7 +27,7 @@ export const HTLC_FAILURE_CODES = ['unknown_next_peer', 'temporary_channel_failu
 export const CHANNEL_MODES = ['mpp', 'no_mpp'] as const;
 export const TRUST_MODELS = ['lsp-trusts-client', 'client-trusts-lsp'] as const;
 export const CHANNEL_OPEN_FAILURE_REASONS = ['client_rejected', 'client_disconnected', 'node_error', 'expired'] as const;
-export const ONION_DROP_REASONS = ['unregistered_peer', 'mailbox_full_peer', 'mailbox_full_total', 'expired', 'duplicate'] as const;
+export const ONION_DROP_REASONS = ['unregistered_peer', 'mailbox_full_peer', 'mailbox_full_total', 'too_large', 'expired', 'duplicate'] as const;
 /** `JitChannelState['kind']` values (service/src/lsps2/session.ts). */
 export const SESSION_STATES = ['awaitingPayment', 'openingChannel', 'awaitingForward', 'channelOpen', 'done', 'closed'] as const;
 

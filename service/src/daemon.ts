@@ -1,0 +1,286 @@
+/**
+ * The composable core of the LSP daemon: everything `main.ts` runs, startable in-process by tests and the
+ * demo. Start order: promise secret -> database (migrations) -> chain -> LDK node -> JIT shell (reloads the
+ * sessions and held onion messages, re-issues what a crash lost) -> LSPS0/LSPS2 dispatcher on message 37913
+ * -> sweep timer -> HTTP. `stop()` reverses it in the order issue 5 asks: stop accepting (HTTP, LSPS0
+ * messages, node events, timer), finish writes (requests and shell work in flight), close peers (node),
+ * close the database.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SandboxChain, type ChainSource } from '@jitlsp/shared/chain';
+import { LSPS0_MESSAGE_TYPE, LightningNode } from '@jitlsp/shared/node';
+import type { ServiceConfig } from './config/config.js';
+import { redactDatabaseUrl } from './config/database-url.js';
+import { resolvePromiseSecret } from './config/promise-secret.js';
+import { Database } from './db/database.js';
+import type { DataSourceExtras } from './db/data-source.js';
+import { MailboxRepository } from './db/repositories/mailbox.repository.js';
+import { SessionRepository } from './db/repositories/session.repository.js';
+import { createHttpApp } from './http/app.js';
+import { listen, type RunningHttpServer } from './http/server.js';
+import type { DispatchRecord, Lsps0Dispatcher } from './lsps0/dispatcher.js';
+import { createLsps2Server } from './lsps2/server.js';
+import { JitShell } from './lsps2/shell.js';
+import { createLogger, type Logger } from './log.js';
+import { type BuyResult, type GetInfoResult, ServiceMetrics } from './metrics/metrics.js';
+
+export const SERVICE_VERSION: string = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
+/** How often the shell sweeps sessions (MPP collect timer, valid_until, CLTV margin) and the mailbox TTL. */
+export const DEFAULT_TICK_INTERVAL_MS = 1000;
+
+export interface DaemonOptions {
+  config: ServiceConfig;
+  /** The chain backend. Default: a fresh SandboxChain when `config.chain` is 'sandbox' (closed on stop). */
+  chain?: ChainSource;
+  clock?: () => Date;
+  random?: (n: number) => Uint8Array;
+  logger?: Logger;
+  /** Default: a fresh ServiceMetrics with its own registry. */
+  metrics?: ServiceMetrics;
+  /** Sweep timer period; 0 disables the timer (tests drive `shell.tick()` themselves). */
+  tickIntervalMs?: number;
+  /** Database extras (tests: a Postgres schema). */
+  database?: DataSourceExtras;
+}
+
+/** Result code -> metrics label (bLIP-50 / bLIP-52 error codes). */
+const RESULT_BY_CODE: Record<number, GetInfoResult | BuyResult> = {
+  200: 'unrecognized_or_stale_token',
+  201: 'invalid_opening_fee_params',
+  202: 'payment_size_too_small',
+  203: 'payment_size_too_large',
+  [-32602]: 'invalid_params',
+  [-32603]: 'internal_error',
+  1: 'client_rejected',
+};
+
+export class Daemon {
+  private stopping: Promise<void> | undefined;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly cleanups: (() => void)[] = [];
+  private acceptingMessages = true;
+
+  private constructor(
+    readonly config: ServiceConfig,
+    readonly logger: Logger,
+    readonly metrics: ServiceMetrics,
+    readonly db: Database,
+    readonly sessions: SessionRepository,
+    readonly mailbox: MailboxRepository,
+    readonly chain: ChainSource,
+    private readonly ownsChain: boolean,
+    readonly node: LightningNode,
+    readonly shell: JitShell,
+    readonly dispatcher: Lsps0Dispatcher,
+    readonly http: RunningHttpServer
+  ) {}
+
+  /** `nodeId@host:port` of the Lightning node. */
+  get nodeAddress(): string | undefined {
+    return this.node.address;
+  }
+
+  get isStopping(): boolean {
+    return this.stopping !== undefined;
+  }
+
+  static async start(opts: DaemonOptions): Promise<Daemon> {
+    const { config } = opts;
+    const clock = opts.clock ?? (() => new Date());
+    const random = opts.random ?? ((n: number) => new Uint8Array(randomBytes(n)));
+    const logger = opts.logger ?? createLogger({ level: config.logLevel, clock });
+    const metrics = opts.metrics ?? new ServiceMetrics();
+    const startedAt = clock();
+    const cleanup: (() => Promise<unknown>)[] = []; // undo steps if a later start step fails
+
+    try {
+      const secret = resolvePromiseSecret(config, random);
+      logger.info('promise secret ready', { source: secret.source });
+
+      const db = await Database.open(config.database, opts.database);
+      cleanup.push(() => db.close());
+      logger.info('database open, migrations applied', { database: redactDatabaseUrl(config.database) });
+      const sessions = new SessionRepository(db, clock);
+      const mailbox = new MailboxRepository(db);
+
+      let chain = opts.chain;
+      const ownsChain = chain === undefined;
+      if (chain === undefined) {
+        chain = await SandboxChain.create({ clock, random, log: (l, m, f) => logger.log(l, m, { component: 'chain', ...f }) });
+        const created = chain;
+        cleanup.push(() => created.close());
+      }
+      let height: number | null = (await chain.tip()).height;
+      const unsubscribeChain = chain.subscribe((b) => (height = b.height));
+
+      // The node's hooks need the shell, and the shell needs the node: bound late.
+      let shell: JitShell | undefined;
+      const node = await LightningNode.start({
+        dataDir: join(config.dataDir, 'node'),
+        chain,
+        listen: { host: config.p2p.host, port: config.p2p.port },
+        clock,
+        random,
+        logger: logger.child({ component: 'node' }),
+        name: 'lsp',
+        acceptInterceptHtlcs: true,
+        interceptOfflinePeerOnionMessages: true,
+        nodeIdLookup: (scid) => shell?.nodeIdLookup(scid),
+        holdFunding: (info) => shell?.holdFunding(info) ?? false,
+      });
+      cleanup.push(() => node.stop());
+      metrics.setNodeStatsSource(() => ({ wasmMemoryBytes: node.memoryStats().wasmBytes, peerCount: node.listPeers().length }));
+      metrics.setSessionCountSource(() => sessions.countByState());
+
+      shell = await JitShell.start({
+        node,
+        store: sessions,
+        mailboxStore: mailbox,
+        policy: {
+          mppCollectTimeoutMs: config.lsps2.mppCollectTimeoutSeconds * 1000,
+          cltvSafetyMarginBlocks: config.lsps2.htlcCltvSafetyMarginBlocks,
+          overProvisioningSat: config.channel.overprovisioningSat,
+          overProvisioningPpm: config.channel.overprovisioningPpm,
+          minChannelSizeSat: config.channel.minChannelSizeSat,
+        },
+        mailboxLimits: {
+          maxPerPeer: config.onionMailbox.maxMessagesPerPeer,
+          maxTotal: config.onionMailbox.maxMessagesTotal,
+          ttlMs: config.onionMailbox.ttlSeconds * 1000,
+        },
+        clock,
+        blockHeight: () => height,
+        logger: logger.child({ component: 'jit' }),
+        metrics,
+      });
+      const jit = shell;
+      cleanup.push(async () => jit.stop());
+
+      const dispatcher = createLsps2Server({
+        send: (peer, payload) => node.sendCustomMessage(peer, payload, LSPS0_MESSAGE_TYPE),
+        clock,
+        logger: logger.child({ component: 'lsps0' }),
+        limits: {
+          maxRequestBytes: config.limits.maxMessageBytes,
+          maxPendingPerPeer: config.limits.maxPendingRequestsPerPeer,
+          maxPendingTotal: config.limits.maxPendingRequestsTotal,
+        },
+        promiseSecret: secret.secret.reveal(),
+        tiers: config.lsps2.feeTiers,
+        tokens: config.lsps2.getInfoTokens,
+        store: sessions,
+        node,
+        lspCltvExpiryDelta: config.lsps2.lspCltvExpiryDeltaBlocks,
+        clientTrustsLsp: config.lsps2.clientTrustsLsp,
+        maxSessionsPerPeer: config.lsps2.maxSessionsPerPeer,
+        random,
+        onSessionCreated: (s) => jit.sessionCreated(s),
+        onDispatched: (r) => countDispatch(metrics, r),
+      });
+
+      const daemonRef: { current?: Daemon } = {};
+      const http = await listen(
+        createHttpApp({
+          metrics,
+          health: { nodeStarted: () => !daemonRef.current?.isStopping, databaseReachable: () => db.ping() },
+          admin: {
+            sessions,
+            node: () => (daemonRef.current?.isStopping ? undefined : node),
+            info: { network: config.network, version: SERVICE_VERSION, startedAt },
+          },
+          adminToken: config.adminToken,
+          logger: logger.child({ component: 'http' }),
+        }),
+        config.http
+      );
+
+      const daemon = new Daemon(config, logger, metrics, db, sessions, mailbox, chain, ownsChain, node, jit, dispatcher, http);
+      daemonRef.current = daemon;
+      daemon.cleanups.push(unsubscribeChain);
+
+      // LSPS0 requests arrive as BOLT 8 custom messages of type 37913 (bLIP-50).
+      daemon.cleanups.push(
+        node.on('customMessageReceived', (ev) => {
+          if (ev.messageType !== LSPS0_MESSAGE_TYPE || !daemon.acceptingMessages) return;
+          daemon.track(dispatcher.handleMessage(ev.peerNodeId, ev.payload));
+        })
+      );
+      const tickMs = opts.tickIntervalMs ?? DEFAULT_TICK_INTERVAL_MS;
+      if (tickMs > 0) {
+        const timer = setInterval(() => daemon.track(jit.tick()), tickMs);
+        timer.unref();
+        daemon.cleanups.push(() => clearInterval(timer));
+      }
+
+      logger.info('jitlsp started', {
+        version: SERVICE_VERSION,
+        nodeId: node.nodeId,
+        address: node.address,
+        network: config.network,
+        chain: chain.kind,
+        http: http.url,
+        openSessions: jit.openSessions().length,
+        trustModel: config.lsps2.trustModel,
+      });
+      return daemon;
+    } catch (err) {
+      for (const undo of cleanup.reverse()) await undo().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /**
+   * Ordered shutdown; idempotent (a second call returns the first call's promise). Each stage runs even if
+   * an earlier one failed; failures are logged.
+   */
+  stop(): Promise<void> {
+    this.stopping ??= this.doStop();
+    return this.stopping;
+  }
+
+  private async doStop(): Promise<void> {
+    const log = this.logger;
+    const stage = async (name: string, fn: () => Promise<unknown> | unknown) => {
+      try {
+        await fn();
+        log.debug('shutdown stage done', { stage: name });
+      } catch (err) {
+        log.error('shutdown stage failed', { stage: name, err });
+      }
+    };
+    log.info('jitlsp stopping');
+    // 1. stop accepting: HTTP, LSPS0 messages, node events into the shell, timers
+    this.acceptingMessages = false;
+    await stage('http', () => this.http.close());
+    await stage('timers and subscriptions', () => this.cleanups.splice(0).forEach((c) => c()));
+    await stage('jit shell', () => this.shell.stop());
+    // 2. finish writes: requests and shell work in flight
+    await stage('in-flight work', async () => {
+      while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+      await this.shell.idle();
+    });
+    // 3. close peers (and persist the ChannelManager)
+    await stage('node', () => this.node.stop());
+    // 4. close the database (waits for its own operations in flight)
+    await stage('database', () => this.db.close());
+    if (this.ownsChain) await stage('chain', () => this.chain.close());
+    log.info('jitlsp stopped');
+  }
+
+  private track(p: Promise<void>): void {
+    const tracked = p.catch((err: unknown) => this.logger.error('background work failed', { err }));
+    this.inFlight.add(tracked);
+    void tracked.finally(() => this.inFlight.delete(tracked));
+  }
+}
+
+function countDispatch(metrics: ServiceMetrics, r: DispatchRecord): void {
+  const result = r.code === undefined ? 'ok' : (RESULT_BY_CODE[r.code] ?? 'internal_error');
+  if (r.method === 'lsps2.get_info') metrics.getInfo(result as GetInfoResult);
+  else if (r.method === 'lsps2.buy') metrics.buy(result as BuyResult);
+}
