@@ -8,6 +8,7 @@
  * - `registry.ts`, `field-codecs.ts`, `field-types.ts`, `tlv-fields.ts`: fields by type number
  * - `rules.ts`, `errors.ts`: `Bolt12Error`, whose `rule` names the requirement that was broken
  * - `flow-checks.ts`: rules needing context: supported chains, the clock, the earlier message
+ * - `recurrence-period.ts`: BOLT-recurrence period start times
  * - `json.ts`: the JSON view printed by `jitlsp decode`
  */
 export { Bolt12Error } from './errors.js';
@@ -61,6 +62,7 @@ export {
   type InvoiceReaderOptions,
 } from './invoice.js';
 export { checkInvoiceErrorFields, decodeInvoiceErrorBytes, encodeInvoiceErrorBytes, type InvoiceError } from './invoice-error.js';
+export { periodStart } from './recurrence-period.js';
 export { bolt12ToJson, decodeBolt12Json, type Bolt12Json } from './json.js';
 export {
   BITCOIN_CHAIN_HASH,
