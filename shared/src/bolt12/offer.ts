@@ -7,11 +7,11 @@
  * whether the node accepts the offer's chains is the caller's decision (`offerChains` or bitcoin).
  * Vectors: `bolt12/offers-test.json`, `rust-lightning/offer-parse-extra.json`.
  */
-import type { TlvRecord } from '../tlv/index.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { BigSize, type TlvRecord } from '../tlv/index.js';
 import { check } from './errors.js';
 import { unknownEvenBits } from './features.js';
 import type { OfferFields, UnknownField } from './field-types.js';
-import { merkleRoot } from './merkle.js';
 import { OFFER_FIELDS, table } from './registry.js';
 import type { Bolt12Rule } from './rules.js';
 import { decodeBolt12String, encodeBolt12String } from './string-form.js';
@@ -92,12 +92,18 @@ export function encodeOffer(offer: OfferFields & { unknownFields?: readonly Unkn
 }
 
 /**
- * `offer_id`: the Merkle root (BOLT 12 "Signature Calculation") of the offer's fields, the way
- * Core Lightning identifies offers. Given an invoice_request or invoice, it uses only the mirrored
- * offer fields (types in the offer ranges), so the id is the same along the whole flow.
+ * `offer_id`: SHA256 of the offer's TLV records (types 1-79, then 1000000000-1999999999) exactly as
+ * serialised. BOLT 12 does not define an offer id; this is Core Lightning's (`calc_offer` in
+ * `common/bolt12.c`, shown by `lightning-cli decode`), so ids printed here match CLN's. For an
+ * invoice_request or invoice it hashes only the mirrored offer fields, so the id is the same along
+ * the whole flow.
  */
 export function offerId(message: { records: readonly TlvRecord[] }): Uint8Array {
-  return merkleRoot(message.records.filter((r) => isOfferType(r.type)));
+  const h = sha256.create();
+  for (const r of message.records) {
+    if (isOfferType(r.type)) h.update(BigSize.encode(r.type)).update(BigSize.encode(BigInt(r.value.length))).update(r.value);
+  }
+  return h.digest();
 }
 
 /** BOLT 12: a reader MUST NOT respond (initially) if the current time is after `offer_absolute_expiry`. */
