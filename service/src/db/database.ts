@@ -14,6 +14,9 @@ import type { Dialect } from './columns.js';
 import { createDataSource, type DataSourceExtras } from './data-source.js';
 import { Mutex } from './mutex.js';
 
+/** Most single-statement writes committed together on SQLite (bounds the latency of the first one). */
+export const MAX_GROUP_COMMIT = 256;
+
 export class DatabaseClosedError extends Error {
   constructor() {
     super('database: closed (the service is shutting down)');
@@ -25,6 +28,8 @@ export class Database {
   private readonly mutex: Mutex | undefined;
   private readonly inFlight = new Set<Promise<unknown>>();
   private closing = false;
+  private readonly batch: { fn: (m: EntityManager) => Promise<unknown>; resolve: (v: unknown) => void; reject: (e: unknown) => void }[] = [];
+  private batchScheduled = false;
 
   private constructor(
     readonly dataSource: DataSource,
@@ -54,12 +59,59 @@ export class Database {
   }
 
   /**
-   * Runs `fn`, which must issue exactly ONE writing statement, without an explicit transaction: a single
-   * statement is atomic on both databases (autocommit), and skipping BEGIN/COMMIT saves two round trips on
-   * the hot path (buy persists its session this way).
+   * Runs `fn`, which must issue exactly ONE writing statement (plus reads). A single statement is atomic on
+   * both databases, so no explicit transaction is needed for it alone. On SQLite, single-statement writes
+   * that queue up while another operation runs are GROUP-COMMITTED: one BEGIN, each statement, one COMMIT,
+   * and every caller's promise resolves only after that COMMIT (durable on resolve, as the stores promise).
+   * A failing statement (e.g. a unique violation) is rolled back alone by SQLite and rejects only its caller.
+   * This is what lets the buy path persist thousands of sessions per second on one SQLite connection.
    */
   writeOne<T>(fn: (m: EntityManager) => Promise<T>): Promise<T> {
-    return this.track(() => fn(this.dataSource.manager));
+    if (this.mutex === undefined) return this.track(() => fn(this.dataSource.manager));
+    if (this.closing) return Promise.reject(new DatabaseClosedError());
+    return new Promise<T>((resolve, reject) => {
+      this.batch.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      if (!this.batchScheduled) {
+        this.batchScheduled = true;
+        this.track(() => this.flushBatch()).catch(() => undefined);
+      }
+    });
+  }
+
+  /** Runs the queued single-statement writes (under the SQLite mutex). */
+  private async flushBatch(): Promise<void> {
+    const ops = this.batch.splice(0, MAX_GROUP_COMMIT);
+    this.batchScheduled = false;
+    if (this.batch.length > 0) {
+      // Accepted before close(): runs even while closing, and close() waits for it.
+      this.batchScheduled = true;
+      this.track(() => this.flushBatch(), true).catch(() => undefined);
+    }
+    if (ops.length === 1) {
+      const op = ops[0]!;
+      await op.fn(this.dataSource.manager).then(op.resolve, op.reject);
+      return;
+    }
+    const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+    try {
+      await this.dataSource.transaction(async (m) => {
+        for (const op of ops) {
+          try {
+            outcomes.push({ ok: true, value: await op.fn(m) });
+          } catch (error) {
+            outcomes.push({ ok: false, error });
+          }
+        }
+      });
+    } catch (error) {
+      for (const op of ops) op.reject(error); // BEGIN or COMMIT failed: nothing is known to be durable
+      return;
+    }
+    ops.forEach((op, i) => {
+      const o = outcomes[i]!;
+      if (o.ok) op.resolve(o.value);
+      else op.reject(o.error);
+    });
   }
 
   /** Runs `fn` outside a transaction (reads). */
@@ -91,8 +143,8 @@ export class Database {
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
 
-  private track<T>(op: () => Promise<T>): Promise<T> {
-    if (this.closing) return Promise.reject(new DatabaseClosedError());
+  private track<T>(op: () => Promise<T>, acceptedBeforeClose = false): Promise<T> {
+    if (this.closing && !acceptedBeforeClose) return Promise.reject(new DatabaseClosedError());
     const p = this.mutex ? this.mutex.run(op) : op();
     this.inFlight.add(p);
     const done = () => this.inFlight.delete(p);

@@ -98,6 +98,19 @@ for (const factory of factories) {
         expect((await sessions.get(42n))!.terms.clientNodeId).to.equal(CLIENT_A);
       });
 
+      it('commits concurrent creates together, rejecting only the duplicate among them', async () => {
+        const scids = [1n, 2n, 3n, 2n, 4n];
+        const results = await Promise.allSettled(scids.map((scid) => sessions.create(makeSession({ terms: { jitChannelScid: scid } }))));
+        // Which of the two SCID-2 creates wins is up to the database (Postgres runs them in parallel).
+        const rejected = results.flatMap((r, i) => (r.status === 'rejected' ? [[i, r.reason] as const] : []));
+        expect(rejected).to.have.length(1);
+        expect([1, 3]).to.include(rejected[0]![0]);
+        expect(rejected[0]![1]).to.be.instanceOf(SessionExistsError);
+        await db.close();
+        db = await site.open();
+        expect((await new SessionRepository(db).listOpen()).map((s) => s.terms.jitChannelScid)).to.deep.equal([1n, 2n, 3n, 4n]);
+      });
+
       it('stores a new state, increments the version and returns what get returns', async () => {
         await sessions.create(makeSession());
         const updated = await sessions.update(42n, busyState(), 0, at(1000));
@@ -284,14 +297,15 @@ for (const factory of factories) {
       });
 
       it('finishes writes in flight on close, then refuses new ones', async () => {
-        const pending = Array.from({ length: 20 }, (_, i) => sessions.create(makeSession({ terms: { jitChannelScid: BigInt(100 + i) } })));
+        // More than one group commit's worth, so a batch is still queued when close() starts.
+        const pending = Array.from({ length: 300 }, (_, i) => sessions.create(makeSession({ terms: { jitChannelScid: BigInt(100 + i) } })));
         await db.close();
         await Promise.all(pending);
         expect(await db.ping()).to.equal(false);
         const err = await sessions.get(100n).catch((e: unknown) => e);
         expect(err).to.be.instanceOf(DatabaseClosedError);
         db = await site.open();
-        expect(await new SessionRepository(db).listOpen()).to.have.length(20);
+        expect(await new SessionRepository(db).listOpen()).to.have.length(300);
       });
 
       it('answers the readiness ping while open', async () => {
