@@ -6,15 +6,16 @@
  */
 import { Bolt12Error, decodeBolt12Json } from '../bolt12/index.js';
 
-export type Io = { out: (s: string) => void; err: (s: string) => void };
+export type Io = { out: (s: string) => void; err: (s: string) => void; readStdin: () => Promise<string> };
 
-export function runDecode(args: readonly string[], io: Io): number {
-  // A string split over several arguments (e.g. pasted with `+` and spaces, unquoted) is rejoined.
+export async function runDecode(args: readonly string[], io: Io): Promise<number> {
   if (args.length === 0) {
-    io.err('usage: jitlsp decode <bolt12-string>\n');
+    io.err('usage: jitlsp decode <bolt12-string>   (or `-` to read it from stdin)\n');
     return 2;
   }
-  const input = args.join(' ');
+  // `-` reads the string from stdin (long invoices); surrounding whitespace such as the final newline
+  // is not part of it. A string split over several arguments (pasted unquoted with `+ `) is rejoined.
+  const input = args.length === 1 && args[0] === '-' ? (await io.readStdin()).trim() : args.join(' ');
   try {
     const { json, signatureValid, kind } = decodeBolt12Json(input);
     io.out(JSON.stringify(json, null, 2) + '\n');

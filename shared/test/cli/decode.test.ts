@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { encodeBolt12String, signInvoice, decodeInvoiceRequest, fieldsFromInvoiceRequest } from '../../src/bolt12/index.js';
 import { ALICE, ALICE_KEY, path, payinfo } from '../bolt12/build.js';
@@ -19,6 +19,19 @@ function jitlsp(args: string[]): Promise<Run> {
       const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
       resolve({ code, stdout, stderr });
     });
+  });
+}
+
+/** The same, with `decode -` and the string on stdin. */
+function jitlspStdin(input: string): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['shared/bin/jitlsp.mjs', 'decode', '-'], { cwd: REPO });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.stdin.end(input);
   });
 }
 
@@ -75,9 +88,10 @@ describe('jitlsp decode (spawns the real command)', function () {
   let runs: Run[] = [];
   let badSigRun: Run;
   let usage: Run;
+  let stdinRun: Run;
 
   before(async () => {
-    runs = await runAll([...cases.map((c) => c.args), ['decode', badSig], ['decode']]);
+    [runs, stdinRun] = await Promise.all([runAll([...cases.map((c) => c.args), ['decode', badSig], ['decode']]), jitlspStdin(`${formats[4]!.string}\n`)]);
     badSigRun = runs[cases.length]!;
     usage = runs[cases.length + 1]!;
   });
@@ -117,6 +131,11 @@ describe('jitlsp decode (spawns the real command)', function () {
     expect((JSON.parse(badSigRun.stdout) as { signature_valid: boolean }).signature_valid).to.equal(false);
     expect(badSigRun.stderr.trim().split('\n')).to.have.length(1);
     expect(badSigRun.stderr).to.match(/invreq\.signature/);
+  });
+
+  it('reads the string from stdin with `decode -` (a multi-line + continued offer)', () => {
+    expect(stdinRun.code, stdinRun.stderr).to.equal(0);
+    expect((JSON.parse(stdinRun.stdout) as { type: string }).type).to.equal('offer');
   });
 
   it('prints usage and exits 2 without a string', () => {
