@@ -11,8 +11,11 @@ import { LightningNode, LSPS0_MESSAGE_TYPE } from '@jitlsp/shared/node';
 import { loadConfig } from '../../src/config/config.js';
 import { Daemon } from '../../src/daemon.js';
 import { createLogger } from '../../src/log.js';
+import { makeSession } from '../db/fixtures.js';
+import { databaseSiteFactories } from '../db/targets.js';
 
 const TOKEN = 'daemon-test-admin-token-0123';
+const postgres = (await databaseSiteFactories()).find((f) => f.name === 'postgres')!;
 const quiet = createLogger({ level: 'silent' });
 
 function sample(body: string, series: string): number | undefined {
@@ -86,6 +89,26 @@ describe('daemon core (in-process, real LDK nodes over TCP)', function () {
       expect(await fetch(url + '/healthz').catch((e: unknown) => e)).to.be.instanceOf(Error);
     }
   });
+
+  (postgres.skipReason ? it.skip : it)(
+    'runs on Postgres when DATABASE_URL is postgres://, persisting through the same repositories' +
+      (postgres.skipReason ? ` (skipped: ${postgres.skipReason})` : ''),
+    async () => {
+      const site = await postgres.create();
+      const cfg = { ...config(), database: site.target };
+      const daemon = await Daemon.start({ config: cfg, chain, logger: quiet, tickIntervalMs: 0, database: site.extras });
+      try {
+        expect(daemon.db.dialect).to.equal('postgres');
+        expect(await (await fetch(daemon.http.url + '/readyz')).json()).to.deep.equal({ status: 'ready', checks: { node: true, database: true } });
+        await daemon.sessions.create(makeSession({ terms: { jitChannelScid: 77n } }));
+        const r = await fetch(daemon.http.url + '/admin/sessions/77', { headers: { authorization: `Bearer ${TOKEN}` } });
+        expect(((await r.json()) as { session: { jitChannelScidU64: string } }).session.jitChannelScidU64).to.equal('77');
+      } finally {
+        await daemon.stop();
+        await site.destroy();
+      }
+    }
+  );
 
   it('keeps its promise secret and node identity across a restart on the same data dir', async () => {
     const a = await Daemon.start({ config: config(), chain, logger: quiet, tickIntervalMs: 0 });
