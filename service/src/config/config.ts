@@ -11,6 +11,9 @@ import { type DatabaseTarget, parseDatabaseUrl } from './database-url.js';
 import { type Env, EnvReader, U64_MAX } from './env-reader.js';
 import { type FeeTier, parseFeeTiers } from './fee-tiers.js';
 import { Secret } from './secret.js';
+import { MAX_PENDING_REQUESTS_PER_PEER, MAX_PENDING_REQUESTS_TOTAL, MAX_REQUEST_BYTES } from '../lsps0/limits.js';
+import { DEFAULT_JIT_POLICY } from '../lsps2/jit-channel.js';
+import { DEFAULT_HELD_TTL_MS, MAX_HELD_PER_PEER, MAX_HELD_TOTAL } from '../lsps2/onion-mailbox.js';
 
 export const NETWORKS = ['regtest', 'testnet', 'signet', 'bitcoin'] as const;
 export type Network = (typeof NETWORKS)[number];
@@ -49,7 +52,7 @@ export interface ServiceConfig {
   channel: {
     /** Added to `payment_size - opening_fee` when sizing the channel (inbound liquidity for later payments). */
     overprovisioningSat: bigint;
-    /** Added as parts per million of the payment size. */
+    /** Added as parts per million of `payment_size - opening_fee`. */
     overprovisioningPpm: number;
     /** Channels are never smaller than this. */
     minChannelSizeSat: bigint;
@@ -90,19 +93,20 @@ export const DEFAULTS = {
   minPaymentSizeMsat: 10_000_000n,
   maxPaymentSizeMsat: 10_000_000_000n,
   lspCltvExpiryDeltaBlocks: 144,
-  mppCollectTimeoutSeconds: 90,
-  htlcCltvSafetyMarginBlocks: 12,
+  // The protocol code's own defaults (one source; .env.example repeats them and a test checks it does).
+  mppCollectTimeoutSeconds: DEFAULT_JIT_POLICY.mppCollectTimeoutMs / 1000,
+  htlcCltvSafetyMarginBlocks: DEFAULT_JIT_POLICY.cltvSafetyMarginBlocks,
   maxSessionsPerPeer: 10,
-  overprovisioningSat: 100_000n,
-  overprovisioningPpm: 0,
-  minChannelSizeSat: 20_000n,
+  overprovisioningSat: DEFAULT_JIT_POLICY.overProvisioningSat,
+  overprovisioningPpm: DEFAULT_JIT_POLICY.overProvisioningPpm,
+  minChannelSizeSat: DEFAULT_JIT_POLICY.minChannelSizeSat,
   maxChannelSizeSat: 16_777_215n,
-  maxPendingRequestsPerPeer: 10,
-  maxPendingRequestsTotal: 1000,
-  maxMessageBytes: 65_531,
-  onionMaxMessagesPerPeer: 64,
-  onionMaxMessagesTotal: 10_000,
-  onionTtlSeconds: 600,
+  maxPendingRequestsPerPeer: MAX_PENDING_REQUESTS_PER_PEER,
+  maxPendingRequestsTotal: MAX_PENDING_REQUESTS_TOTAL,
+  maxMessageBytes: MAX_REQUEST_BYTES,
+  onionMaxMessagesPerPeer: MAX_HELD_PER_PEER,
+  onionMaxMessagesTotal: MAX_HELD_TOTAL,
+  onionTtlSeconds: DEFAULT_HELD_TTL_MS / 1000,
   shutdownTimeoutSeconds: 10,
 } as const;
 
