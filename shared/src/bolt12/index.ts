@@ -56,6 +56,7 @@ export {
   invoiceExpiresAt,
   isInvoiceExpired,
   signInvoice,
+  usableFallbacks,
   usableInvoicePaths,
   verifyInvoiceSignature,
   type Invoice,

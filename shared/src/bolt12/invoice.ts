@@ -12,7 +12,7 @@ import { encodeTlvStream, type TlvRecord } from '../tlv/index.js';
 import type { BlindedPath, BlindedPayInfo } from '../wire/index.js';
 import { check } from './errors.js';
 import { INVOICE_KNOWN_FEATURES, unknownEvenBits } from './features.js';
-import type { InvoiceFields, InvoiceRequestFields, UnknownField } from './field-types.js';
+import type { FallbackAddress, InvoiceFields, InvoiceRequestFields, UnknownField } from './field-types.js';
 import type { InvoiceRequest } from './invoice-request.js';
 import { isSignatureType, merkleRoot } from './merkle.js';
 import type { ReaderOptions } from './offer.js';
@@ -53,6 +53,16 @@ export function usableInvoicePaths(inv: InvoiceFields, knownPayinfoFeatures?: Re
     if (unknownEvenBits(p.features, knownPayinfoFeatures).length === 0) out.push(i);
   });
   return out;
+}
+
+/**
+ * The `invoice_fallbacks` a bitcoin payer may use. BOLT 12: MUST ignore any `fallback_address` whose
+ * `version` is greater than 16, or whose `address` is shorter than 2 or longer than 40 bytes.
+ * (Checking the program against the version's own rules, e.g. 20 or 32 bytes for v0, is left to
+ * the wallet that builds the output.)
+ */
+export function usableFallbacks(inv: InvoiceFields): FallbackAddress[] {
+  return (inv.invoiceFallbacks ?? []).filter((f) => f.version <= 16 && f.address.length >= 2 && f.address.length <= 40);
 }
 
 /** The stateless reader rules of BOLT 12 (and BOLT-recurrence) on an invoice's fields. */

@@ -14,6 +14,7 @@ import {
   merkleRoot,
   offerId,
   signInvoice,
+  usableFallbacks,
   usableInvoicePaths,
   verifyInvoiceSignature,
   type Bolt12Rule,
@@ -185,6 +186,16 @@ describe('BOLT 12 invoice reader rules', () => {
     );
     expect(usableInvoicePaths(inv)).to.deep.equal([1]);
     expect(inv.invoiceFallbacks).to.deep.equal([{ version: 0, address: new Uint8Array(20).fill(5) }]);
+  });
+
+  it('ignores fallback addresses with version > 16 or an address outside 2..40 bytes', () => {
+    const fb = (version: number, len: number) => [version, len >> 8, len & 0xff, ...new Uint8Array(len).fill(9)];
+    const inv = decodeInvoiceBytes(makeInvoice({ 172: new Uint8Array([...fb(0, 20), ...fb(17, 20), ...fb(1, 1), ...fb(1, 41), ...fb(16, 40)]) }));
+    expect(inv.invoiceFallbacks).to.have.length(5);
+    expect(usableFallbacks(inv).map((f) => [f.version, f.address.length])).to.deep.equal([
+      [0, 20],
+      [16, 40],
+    ]);
   });
 
   it('signs over the Merkle root of every non-signature field', () => {
