@@ -51,3 +51,12 @@ describe('the crypto module', () => {
     expect(equalBytes(Uint8Array.of(1), Uint8Array.of(1, 3))).to.equal(false);
   });
 });
+
+describe('BIP-340 verification of malformed keys', () => {
+  it('returns false, without throwing, for a key that is not on the curve', () => {
+    const msg = new Uint8Array(32);
+    const sig = schnorrSign(msg, new Uint8Array(32).fill(7));
+    expect(schnorrVerify(sig, msg, new Uint8Array(32).fill(0xff))).to.equal(false);
+    expect(schnorrVerify(sig, msg, new Uint8Array(32))).to.equal(false);
+  });
+});
