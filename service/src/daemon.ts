@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SandboxChain, type ChainSource } from '@jitlsp/shared/chain';
-import { LSPS0_MESSAGE_TYPE, LightningNode } from '@jitlsp/shared/node';
+import { LSPS0_MESSAGE_TYPE, LightningNode, type NodeOptions } from '@jitlsp/shared/node';
 import type { ServiceConfig } from './config/config.js';
 import { redactDatabaseUrl } from './config/database-url.js';
 import { resolvePromiseSecret } from './config/promise-secret.js';
@@ -46,6 +46,8 @@ export interface DaemonOptions {
   tickIntervalMs?: number;
   /** Database extras (tests: a Postgres schema). */
   database?: DataSourceExtras;
+  /** Engine options layered over the daemon's (tests: forward delay, reconnect backoff, LDK log level). */
+  node?: Partial<Omit<NodeOptions, 'chain' | 'dataDir' | 'nodeIdLookup' | 'holdFunding'>>;
 }
 
 /** Result code -> metrics label (bLIP-50 / bLIP-52 error codes). */
@@ -132,6 +134,7 @@ export class Daemon {
         interceptOfflinePeerOnionMessages: true,
         nodeIdLookup: (scid) => shell?.nodeIdLookup(scid),
         holdFunding: (info) => shell?.holdFunding(info) ?? false,
+        ...opts.node,
       });
       cleanup.push(() => node.stop());
       metrics.setNodeStatsSource(() => ({ wasmMemoryBytes: node.memoryStats().wasmBytes, peerCount: node.listPeers().length }));
