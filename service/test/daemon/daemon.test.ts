@@ -110,16 +110,49 @@ describe('daemon core (in-process, real LDK nodes over TCP)', function () {
     }
   );
 
-  it('keeps its promise secret and node identity across a restart on the same data dir', async () => {
-    const a = await Daemon.start({ config: config(), chain, logger: quiet, tickIntervalMs: 0 });
-    const nodeId = a.node.nodeId;
-    await a.stop();
-    const b = await Daemon.start({ config: config(), chain, logger: quiet, tickIntervalMs: 0 });
+  it('sells a JIT channel over LSPS0 and still knows it after a restart, honouring the old menu (promise secret kept)', async () => {
+    const client = await LightningNode.start({ dataDir: join(dir, 'client'), chain, logger: { log: () => {} }, name: 'client' });
+    const ask = async (lsp: Daemon, id: string, method: string, params: unknown) => {
+      const answer = client.waitFor('customMessageReceived', (e) => e.messageType === LSPS0_MESSAGE_TYPE, 20_000);
+      client.sendCustomMessage(lsp.node.nodeId, new TextEncoder().encode(JSON.stringify({ jsonrpc: '2.0', id, method, params })));
+      return JSON.parse(new TextDecoder().decode((await answer).payload)) as { result: Record<string, any>; error?: unknown };
+    };
     try {
-      expect(b.node.nodeId).to.equal(nodeId);
-      expect((await fetch(b.http.url + '/readyz')).status).to.equal(200);
+      const a = await Daemon.start({ config: config(), chain, logger: quiet, tickIntervalMs: 0 });
+      let scid: string;
+      let menu: unknown[];
+      try {
+        await client.connect(a.nodeAddress!);
+        menu = (await ask(a, 'g1', 'lsps2.get_info', {})).result.opening_fee_params_menu;
+        const bought = (await ask(a, 'b1', 'lsps2.buy', { opening_fee_params: menu[0], payment_size_msat: '50000000' })).result;
+        scid = bought.jit_channel_scid as string;
+        expect(scid).to.match(/^\d+x\d+x\d+$/);
+        const metrics = await (await fetch(a.http.url + '/metrics')).text();
+        expect(sample(metrics, 'jitlsp_lsps2_buy_requests_total{result="ok"}')).to.equal(1);
+        expect(sample(metrics, 'jitlsp_lsps2_sessions{state="awaitingPayment"}')).to.equal(1);
+      } finally {
+        await a.stop();
+      }
+      const b = await Daemon.start({ config: config(), chain, logger: quiet, tickIntervalMs: 0 });
+      try {
+        expect(b.node.nodeId).to.equal(a.node.nodeId);
+        const r = await fetch(b.http.url + '/admin/sessions/' + scid, { headers: { authorization: `Bearer ${TOKEN}` } });
+        const { session } = (await r.json()) as { session: { clientNodeId: string; mode: string; state: { kind: string } } };
+        expect(session).to.deep.include({ clientNodeId: client.nodeId, mode: 'mpp' });
+        expect(session.state.kind).to.equal('awaitingPayment');
+        // The shell re-registered the client from the database: the JIT SCID resolves to it (bLIP-52 alias).
+        const u64 = b.shell.openSessions()[0]!.terms.jitChannelScid;
+        expect(b.shell.nodeIdLookup(u64)).to.equal(client.nodeId);
+        // A menu minted before the restart still verifies: the promise secret was kept in the data dir.
+        await client.connect(b.nodeAddress!);
+        const again = await ask(b, 'b2', 'lsps2.buy', { opening_fee_params: menu[1], payment_size_msat: '60000000' });
+        expect(again.error).to.equal(undefined);
+        expect(again.result.jit_channel_scid).to.not.equal(scid);
+      } finally {
+        await b.stop();
+      }
     } finally {
-      await b.stop();
+      await client.stop();
     }
   });
 
