@@ -91,9 +91,12 @@ export function makeBuyHandler(opts: BuyOptions): (ctx: RequestContext) => Promi
   };
 }
 
-/** A random u128 (LDK `user_channel_id`), never 0. */
+/**
+ * A random LDK `user_channel_id` (u128), never 0. 120 bits: lightningdevkit 0.1.0's `encodeUint128` rejects
+ * values >= 2^124 (its bound constant has one hex digit too few).
+ */
 function userChannelId(random: (n: number) => Uint8Array): bigint {
-  const b = random(16);
+  const b = random(15);
   let v = 0n;
   for (const x of b) v = (v << 8n) | BigInt(x);
   return v === 0n ? 1n : v;

@@ -194,6 +194,25 @@ export class JitShell {
     if (ch) this.byChannelId.set(ch, scid);
   }
 
+  /**
+   * The session a forward result belongs to. LDK forwards an intercepted HTLC over ANY channel to the
+   * client (non-strict forwarding), so with several JIT channels to one client the event's channel may be
+   * another session's: prefer the client's session waiting for a forward with a matching part.
+   */
+  private forwardOwner(channelId: string | undefined, userChannelId: bigint | undefined, matches: (f: JitSession['state']['forwarded'][number]) => boolean): bigint | undefined {
+    const direct =
+      (userChannelId !== undefined ? this.byUserChannelId.get(userChannelId) : undefined) ??
+      (channelId !== undefined ? this.byChannelId.get(channelId) : undefined);
+    const client =
+      (direct !== undefined ? this.sessions.get(direct)?.terms.clientNodeId : undefined) ??
+      this.opts.node.listChannels().find((c) => c.channelId === channelId)?.counterpartyNodeId;
+    if (direct !== undefined && this.sessions.get(direct)?.state.kind === 'awaitingForward') return direct;
+    if (client === undefined) return direct;
+    const waiting = [...this.sessions.values()].filter((s) => s.terms.clientNodeId === client && s.state.kind === 'awaitingForward');
+    const exact = waiting.find((s) => s.state.forwarded.some((f) => f.paymentHash === (s.state as { payingHash: string }).payingHash && matches(f)));
+    return exact?.terms.jitChannelScid ?? (waiting.length === 1 ? waiting[0]!.terms.jitChannelScid : direct);
+  }
+
   private env(peer: string): JitEnv {
     const connected = this.opts.node.listPeers().some((p) => p.nodeId === peer);
     return { now: this.clock(), blockHeight: this.opts.blockHeight?.() ?? null, clientConnected: connected };
@@ -256,9 +275,9 @@ export class JitShell {
         return;
       }
       case 'paymentForwarded': {
-        const scid =
-          (ev.nextUserChannelId !== undefined ? this.byUserChannelId.get(ev.nextUserChannelId) : undefined) ??
-          (ev.nextChannelId !== undefined ? this.byChannelId.get(ev.nextChannelId) : undefined);
+        const scid = this.forwardOwner(ev.nextChannelId, ev.nextUserChannelId, (f) =>
+          f.forwardMsat === ev.outboundAmountForwardedMsat && f.skimMsat === (ev.skimmedFeeMsat ?? 0n),
+        );
         if (scid === undefined) return;
         this.apply(scid, (ctx, st, env) => paymentForwarded(ctx, st, ev.skimmedFeeMsat ?? 0n, env));
         return;
@@ -266,7 +285,7 @@ export class JitShell {
       case 'htlcHandlingFailed': {
         const d = ev.failedNextDestination;
         if (d.kind !== 'next-hop-channel') return;
-        const scid = this.byChannelId.get(d.channelId);
+        const scid = this.forwardOwner(d.channelId, undefined, () => true);
         if (scid === undefined) return;
         this.apply(scid, (ctx, st, env) => htlcHandlingFailed(ctx, st, env));
         return;

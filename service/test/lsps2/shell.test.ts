@@ -211,6 +211,19 @@ describe('lsps2 shell (state machine against a fake node and the in-memory store
     expect((await store.get(5n))!.state.failed).to.deep.equal([{ interceptId: 'i1', reason: 'unknown_next_peer' }]);
   });
 
+  it('credits a forward that LDK sent over another JIT channel of the same client to the session waiting for it', async () => {
+    const { store, f, shell } = await setup([makeSession(5n), makeSession(6n)]);
+    f.emit(intercept(5n, 'a1', 500_000_000n, 'a1'.repeat(32)));
+    f.emit({ type: 'channelReady', channelId: CHAN, userChannelId: 1005n, counterpartyNodeId: CLIENT });
+    f.emit({ type: 'paymentForwarded', nextChannelId: CHAN, nextUserChannelId: 1005n, skimmedFeeMsat: 10_000_000n, outboundAmountForwardedMsat: 490_000_000n, claimFromOnchainTx: false });
+    f.emit(intercept(6n, 'b1', 500_000_000n, 'b1'.repeat(32)));
+    f.emit({ type: 'channelReady', channelId: 'c1'.repeat(32), userChannelId: 1006n, counterpartyNodeId: CLIENT });
+    // Non-strict forwarding: LDK used the first channel for session 6's HTLC.
+    f.emit({ type: 'paymentForwarded', nextChannelId: CHAN, nextUserChannelId: 1005n, skimmedFeeMsat: 10_000_000n, outboundAmountForwardedMsat: 490_000_000n, claimFromOnchainTx: false });
+    await shell.idle();
+    expect((await store.get(6n))!.state.kind).to.equal('done');
+  });
+
   it('runs the collect timer on tick', async () => {
     const { f, shell, setNow } = await setup();
     f.emit(intercept(5n, 'i1', 100_000_000n));

@@ -1,0 +1,182 @@
+/**
+ * The LSP's protocol core against three real LDK nodes over TCP (payer P -> LSP L -> client C): LSPS0/LSPS2
+ * over custom message 37913 (dispatcher + handlers), the JIT state machine run by the shell (zero-conf open,
+ * forward with the fee skimmed, claim), and onion messages held for an offline client. C is a minimal test
+ * client speaking JSON-RPC over 37913; its BOLT 12 router puts L's JIT SCID in its blinded paths.
+ */
+import { expect } from 'chai';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { SandboxChain } from '@jitlsp/shared/chain';
+import { parseScid } from '@jitlsp/shared/lsps0';
+import { LightningNode, type NodeLogger, type NodeOptions } from '@jitlsp/shared/node';
+import { viaPeerMessageRouter, viaPeerRouter } from '@jitlsp/shared/node/testing';
+import { MemoryMailboxStore, MemorySessionStore } from '../../src/lsps2/memory-store.js';
+import { createLsps2Server } from '../../src/lsps2/server.js';
+import { JitShell } from '../../src/lsps2/shell.js';
+import type { Lsps0Dispatcher } from '../../src/lsps0/dispatcher.js';
+
+const quiet: NodeLogger = { log: (level, msg, fields) => level === 'error' && process.stderr.write(`${msg} ${JSON.stringify(fields ?? {}, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))}\n`) };
+
+/** Waits for a condition driven by node events (not a timed assertion: it fails only after 30 s). */
+async function until(cond: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error('until: condition not reached');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('integration: LSPS2 JIT channel with three LDK nodes over TCP', function () {
+  this.timeout(120_000);
+  const dirs: string[] = [];
+  let chain: SandboxChain;
+  let p: LightningNode;
+  let l: LightningNode;
+  let c: LightningNode;
+  let server: Lsps0Dispatcher;
+  let shell: JitShell;
+  const store = new MemorySessionStore();
+  const mailboxStore = new MemoryMailboxStore();
+  let jitScid = 0n;
+  let idSeq = 0;
+
+  async function start(name: string, extra: Partial<NodeOptions> = {}): Promise<LightningNode> {
+    const dir = mkdtempSync(path.join(tmpdir(), `jitlsp-svc-${name}-`));
+    dirs.push(dir);
+    return LightningNode.start({ dataDir: dir, chain, name, listen: { port: 0 }, logger: quiet, reconnectBackoffMs: { min: 50, max: 1000 }, ...extra });
+  }
+
+  /** C's side of LSPS0: one JSON-RPC request over 37913, the matching answer. */
+  async function rpc(method: string, params: Record<string, unknown>): Promise<any> {
+    const id = `req-${++idSeq}-${Math.random().toString(16).slice(2)}`;
+    const answer = c.waitFor('customMessageReceived', (e) => e.peerNodeId === l.nodeId && new TextDecoder().decode(e.payload).includes(id), 20_000);
+    c.sendCustomMessage(l.nodeId, new TextEncoder().encode(JSON.stringify({ jsonrpc: '2.0', id, method, params })));
+    return JSON.parse(new TextDecoder().decode((await answer).payload));
+  }
+
+  before(async () => {
+    chain = await SandboxChain.create({ log: () => undefined });
+    l = await start('lsp', {
+      acceptInterceptHtlcs: true,
+      interceptOfflinePeerOnionMessages: true,
+      holdFunding: (info) => shell?.holdFunding(info) ?? false,
+      nodeIdLookup: (scid) => shell?.nodeIdLookup(scid),
+    });
+    p = await start('payer');
+    c = await start('client', {
+      inboundChannels: { manualAccept: true, trustedZeroConfPeers: [l.nodeId] },
+      acceptUnderpayingHtlcsFrom: [l.nodeId],
+      routerHook: viaPeerRouter(() => ({ peerNodeId: l.nodeId, scid: jitScid })),
+      messageRouterHook: viaPeerMessageRouter(() => l.nodeId),
+    });
+    shell = await JitShell.start({
+      node: l,
+      store,
+      mailboxStore,
+      // Small JIT channels need room for the LSP's reserve and commitment fees (ldk-node #913).
+      policy: { overProvisioningSat: 200_000n },
+      logger: { log: (level, msg, f) => process.env.JITLSP_TEST_LOG && process.stderr.write(`shell ${level} ${msg} ${JSON.stringify(f ?? {})}\n`) },
+    });
+    server = createLsps2Server({
+      send: (peer, payload) => l.sendCustomMessage(peer, payload),
+      promiseSecret: new Uint8Array(32).fill(9),
+      tiers: [
+        {
+          minFeeMsat: 1_000_000n,
+          proportionalPpm: 1000,
+          minLifetimeBlocks: 1008,
+          maxClientToSelfDelayBlocks: 2016,
+          minPaymentSizeMsat: 1_000_000n,
+          maxPaymentSizeMsat: 500_000_000n,
+          validForSeconds: 3600,
+        },
+      ],
+      store,
+      node: l,
+      lspCltvExpiryDelta: 144,
+      clientTrustsLsp: false,
+      random: (n) => crypto.getRandomValues(new Uint8Array(n)),
+      onSessionCreated: (s) => shell.sessionCreated(s),
+    });
+    l.on('customMessageReceived', (ev) => void server.handleMessage(ev.peerNodeId, ev.payload));
+    await p.connect(l.address!);
+    await c.connect(l.address!);
+    const ready = p.waitFor('channelReady');
+    const pending = p.waitFor('channelPending');
+    await p.openChannel({ peer: l.nodeId, capacitySat: 2_000_000n });
+    await pending;
+    await chain.mine(6);
+    await ready;
+  });
+
+  after(async () => {
+    shell?.stop();
+    for (const n of [p, l, c]) await n?.stop();
+    await chain?.close();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  it('answers lsps0.list_protocols with [2] over BOLT 8 message 37913', async () => {
+    expect((await rpc('lsps0.list_protocols', {})).result).to.deep.equal({ protocols: [2] });
+    expect((await rpc('lsps9.nothing', {})).error.code).to.equal(-32601);
+  });
+
+  it('sells a JIT channel, opens it zero-conf when the payment arrives, skims exactly the opening fee, and finishes the session', async () => {
+    const info = await rpc('lsps2.get_info', {});
+    const params = info.result.opening_fee_params_menu[0];
+    const bought = await rpc('lsps2.buy', { opening_fee_params: params, payment_size_msat: '50000000' });
+    expect(bought.result).to.deep.include({ lsp_cltv_expiry_delta: 144, client_trusts_lsp: false });
+    jitScid = parseScid(bought.result.jit_channel_scid, 'jit_channel_scid');
+    expect((await store.get(jitScid))!.state.kind).to.equal('awaitingPayment');
+
+    const offer = c.createOffer().offer;
+    const claimable = c.waitFor('paymentClaimable');
+    const forwarded = l.waitFor('paymentForwarded');
+    const sent = p.waitFor('paymentSent');
+    p.payOffer(offer, 50_000_000n);
+    const cl = await claimable;
+    // fee = max(ceil(50_000_000 * 1000 / 1e6), 1_000_000) = 1_000_000
+    expect(cl.amountMsat).to.equal(49_000_000n);
+    expect(cl.counterpartySkimmedFeeMsat).to.equal(1_000_000n);
+    const channel = l.listChannels().find((ch) => ch.counterpartyNodeId === c.nodeId)!;
+    expect(channel.isAnnounced).to.equal(false);
+    expect(channel.capacitySat).to.equal(49_000n + 490n + 200_000n);
+    c.claimFunds(cl.preimage!);
+    expect((await forwarded).skimmedFeeMsat).to.equal(1_000_000n);
+    await sent;
+    await shell.idle();
+    const s = await store.get(jitScid);
+    expect(s!.state).to.deep.include({ kind: 'done', feeMsat: 1_000_000n, collectedFeeMsat: 1_000_000n });
+  });
+
+  it('holds onion messages for the offline client while its session is live and delivers them on reconnect', async () => {
+    const info = await rpc('lsps2.get_info', {});
+    const bought = await rpc('lsps2.buy', { opening_fee_params: info.result.opening_fee_params_menu[0], payment_size_msat: '20000000' });
+    jitScid = parseScid(bought.result.jit_channel_scid, 'jit_channel_scid');
+    const offer = c.createOffer().offer;
+
+    const gone = l.waitFor('peerDisconnected', (e) => e.peerNodeId === c.nodeId);
+    c.disconnect(l.nodeId);
+    await gone;
+    const intercepted = l.waitFor('onionMessageIntercepted', (e) => e.peerNodeId === c.nodeId);
+    const sent = p.waitFor('paymentSent', undefined, 90_000);
+    p.payOffer(offer, 20_000_000n);
+    await intercepted;
+    await shell.idle();
+    expect((await mailboxStore.loadAll()).length).to.be.greaterThan(0);
+
+    const claimable = c.waitFor('paymentClaimable', undefined, 60_000);
+    await c.connect(l.address!);
+    const cl = await claimable;
+    // The second session opens its own JIT channel: fee = max(20_000, 1_000_000).
+    expect(cl.counterpartySkimmedFeeMsat).to.equal(1_000_000n);
+    c.claimFunds(cl.preimage!);
+    await sent;
+    // P may have split the payment: the session is done once the skimmed parts reach the fee.
+    await until(async () => (await store.get(jitScid))!.state.kind === 'done');
+    expect(await mailboxStore.loadAll()).to.deep.equal([]);
+    expect((await store.get(jitScid))!.state).to.deep.include({ kind: 'done', collectedFeeMsat: 1_000_000n });
+  });
+});
