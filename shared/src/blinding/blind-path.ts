@@ -5,13 +5,14 @@
  *   e_{i+1} = SHA256(E_i || ss_i) * e_i;  E_{i+1} = e_{i+1} * G
  * and `encrypted_recipient_data[i]` = ChaCha20-Poly1305(rho_i, encrypted_data_tlv[i]).
  */
-import { ecdh, getPublicKey, pointMultiply, privateMultiply } from '../crypto/secp256k1.js';
+import { getPublicKey, privateMultiply } from '../crypto/secp256k1.js';
 import { hmacSha256 } from '../crypto/hashes.js';
 import type { BlindedPath } from '../wire/blinded-path.js';
 import { OnionError } from '../sphinx/onion-error.js';
 import { blindingFactor } from '../sphinx/hop-secrets.js';
 import { generateKey } from '../sphinx/keys.js';
-import { checkPrivkey, checkPubkey } from '../sphinx/guards.js';
+import { checkPrivkey } from '../sphinx/guards.js';
+import { decompressPoint, ecdhPoint, multiply } from '../sphinx/point.js';
 import { encryptRecipientData } from './encrypted-recipient-data.js';
 
 const BLINDED_NODE_ID = new TextEncoder().encode('blinded_node_id');
@@ -53,10 +54,10 @@ export function blindPath(sessionKey: Uint8Array, hops: readonly BlindingHopInpu
   let E = safe(() => getPublicKey(e), 'invalid-argument', 'blinded_path/sessionKey: not a valid private key');
   const out: BlindedHopSecrets[] = [];
   for (let i = 0; i < hops.length; i++) {
-    const N = checkPubkey(hops[i].nodeId, `blinded_path/hops[${i}].nodeId`, 'invalid-argument');
-    const ss = ecdh(e, N);
+    const N = decompressPoint(hops[i].nodeId, `blinded_path/hops[${i}].nodeId`, 'invalid-argument');
+    const ss = ecdhPoint(e, N);
     const rho = generateKey('rho', ss);
-    const blindedNodeId = pointMultiply(N, blindedNodeIdTweak(ss));
+    const blindedNodeId = multiply(N, blindedNodeIdTweak(ss));
     const encryptedRecipientData = encryptRecipientData(rho, hops[i].data);
     const nextPathPrivkey = privateMultiply(e, blindingFactor(E, ss));
     out.push({ pathPrivkey: e, pathKey: E, sharedSecret: ss, rho, blindedNodeId, encryptedRecipientData, nextPathPrivkey });

@@ -4,11 +4,12 @@
  * decrypt with rho_i; the next path key is `next_path_key_override` if present, else
  * E_{i+1} = SHA256(E_i || ss_i) * E_i.
  */
-import { ecdh, pointMultiply, privateMultiply } from '../crypto/secp256k1.js';
+import { privateMultiply } from '../crypto/secp256k1.js';
 import { OnionError } from '../sphinx/onion-error.js';
 import { blindingFactor } from '../sphinx/hop-secrets.js';
 import { generateKey } from '../sphinx/keys.js';
-import { checkPrivkey, checkPubkey } from '../sphinx/guards.js';
+import { checkPrivkey } from '../sphinx/guards.js';
+import { decompressPoint, ecdhPoint, multiply, type Point } from '../sphinx/point.js';
 import { blindedNodeIdTweak } from './blind-path.js';
 import { decryptRecipientData } from './encrypted-recipient-data.js';
 import { decodeEncryptedDataTlv, type EncryptedDataTlv } from './encrypted-data-tlv.js';
@@ -18,6 +19,8 @@ export interface PathKeySecrets {
   /** b_i: the key that decrypts an onion encrypted to our blinded node id */
   blindedPrivkey: Uint8Array;
   rho: Uint8Array;
+  /** the path key, validated and decompressed (reused to derive the next path key) */
+  pathKeyPoint: Point;
 }
 
 /**
@@ -27,23 +30,21 @@ export interface PathKeySecrets {
  */
 export function pathKeySecrets(nodePrivkey: Uint8Array, pathKey: Uint8Array): PathKeySecrets {
   checkPrivkey(nodePrivkey, 'blinding/nodePrivkey');
-  checkPubkey(pathKey, 'blinding/path_key');
-  let sharedSecret: Uint8Array;
+  const pathKeyPoint = decompressPoint(pathKey, 'blinding/path_key');
+  const sharedSecret = ecdhPoint(nodePrivkey, pathKeyPoint);
+  let blindedPrivkey: Uint8Array;
   try {
-    sharedSecret = ecdh(nodePrivkey, pathKey);
+    blindedPrivkey = privateMultiply(nodePrivkey, blindedNodeIdTweak(sharedSecret));
   } catch (cause) {
-    throw new OnionError('invalid-argument', 'blinding/nodePrivkey: ECDH failed', { cause });
+    throw new OnionError('invalid-argument', 'blinding/nodePrivkey: tweak failed', { cause });
   }
-  return {
-    sharedSecret,
-    blindedPrivkey: privateMultiply(nodePrivkey, blindedNodeIdTweak(sharedSecret)),
-    rho: generateKey('rho', sharedSecret),
-  };
+  return { sharedSecret, blindedPrivkey, rho: generateKey('rho', sharedSecret), pathKeyPoint };
 }
 
 /** E_{i+1} = SHA256(E_i || ss_i) * E_i. */
-export function deriveNextPathKey(pathKey: Uint8Array, sharedSecret: Uint8Array): Uint8Array {
-  return pointMultiply(pathKey, blindingFactor(pathKey, sharedSecret));
+export function deriveNextPathKey(pathKey: Uint8Array | Point, sharedSecret: Uint8Array): Uint8Array {
+  const p = pathKey instanceof Uint8Array ? decompressPoint(pathKey, 'blinding/path_key') : pathKey;
+  return multiply(p, blindingFactor(p.compressed, sharedSecret));
 }
 
 export interface UnblindedHop extends PathKeySecrets {
@@ -65,6 +66,6 @@ export function unblindHop(nodePrivkey: Uint8Array, pathKey: Uint8Array, encrypt
   const secrets = pathKeySecrets(nodePrivkey, pathKey);
   const plaintext = decryptRecipientData(secrets.rho, encryptedRecipientData);
   const data = decodeEncryptedDataTlv(plaintext);
-  const derivedNextPathKey = deriveNextPathKey(pathKey, secrets.sharedSecret);
+  const derivedNextPathKey = deriveNextPathKey(secrets.pathKeyPoint, secrets.sharedSecret);
   return { ...secrets, plaintext, data, nextPathKey: data.nextPathKeyOverride ?? derivedNextPathKey, derivedNextPathKey };
 }

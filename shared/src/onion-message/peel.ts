@@ -54,7 +54,7 @@ export function peelOnionMessage(msg: OnionMessage, nodePrivkey: Uint8Array): Pe
       : data.shortChannelId !== undefined ? { shortChannelId: data.shortChannelId }
       : undefined;
     if (!next) throw new OnionError('invalid-payload', 'encrypted_data_tlv: neither next_node_id nor short_channel_id');
-    const pathKey = data.nextPathKeyOverride ?? deriveNextPathKey(msg.pathKey, secrets.sharedSecret);
+    const pathKey = data.nextPathKeyOverride ?? deriveNextPathKey(secrets.pathKeyPoint, secrets.sharedSecret);
     return { kind: 'forward', next, message: { pathKey, packet: peeled.next }, data };
   }
   // BOLT 4: the final node MUST ignore the message if onionmsg_tlv contains more than one payload

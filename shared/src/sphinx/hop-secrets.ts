@@ -5,10 +5,11 @@
  * b_k = SHA256(epk_k || ss_k), and ek_{k+1} = ek_k * b_k. The hops therefore each see a
  * different, unlinkable ephemeral public key.
  */
-import { ecdh, getPublicKey, privateMultiply } from '../crypto/secp256k1.js';
+import { getPublicKey, privateMultiply } from '../crypto/secp256k1.js';
 import { sha256 } from '../crypto/hashes.js';
 import { OnionError } from './onion-error.js';
-import { checkPrivkey, checkPubkey } from './guards.js';
+import { checkPrivkey } from './guards.js';
+import { decompressPoint, ecdhPoint } from './point.js';
 
 export interface HopSecret {
   /** the ephemeral public key hop k sees in the packet (epk_k) */
@@ -34,15 +35,14 @@ export function computeHopSecrets(sessionKey: Uint8Array, hopPubkeys: readonly U
   let ek = sessionKey;
   const out: HopSecret[] = [];
   for (let i = 0; i < hopPubkeys.length; i++) {
-    const pub = checkPubkey(hopPubkeys[i], `sphinx/hops[${i}].publicKey`);
+    const pub = decompressPoint(hopPubkeys[i], `sphinx/hops[${i}].publicKey`);
     let ephemeralPubkey: Uint8Array;
-    let sharedSecret: Uint8Array;
     try {
       ephemeralPubkey = getPublicKey(ek);
-      sharedSecret = ecdh(ek, pub);
     } catch (cause) {
-      throw new OnionError('bad-pubkey', `sphinx/hops[${i}]: ECDH failed`, { cause });
+      throw new OnionError('invalid-argument', 'sphinx/sessionKey: not a valid private key', { cause });
     }
+    const sharedSecret = ecdhPoint(ek, pub);
     out.push({ ephemeralPubkey, sharedSecret });
     if (i + 1 < hopPubkeys.length) ek = privateMultiply(ek, blindingFactor(ephemeralPubkey, sharedSecret));
   }

@@ -10,3 +10,4 @@ export * from './construct.js';
 export * from './peel.js';
 export * from './tlv-errors.js';
 export * from './guards.js';
+export * from './point.js';

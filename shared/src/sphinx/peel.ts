@@ -5,7 +5,6 @@
  * tweaked by HMAC256("blinded_node_id", ss) (see `blinding/unblind.ts`).
  */
 import { BigSize } from '../tlv/index.js';
-import { ecdh, pointMultiply } from '../crypto/secp256k1.js';
 import { hmacSha256 } from '../crypto/hashes.js';
 import { equalBytes } from '../crypto/constant-time.js';
 import { OnionError } from './onion-error.js';
@@ -13,6 +12,7 @@ import { blindingFactor } from './hop-secrets.js';
 import { generateCipherStream, generateKey, xorInto } from './keys.js';
 import type { OnionPacket } from './packet.js';
 import { checkPrivkey } from './guards.js';
+import { decompressPoint, ecdhPoint, multiply } from './point.js';
 
 export interface PeelOnionArgs {
   /** the private key to decrypt with (already tweaked for a blinded hop) */
@@ -43,12 +43,9 @@ export function peelOnionPacket(packet: OnionPacket, args: PeelOnionArgs): Peele
   if (packet.version !== 0) throw new OnionError('bad-version', `onion_packet/version: expected 0, got ${packet.version}`);
   const ad = args.associatedData ?? new Uint8Array(0);
   const size = packet.hopPayloads.length;
-  let ss: Uint8Array;
-  try {
-    ss = ecdh(args.nodePrivkey, packet.publicKey);
-  } catch (cause) {
-    throw new OnionError('bad-pubkey', 'onion_packet/public_key: ECDH failed', { cause });
-  }
+  // BOLT 4: if `public_key` is not a valid pubkey, MUST abort (decompressing validates it).
+  const ephemeral = decompressPoint(packet.publicKey, 'onion_packet/public_key');
+  const ss = ecdhPoint(args.nodePrivkey, ephemeral);
   const macInput = new Uint8Array(size + ad.length);
   macInput.set(packet.hopPayloads, 0);
   macInput.set(ad, size);
@@ -81,7 +78,7 @@ export function peelOnionPacket(packet: OnionPacket, args: PeelOnionArgs): Peele
   const nextHmac = unwrapped.slice(prefix + len, prefix + len + 32);
   if (nextHmac.every((b) => b === 0)) return { payload, sharedSecret: ss, next: undefined };
   const shift = prefix + len + 32;
-  const nextPublicKey = pointMultiply(packet.publicKey, blindingFactor(packet.publicKey, ss));
+  const nextPublicKey = multiply(ephemeral, blindingFactor(packet.publicKey, ss));
   return {
     payload,
     sharedSecret: ss,
