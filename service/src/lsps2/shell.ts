@@ -100,6 +100,7 @@ export class JitShell {
   private readonly heldFundingTxid = new Map<bigint, string>();
   private readonly firstHtlcAt = new Map<bigint, Date>();
   private readonly chains = new Map<bigint, Promise<void>>();
+  private afterQueuedSeq = 0;
   private mailbox: Mailbox = emptyMailbox();
   private mailboxChain: Promise<void> = Promise.resolve();
   private readonly policy: JitPolicy;
@@ -274,20 +275,22 @@ export class JitShell {
         });
         return;
       }
-      case 'paymentForwarded': {
-        const scid = this.forwardOwner(ev.nextChannelId, ev.nextUserChannelId, (f) =>
-          f.forwardMsat === ev.outboundAmountForwardedMsat && f.skimMsat === (ev.skimmedFeeMsat ?? 0n),
-        );
-        if (scid === undefined) return;
-        this.apply(scid, (ctx, st, env) => paymentForwarded(ctx, st, ev.skimmedFeeMsat ?? 0n, env));
+      case 'paymentForwarded':
+        // Resolved once the queued events are applied: the owner is found from the sessions' states.
+        void this.afterQueued(() => {
+          const scid = this.forwardOwner(ev.nextChannelId, ev.nextUserChannelId, (f) =>
+            f.forwardMsat === ev.outboundAmountForwardedMsat && f.skimMsat === (ev.skimmedFeeMsat ?? 0n),
+          );
+          if (scid !== undefined) this.apply(scid, (ctx, st, env) => paymentForwarded(ctx, st, ev.skimmedFeeMsat ?? 0n, env));
+        });
         return;
-      }
       case 'htlcHandlingFailed': {
         const d = ev.failedNextDestination;
         if (d.kind !== 'next-hop-channel') return;
-        const scid = this.forwardOwner(d.channelId, undefined, () => true);
-        if (scid === undefined) return;
-        this.apply(scid, (ctx, st, env) => htlcHandlingFailed(ctx, st, env));
+        void this.afterQueued(() => {
+          const scid = this.forwardOwner(d.channelId, undefined, () => true);
+          if (scid !== undefined) this.apply(scid, (ctx, st, env) => htlcHandlingFailed(ctx, st, env));
+        });
         return;
       }
       case 'peerConnected':
@@ -316,6 +319,17 @@ export class JitShell {
       default:
         return;
     }
+  }
+
+  /** Runs `f` after every session job queued so far. */
+  private afterQueued(f: () => void): Promise<void> {
+    const p = Promise.all([...this.chains.values()]).then(f);
+    const key = -1n - BigInt(this.afterQueuedSeq++); // a private chain slot (SCIDs are >= 0) so idle() waits for it
+    this.chains.set(key, p);
+    void p.then(() => {
+      if (this.chains.get(key) === p) this.chains.delete(key);
+    });
+    return p;
   }
 
   private enqueue(scid: bigint, job: () => Promise<void>): void {
