@@ -41,16 +41,23 @@ export class SessionRepository implements SessionStore {
   async update(scid: bigint, state: JitChannelState, expectedVersion: number, now: Date): Promise<JitSession> {
     const key = scid.toString();
     const stateText = encodeState(state);
-    return this.db.write(async (m) => {
+    // One write statement (plus reads), so it can join a SQLite group commit. The version check in the
+    // UPDATE's WHERE is what makes it safe against a concurrent writer; the terms never change, so the
+    // result is built from the row read before the write.
+    return this.db.writeOne(async (m) => {
+      const before = await m.findOneBy(JitSessionEntity, { jitChannelScid: key });
+      if (before === null || before.version !== expectedVersion) throw new StaleSessionError(scid, expectedVersion, before?.version);
       const res = await m
         .createQueryBuilder()
         .update(JitSessionEntity)
         .set({ state: stateText, stateKind: state.kind, version: expectedVersion + 1, updatedAtMs: now.getTime() })
         .where('jit_channel_scid = :key AND version = :v', { key, v: expectedVersion })
         .execute();
-      const row = await m.findOneBy(JitSessionEntity, { jitChannelScid: key });
-      if (res.affected !== 1 || row === null) throw new StaleSessionError(scid, expectedVersion, row?.version);
-      return toSession(row);
+      if (res.affected !== 1) {
+        const current = await m.findOneBy(JitSessionEntity, { jitChannelScid: key });
+        throw new StaleSessionError(scid, expectedVersion, current?.version);
+      }
+      return toSession({ ...before, state: stateText, stateKind: state.kind, version: expectedVersion + 1, updatedAtMs: now.getTime() });
     });
   }
 
