@@ -87,7 +87,8 @@ export class SessionRepository implements SessionStore {
 
   async reserveFundingHash(paymentHash: string, scid: bigint): Promise<boolean> {
     const key = scid.toString();
-    return this.db.write(async (m) => {
+    // One write (plus a read): joins the SQLite group commit.
+    return this.db.writeOne(async (m) => {
       const row: FundingHashRow = { paymentHash, jitChannelScid: key, createdAtMs: this.clock().getTime() };
       // INSERT OR IGNORE (SQLite) / ON CONFLICT DO NOTHING (Postgres): the primary key decides the race.
       await m.createQueryBuilder().insert().into(FundingHashEntity).values(row).orIgnore().execute();
