@@ -4,7 +4,7 @@
  * The caller passes the private key to decrypt with: the node key, or for a blinded hop the node key
  * tweaked by HMAC256("blinded_node_id", ss) (see `blinding/unblind.ts`).
  */
-import { BigSize } from '../tlv/index.js';
+import { BigSize, TlvError } from '../tlv/index.js';
 import { hmacSha256 } from '../crypto/hashes.js';
 import { equalBytes } from '../crypto/constant-time.js';
 import { OnionError } from './onion-error.js';
@@ -65,7 +65,9 @@ export function peelOnionPacket(packet: OnionPacket, args: PeelOnionArgs): Peele
     length = d.value;
     prefix = d.length;
   } catch (cause) {
-    throw new OnionError('truncated', 'hop_payload/length: malformed bigsize', { cause });
+    // BOLT 4: a malformed bigsize `payload_length` MUST abort processing.
+    const truncated = cause instanceof TlvError && cause.code === 'truncated';
+    throw new OnionError(truncated ? 'truncated' : 'invalid-tlv', 'hop_payload/length: malformed bigsize', { cause });
   }
   const min = args.minPayloadLength ?? 2;
   if (length < BigInt(min)) throw new OnionError('invalid-payload', `hop_payload/length: expected at least ${min}, got ${length}`);

@@ -76,7 +76,7 @@ describe('malformed onions are rejected with typed errors', () => {
     },
     {
       name: 'an authentic packet with a non-minimal bigsize length',
-      code: 'truncated',
+      code: 'invalid-tlv',
       run: () => peelOnionPacket(craftPacket(session, nodeId, new Uint8Array([0xfd, 0x00, 0x10, ...new Uint8Array(1297)])), { nodePrivkey: nodeSecret }),
     },
     {
