@@ -40,6 +40,7 @@ describe('integration: LSPS2 JIT channel with three LDK nodes over TCP', functio
   const store = new MemorySessionStore();
   const mailboxStore = new MemoryMailboxStore();
   let jitScid = 0n;
+  let rejectOpens = false;
   let idSeq = 0;
 
   async function start(name: string, extra: Partial<NodeOptions> = {}): Promise<LightningNode> {
@@ -56,6 +57,24 @@ describe('integration: LSPS2 JIT channel with three LDK nodes over TCP', functio
     return JSON.parse(new TextDecoder().decode((await answer).payload));
   }
 
+  /** The service's JIT core over L and the shared store (called again to simulate a service restart). */
+  function startShell(): Promise<JitShell> {
+    return JitShell.start({
+      node: l,
+      store,
+      mailboxStore,
+      // Small JIT channels need room for the LSP's reserve and commitment fees (ldk-node #913).
+      policy: { overProvisioningSat: 200_000n },
+      logger: { log: (level, msg, f) => process.env.JITLSP_TEST_LOG && process.stderr.write(`shell ${level} ${msg} ${JSON.stringify(f ?? {})}\n`) },
+    });
+  }
+
+  async function buy(sizeMsat: string): Promise<bigint> {
+    const info = await rpc('lsps2.get_info', {});
+    const bought = await rpc('lsps2.buy', { opening_fee_params: info.result.opening_fee_params_menu[0], payment_size_msat: sizeMsat });
+    return parseScid(bought.result.jit_channel_scid, 'jit_channel_scid');
+  }
+
   before(async () => {
     chain = await SandboxChain.create({ log: () => undefined });
     l = await start('lsp', {
@@ -66,19 +85,12 @@ describe('integration: LSPS2 JIT channel with three LDK nodes over TCP', functio
     });
     p = await start('payer');
     c = await start('client', {
-      inboundChannels: { manualAccept: true, trustedZeroConfPeers: [l.nodeId] },
+      inboundChannels: { manualAccept: true, trustedZeroConfPeers: [l.nodeId], decide: () => (rejectOpens ? 'reject' : 'accept-zero-conf') },
       acceptUnderpayingHtlcsFrom: [l.nodeId],
       routerHook: viaPeerRouter(() => ({ peerNodeId: l.nodeId, scid: jitScid })),
       messageRouterHook: viaPeerMessageRouter(() => l.nodeId),
     });
-    shell = await JitShell.start({
-      node: l,
-      store,
-      mailboxStore,
-      // Small JIT channels need room for the LSP's reserve and commitment fees (ldk-node #913).
-      policy: { overProvisioningSat: 200_000n },
-      logger: { log: (level, msg, f) => process.env.JITLSP_TEST_LOG && process.stderr.write(`shell ${level} ${msg} ${JSON.stringify(f ?? {})}\n`) },
-    });
+    shell = await startShell();
     server = createLsps2Server({
       send: (peer, payload) => l.sendCustomMessage(peer, payload),
       promiseSecret: new Uint8Array(32).fill(9),
@@ -167,7 +179,7 @@ describe('integration: LSPS2 JIT channel with three LDK nodes over TCP', functio
     await shell.idle();
     expect((await mailboxStore.loadAll()).length).to.be.greaterThan(0);
 
-    const claimable = c.waitFor('paymentClaimable', undefined, 60_000);
+    const claimable = c.waitFor('paymentClaimable', undefined, 90_000);
     await c.connect(l.address!);
     const cl = await claimable;
     // The second session opens its own JIT channel: fee = max(20_000, 1_000_000).
@@ -178,5 +190,39 @@ describe('integration: LSPS2 JIT channel with three LDK nodes over TCP', functio
     await until(async () => (await store.get(jitScid))!.state.kind === 'done');
     expect(await mailboxStore.loadAll()).to.deep.equal([]);
     expect((await store.get(jitScid))!.state).to.deep.include({ kind: 'done', collectedFeeMsat: 1_000_000n });
+  });
+
+  it('fails the payment with unknown_next_peer when the client rejects the JIT channel, and keeps waiting for payment', async () => {
+    jitScid = await buy('30000000');
+    const channelsBefore = l.listChannels().filter((ch) => ch.counterpartyNodeId === c.nodeId).length;
+    rejectOpens = true;
+    try {
+      const offer = c.createOffer().offer;
+      const failed = p.waitFor('paymentFailed', undefined, 60_000);
+      p.payOffer(offer, 30_000_000n, { retries: 0 });
+      await failed;
+      await until(async () => (await store.get(jitScid))!.state.failed.length > 0);
+      const s = (await store.get(jitScid))!;
+      expect(s.state.kind).to.equal('awaitingPayment');
+      expect(s.state.failed.map((f) => f.reason)).to.include('unknown_next_peer');
+      expect(l.listChannels().filter((ch) => ch.counterpartyNodeId === c.nodeId).length).to.equal(channelsBefore);
+    } finally {
+      rejectOpens = false;
+    }
+  });
+
+  it('honours a session bought before the service restarted (new shell over the same store)', async () => {
+    jitScid = await buy('25000000');
+    shell.stop();
+    shell = await startShell();
+    const offer = c.createOffer().offer;
+    const claimable = c.waitFor('paymentClaimable');
+    const sent = p.waitFor('paymentSent');
+    p.payOffer(offer, 25_000_000n);
+    const cl = await claimable;
+    expect(cl.counterpartySkimmedFeeMsat).to.equal(1_000_000n);
+    c.claimFunds(cl.preimage!);
+    await sent;
+    await until(async () => (await store.get(jitScid))!.state.kind === 'done');
   });
 });
