@@ -3,9 +3,10 @@
  * messages alike. Unknown odd types are kept (in `unknown`) and re-encoded in order; unknown even
  * types are rejected (BOLT 4: MUST return an error if it contains unknown even fields).
  */
-import { ByteReader, decodeTlvStream, encodeTlvStream, rejectUnknownEven } from '../tlv/index.js';
+import { ByteReader, decodeTlvStream, rejectUnknownEven } from '../tlv/index.js';
 import { OnionError } from '../sphinx/onion-error.js';
 import { decodingTlv } from '../sphinx/tlv-errors.js';
+import { encodeRecords } from '../sphinx/tlv-records.js';
 import { isValidPublicKey } from '../crypto/secp256k1.js';
 import {
   decodePaymentConstraints,
@@ -69,14 +70,7 @@ export function encodeEncryptedDataTlv(d: EncryptedDataTlv): Uint8Array {
   if (d.paymentRelay !== undefined) recs.push({ type: T.paymentRelay, value: encodePaymentRelay(d.paymentRelay) });
   if (d.paymentConstraints !== undefined) recs.push({ type: T.paymentConstraints, value: encodePaymentConstraints(d.paymentConstraints) });
   if (d.allowedFeatures !== undefined) recs.push({ type: T.allowedFeatures, value: d.allowedFeatures });
-  for (const u of d.unknown ?? []) {
-    if (KNOWN.has(u.type) || u.type % 2n === 0n) {
-      throw new OnionError('invalid-argument', `encrypted_data_tlv/unknown: expected an unknown odd type, got ${u.type}`);
-    }
-    recs.push(u);
-  }
-  recs.sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
-  return encodeTlvStream(recs);
+  return encodeRecords('encrypted_data_tlv', recs, d.unknown, KNOWN);
 }
 
 /**

@@ -8,6 +8,7 @@ export * from './encrypted-data-tlv.js';
 export * from './padding.js';
 export * from './blind-path.js';
 export * from './unblind.js';
+export * from './data-rules.js';
 export * from './advance-path.js';
 export * from './payinfo.js';
 export * from './payment-path.js';

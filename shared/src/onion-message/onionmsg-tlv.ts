@@ -5,10 +5,11 @@
  * bytes here: the BOLT 12 codec parses them. Unknown odd types are kept; unknown even types are
  * rejected (BOLT 4: a reader MUST ignore a message that contains unknown even types).
  */
-import { ByteReader, decodeTlvStream, encodeTlvStream, rejectUnknownEven } from '../tlv/index.js';
+import { ByteReader, decodeTlvStream, rejectUnknownEven } from '../tlv/index.js';
 import { decodeBlindedPath, encodeBlindedPath, type BlindedPath } from '../wire/blinded-path.js';
 import { OnionError } from '../sphinx/onion-error.js';
 import { decodingTlv } from '../sphinx/tlv-errors.js';
+import { encodeRecords } from '../sphinx/tlv-records.js';
 import type { UnknownTlv } from '../blinding/encrypted-data-tlv.js';
 
 export const ONIONMSG_TLV = {
@@ -51,14 +52,7 @@ export function encodeOnionMessagePayload(p: OnionMessagePayload): Uint8Array {
   if (p.invoiceRequest !== undefined) recs.push({ type: T.invoiceRequest, value: p.invoiceRequest });
   if (p.invoice !== undefined) recs.push({ type: T.invoice, value: p.invoice });
   if (p.invoiceError !== undefined) recs.push({ type: T.invoiceError, value: p.invoiceError });
-  for (const u of p.unknown ?? []) {
-    if (KNOWN.has(u.type) || u.type % 2n === 0n) {
-      throw new OnionError('invalid-argument', `onionmsg_tlv/unknown: expected an unknown odd type, got ${u.type}`);
-    }
-    recs.push(u);
-  }
-  recs.sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
-  return encodeTlvStream(recs);
+  return encodeRecords('onionmsg_tlv', recs, p.unknown, KNOWN);
 }
 
 /**

@@ -8,6 +8,7 @@ import { peelOnionPacket } from '../sphinx/peel.js';
 import { pathKeySecrets, deriveNextPathKey } from '../blinding/unblind.js';
 import { decryptRecipientData } from '../blinding/encrypted-recipient-data.js';
 import { decodeEncryptedDataTlv, type EncryptedDataTlv } from '../blinding/encrypted-data-tlv.js';
+import { messageForwardData, messageReceiveData, type NextHop } from '../blinding/data-rules.js';
 import { decodeOnionMessagePayload, type OnionMessagePayload } from './onionmsg-tlv.js';
 import type { OnionMessage } from './onion-message-wire.js';
 
@@ -15,7 +16,7 @@ export type PeeledOnionMessage =
   | {
       kind: 'forward';
       /** the next peer: by node id, or by one of our channels */
-      next: { nodeId: Uint8Array } | { shortChannelId: bigint };
+      next: NextHop;
       /** the message to send to it (path key already advanced) */
       message: OnionMessage;
       data: EncryptedDataTlv;
@@ -48,12 +49,7 @@ export function peelOnionMessage(msg: OnionMessage, nodePrivkey: Uint8Array): Pe
     // encrypted_data_tlv holds a path_id.
     const others = Object.keys(payload).filter((k) => k !== 'encryptedRecipientData');
     if (others.length > 0) throw new OnionError('invalid-payload', `onionmsg_tlv: a forwarding hop got extra fields (${others.join(', ')})`);
-    if (data.pathId !== undefined) throw new OnionError('invalid-payload', 'encrypted_data_tlv/path_id: set for a forwarding hop');
-    const next =
-      data.nextNodeId !== undefined ? { nodeId: data.nextNodeId }
-      : data.shortChannelId !== undefined ? { shortChannelId: data.shortChannelId }
-      : undefined;
-    if (!next) throw new OnionError('invalid-payload', 'encrypted_data_tlv: neither next_node_id nor short_channel_id');
+    const { next } = messageForwardData(data);
     const pathKey = data.nextPathKeyOverride ?? deriveNextPathKey(secrets.pathKeyPoint, secrets.sharedSecret);
     return { kind: 'forward', next, message: { pathKey, packet: peeled.next }, data };
   }
@@ -63,5 +59,6 @@ export function peelOnionMessage(msg: OnionMessage, nodePrivkey: Uint8Array): Pe
     [payload.invoiceRequest, payload.invoice, payload.invoiceError].filter((x) => x !== undefined).length +
     (payload.unknown ?? []).filter((u) => u.type >= 64n).length;
   if (payloadFields > 1) throw new OnionError('invalid-payload', `onionmsg_tlv: expected at most one payload field, got ${payloadFields}`);
+  messageReceiveData(data);
   return { kind: 'receive', payload, data };
 }

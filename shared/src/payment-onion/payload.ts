@@ -2,9 +2,10 @@
  * BOLT 4 "`payload` format": the TLV payload of one payment-onion hop, typed. Unknown odd types are
  * kept; unknown even types are rejected.
  */
-import { ByteReader, decodeTlvStream, encodeTlvStream, encodeTu32, encodeTu64, rejectUnknownEven } from '../tlv/index.js';
+import { ByteReader, decodeTlvStream, encodeTu32, encodeTu64, rejectUnknownEven } from '../tlv/index.js';
 import { OnionError } from '../sphinx/onion-error.js';
 import { decodingTlv } from '../sphinx/tlv-errors.js';
+import { encodeRecords } from '../sphinx/tlv-records.js';
 import { isValidPublicKey } from '../crypto/secp256k1.js';
 import type { UnknownTlv } from '../blinding/encrypted-data-tlv.js';
 
@@ -67,14 +68,7 @@ export function encodePaymentOnionPayload(p: PaymentOnionPayload): Uint8Array {
   } catch (cause) {
     throw new OnionError('invalid-argument', `payment onion payload: ${(cause as Error).message}`, { cause });
   }
-  for (const u of p.unknown ?? []) {
-    if (KNOWN.has(u.type) || u.type % 2n === 0n) {
-      throw new OnionError('invalid-argument', `payment onion payload/unknown: expected an unknown odd type, got ${u.type}`);
-    }
-    recs.push(u);
-  }
-  recs.sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
-  return encodeTlvStream(recs);
+  return encodeRecords('payment onion payload', recs, p.unknown, KNOWN);
 }
 
 /**

@@ -8,6 +8,7 @@ import type { OnionPacket } from '../sphinx/packet.js';
 import { pathKeySecrets, unblindHop } from '../blinding/unblind.js';
 import type { EncryptedDataTlv } from '../blinding/encrypted-data-tlv.js';
 import { forwardAmountMsat, forwardCltvExpiry } from '../blinding/payinfo.js';
+import { paymentForwardData, paymentReceiveData } from '../blinding/data-rules.js';
 import { decodePaymentOnionPayload, type PaymentOnionPayload } from './payload.js';
 
 export interface PeelPaymentOnionArgs {
@@ -98,9 +99,6 @@ export function peelPaymentOnion(args: PeelPaymentOnionArgs): PeeledPaymentOnion
   const u = unblindHop(args.nodePrivkey, pathKey, payload.encryptedRecipientData);
   const data = u.data;
   const blinded = { pathKey, data, nextPathKey: u.nextPathKey };
-  // BOLT 4: unknown allowed_features bits (we know none) are an error; so is scid together with next_node_id.
-  if (data.allowedFeatures?.some((b) => b !== 0)) fail('encrypted_data_tlv/allowed_features: unknown feature bit');
-  if (data.shortChannelId !== undefined && data.nextNodeId !== undefined) fail('encrypted_data_tlv: both short_channel_id and next_node_id');
   const c = data.paymentConstraints;
   if (c && args.incomingCltvExpiry !== undefined && args.incomingCltvExpiry > c.maxCltvExpiry) fail('encrypted_data_tlv/payment_constraints: expiry above max_cltv_expiry');
   if (c && args.incomingAmountMsat !== undefined && args.incomingAmountMsat < c.htlcMinimumMsat) fail('encrypted_data_tlv/payment_constraints: amount below htlc_minimum_msat');
@@ -112,8 +110,7 @@ export function peelPaymentOnion(args: PeelPaymentOnionArgs): PeeledPaymentOnion
   if (extra.length > 0) fail(`payment onion payload: fields not allowed in a blinded ${isFinal ? 'final' : 'forwarding'} hop (${extra.join(', ')})`);
 
   if (!isFinal) {
-    if (data.shortChannelId === undefined && data.nextNodeId === undefined) fail('encrypted_data_tlv: neither short_channel_id nor next_node_id');
-    const relay = data.paymentRelay ?? fail('encrypted_data_tlv/payment_relay: required for a forwarding hop');
+    const { relay } = paymentForwardData(data);
     const amt = args.incomingAmountMsat === undefined ? undefined : forwardAmountMsat(args.incomingAmountMsat, relay);
     if (args.incomingAmountMsat !== undefined && amt === undefined) fail('payment_relay: the incoming amount does not cover fee_base_msat');
     const cltv = args.incomingCltvExpiry === undefined ? undefined : forwardCltvExpiry(args.incomingCltvExpiry, relay);
@@ -132,6 +129,7 @@ export function peelPaymentOnion(args: PeelPaymentOnionArgs): PeeledPaymentOnion
       },
     };
   }
+  const { pathId } = paymentReceiveData(data);
   if (payload.amtToForwardMsat === undefined || payload.outgoingCltvValue === undefined || payload.totalAmountMsat === undefined) {
     fail('payment onion payload: the final blinded hop needs amt_to_forward, outgoing_cltv_value and total_amount_msat');
   }
@@ -143,7 +141,7 @@ export function peelPaymentOnion(args: PeelPaymentOnionArgs): PeeledPaymentOnion
       amtToForwardMsat: payload.amtToForwardMsat!,
       outgoingCltvValue: payload.outgoingCltvValue!,
       totalAmountMsat: payload.totalAmountMsat!,
-      ...(data.pathId ? { pathId: data.pathId } : {}),
+      ...(pathId ? { pathId } : {}),
     },
   };
 }

@@ -9,5 +9,6 @@ export * from './packet.js';
 export * from './construct.js';
 export * from './peel.js';
 export * from './tlv-errors.js';
+export * from './tlv-records.js';
 export * from './guards.js';
 export * from './point.js';

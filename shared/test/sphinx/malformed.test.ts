@@ -9,7 +9,7 @@ import {
   peelOnionPacket,
   type OnionErrorCode,
 } from '../../src/sphinx/index.js';
-import { decryptRecipientData, encryptRecipientData, unblindHop, blindPath, encodeEncryptedDataTlv, decodeEncryptedDataTlv } from '../../src/blinding/index.js';
+import { decryptRecipientData, encryptRecipientData, unblindHop, blindPath, encodeEncryptedDataTlv, decodeEncryptedDataTlv, paymentForwardData, paymentReceiveData, messageForwardData } from '../../src/blinding/index.js';
 import { buildOnionMessage, constructOnionMessage, decodeOnionMessage, encodeOnionMessage, peelOnionMessage, decodeOnionMessagePayload } from '../../src/onion-message/index.js';
 import { decodePaymentOnionPayload, encodePaymentOnionPayload, peelPaymentOnion } from '../../src/payment-onion/index.js';
 import { craftPacket } from './craft.js';
@@ -162,5 +162,18 @@ describe('onion-message and payment-onion readers enforce BOLT 4', () => {
     const payload = encodePaymentOnionPayload({ amtToForwardMsat: 1000n, outgoingCltvValue: 10 });
     const { packet } = constructOnionPacket({ sessionKey: session, associatedData: AD, hops: [{ publicKey: hopId, payload }, { publicKey: nodeId, payload }] });
     expectOnionError(() => peelPaymentOnion({ packet, nodePrivkey: hopSecret, paymentHash: AD }), 'invalid-payload');
+  });
+  const relay = { cltvExpiryDelta: 1, feeBaseMsat: 0, feeProportionalMillionths: 0 };
+  const rules: { name: string; code: OnionErrorCode; run: () => unknown }[] = [
+    { name: 'payment forward data with both short_channel_id and next_node_id', code: 'invalid-payload', run: () => paymentForwardData({ shortChannelId: 1n, nextNodeId: nodeId, paymentRelay: relay }) },
+    { name: 'payment forward data without payment_relay', code: 'invalid-payload', run: () => paymentForwardData({ shortChannelId: 1n }) },
+    { name: 'payment data with an allowed_features bit we do not know', code: 'invalid-payload', run: () => paymentReceiveData({ allowedFeatures: Uint8Array.of(0, 2) }) },
+    { name: 'message forward data without a next node', code: 'invalid-payload', run: () => messageForwardData({}) },
+    { name: 'an encoder given a duplicate unknown type', code: 'invalid-argument', run: () => encodeEncryptedDataTlv({ unknown: [{ type: 3n, value: Uint8Array.of() }, { type: 3n, value: Uint8Array.of() }] }) },
+    { name: 'an encoder given an even unknown type', code: 'invalid-argument', run: () => encodePaymentOnionPayload({ unknown: [{ type: 20n, value: Uint8Array.of() }] }) },
+  ];
+  for (const c of rules) it(`${c.name}: '${c.code}'`, () => expectOnionError(c.run, c.code));
+  it('payment forward data accepts the empty allowed_features the spec asks writers to set', () => {
+    expect(paymentForwardData({ shortChannelId: 9n, paymentRelay: relay, allowedFeatures: new Uint8Array(0) }).next).to.deep.equal({ shortChannelId: 9n });
   });
 });
