@@ -15,10 +15,17 @@ import type { HandlerOutcome, RequestContext } from '../lsps0/dispatcher.js';
 import { initialState } from './jit-channel.js';
 import type { ScidSource } from './node-port.js';
 import type { JitSession, SessionTerms } from './session.js';
-import type { SessionStore } from './store.js';
+import { SessionExistsError, type SessionStore } from './store.js';
 
 /** Unexpired sessions one client may hold at once, unless configured otherwise. */
 export const DEFAULT_MAX_SESSIONS_PER_PEER = 10;
+
+/**
+ * SCIDs tried per buy. LDK draws intercept SCIDs at random (`get_intercept_scid`) without remembering the
+ * ones it handed out, so a new one can equal the SCID of a stored session: on mainnet rarely, on regtest
+ * often (every fake SCID sits at block height 1 there, about 2,500 values). A taken SCID is retried.
+ */
+export const MAX_SCID_ATTEMPTS = 8;
 
 export interface BuyOptions {
   store: SessionStore;
@@ -58,7 +65,7 @@ export function makeBuyHandler(opts: BuyOptions): (ctx: RequestContext) => Promi
     }
 
     const fp = p.value.openingFeeParams;
-    const terms: SessionTerms = {
+    let terms: SessionTerms = {
       jitChannelScid: opts.node.getInterceptScid(),
       clientNodeId: peer,
       paymentSizeMsat: p.value.paymentSizeMsat ?? null,
@@ -78,8 +85,17 @@ export function makeBuyHandler(opts: BuyOptions): (ctx: RequestContext) => Promi
       userChannelId: userChannelId(opts.random),
       createdAt: now,
     };
-    const session: JitSession = { terms, state: initialState(), version: 0, updatedAt: now };
-    await opts.store.create(session); // before answering (a failure here is answered -32603)
+    let session: JitSession = { terms, state: initialState(), version: 0, updatedAt: now };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await opts.store.create(session); // before answering (a failure here is answered -32603)
+        break;
+      } catch (e) {
+        if (!(e instanceof SessionExistsError) || attempt >= MAX_SCID_ATTEMPTS) throw e;
+        terms = { ...terms, jitChannelScid: opts.node.getInterceptScid() };
+        session = { ...session, terms };
+      }
+    }
     opts.onSessionCreated?.(session);
     return {
       result: buyResultToWire({

@@ -204,6 +204,22 @@ describe('lsps2.buy (bLIP-52 §2)', () => {
     }
   });
 
+  it('draws another SCID when the node hands out one a stored session already holds', async () => {
+    const scids = [7n, 7n, 7n, 8n];
+    const h = makeServer({ node: { getInterceptScid: () => scids.shift()! } });
+    const [e] = await menuFor(h);
+    expect((await h.call(PEER_A, buy(e!, '100000000'))).result.jit_channel_scid).to.equal('0x0x7');
+    expect((await h.call(PEER_A, buy(e!, '100000000'))).result.jit_channel_scid).to.equal('0x0x8');
+    expect((await h.store.get(8n))!.terms.clientNodeId).to.equal(PEER_A);
+  });
+
+  it('answers -32603 when every SCID drawn for a buy is taken', async () => {
+    const h = makeServer({ node: { getInterceptScid: () => 7n } });
+    const [e] = await menuFor(h);
+    expect((await h.call(PEER_A, buy(e!, '100000000'))).result.jit_channel_scid).to.equal('0x0x7');
+    expect((await h.call(PEER_A, buy(e!, '100000000'))).error).to.deep.equal({ code: -32603, message: 'Internal error' });
+  });
+
   it('hands out a distinct SCID per buy', async () => {
     const h = makeServer();
     const [e] = await menuFor(h);
