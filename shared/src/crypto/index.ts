@@ -10,6 +10,7 @@ export { hmacSha256, sha256, taggedHash } from './hashes.js';
 export { fromHex, toHex } from './hex.js';
 export {
   Secp256k1Error,
+  decompressPublicKey,
   ecdh,
   ecdsaSignCompact,
   ecdsaVerify,
@@ -17,6 +18,7 @@ export {
   getXOnlyPublicKey,
   isValidPrivateKey,
   isValidPublicKey,
+  multiplyDecompressed,
   pointAdd,
   pointMultiply,
   privateMultiply,

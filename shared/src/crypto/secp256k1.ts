@@ -63,6 +63,29 @@ export function pointMultiply(pub: Uint8Array, scalar: Uint8Array): Uint8Array {
   return r;
 }
 
+/**
+ * Validates a 33-byte point and returns its 65-byte uncompressed form, or null if it is not a point.
+ * BOLT 4 multiplies the same point several times per hop (ECDH, blinded node id, next key); keeping
+ * the uncompressed form saves a square root per multiplication (Sphinx and blinding use this).
+ */
+export function decompressPublicKey(pub: Uint8Array): Uint8Array | null {
+  if (!(pub instanceof Uint8Array) || pub.length !== 33 || (pub[0] !== 2 && pub[0] !== 3)) return null;
+  try {
+    return tiny.pointCompress(pub, false);
+  } catch {
+    return null;
+  }
+}
+
+/** `scalar * P` for a point from {@link decompressPublicKey}, compressed; null for a scalar outside 1..n-1. */
+export function multiplyDecompressed(uncompressed: Uint8Array, scalar: Uint8Array): Uint8Array | null {
+  try {
+    return tiny.pointMultiply(uncompressed, scalar, true);
+  } catch {
+    return null;
+  }
+}
+
 /** `A + B`, compressed. */
 export function pointAdd(a: Uint8Array, b: Uint8Array): Uint8Array {
   checkPoint(a, 'a');
