@@ -4,6 +4,7 @@
  * migrations (`synchronize: false`, `migrationsRun: true`), the same ones on both databases.
  */
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { DatabaseTarget } from '../config/database-url.js';
@@ -17,6 +18,18 @@ import { MIGRATIONS } from './migrations/index.js';
 export const SQLITE_BUSY_TIMEOUT_MS = 5000;
 /** The table recording which migrations ran. */
 export const MIGRATIONS_TABLE = 'jitlsp_migrations';
+
+/**
+ * The sqlite3 module for typeorm, minus long stack traces. typeorm calls `sqlite3.verbose()`, which wraps
+ * every Database/Statement call to capture a stack (`new Error()`) and `util.inspect` each argument (the
+ * SQL and every bound value: whole session JSON on the buy path) in case the query fails. That is a
+ * debugging aid only, and it was the most expensive JavaScript on the buy path. Errors still carry the
+ * SQLite message and code (what `isUniqueViolation` reads); only the extra "--> in Database#all" frames go.
+ */
+function sqlite3WithoutLongStackTraces(): unknown {
+  const sqlite3 = createRequire(import.meta.url)('sqlite3') as Record<string, unknown>;
+  return { ...sqlite3, verbose: () => sqlite3 };
+}
 
 export interface DataSourceExtras {
   /** Postgres schema to use instead of the server's default (tests isolate runs with it). */
@@ -47,6 +60,7 @@ export function createDataSource(target: DatabaseTarget, extras: DataSourceExtra
     options = {
       type: 'sqlite',
       database: target.path,
+      driver: sqlite3WithoutLongStackTraces(),
       enableWAL: true,
       busyTimeout: SQLITE_BUSY_TIMEOUT_MS,
       ...common,

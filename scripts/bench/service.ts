@@ -1,0 +1,419 @@
+/**
+ * `npm run bench:service`: the LSP daemon's buy path and its cost on the JIT payment path.
+ *
+ * 1. `lsps2.buy` through the daemon core's LSPS0 dispatcher (message 37913 as the node hands it over: JSON
+ *    parse -> params check -> promise verify (HMAC, constant time) -> per-client session limit (DB read) ->
+ *    intercept SCID from the real LDK node -> session persisted (SQLite file in a temp dir, WAL) -> response
+ *    serialised and handed to the node's send). The daemon is the real one (`Daemon.start`: node, shell,
+ *    metrics, sweep timer); only the node's `sendCustomMessage` is replaced by a sink, since the simulated
+ *    peers are not connected over TCP. Clients are distinct node ids, each doing get_info (untimed, before
+ *    the phase) and then a few buys, as wallets do. Three loads:
+ *      - one at a time (one request in flight);
+ *      - closed loop: 50 peers, each with its next request sent when the previous answer arrives;
+ *      - open loop: requests arrive at a fixed offered rate (the goal rate, 2,000/s) from 50 peers whatever
+ *        the answers do, which is how latency under a given load must be measured.
+ * 2. The same on Postgres (DATABASE_URL, else /tmp/jitlsp-pg-url), in a throw-away schema.
+ * 3. The JIT payment path, payer -> LSP -> client over loopback TCP, BOLT 12 payments (pay_for_offer ->
+ *    PaymentSent), against the engine baseline in the same process and interleaved payment by payment:
+ *      (a) engine only: an LSP node whose intercept handler forwards every HTLC at once over an open channel;
+ *      (b) the full daemon core: HTLCs to a sold JIT SCID (session done, channel open) go through the shell
+ *          (state machine -> session written to SQLite -> forward).
+ *    Plus the service's own time per HTLC: from the node's `htlcIntercepted` to its `forwardInterceptedHtlc`.
+ *
+ * Environment: BENCH_PART=buy|pay (one part only), BENCH_DB=sqlite|postgres (one database only), BENCH_BUYS (closed/open-loop count, default 10000),
+ * BENCH_SEQ_BUYS (default 2000), BENCH_RATE (open-loop offered rate, default 2000), BENCH_PAYMENTS (default 40).
+ */
+import { rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Daemon, createLogger, loadConfig, type ServiceConfig } from '@jitlsp/service';
+import { SandboxChain } from '@jitlsp/shared/chain';
+import { getPublicKey, sha256, toHex } from '@jitlsp/shared/crypto';
+import { parseScid } from '@jitlsp/shared/lsps0';
+import type { LightningNode } from '@jitlsp/shared/node';
+import { viaPeerMessageRouter, viaPeerRouter } from '@jitlsp/shared/node/testing';
+import { benchDir, confirmedChannel, startBenchNode, timedPayment } from './support/nodes.js';
+import { benchPostgresUrl, scratchSchema } from './support/postgres.js';
+import { fmt, gc, pause, percentile, progress, summarize, type Summary } from './support/stats.js';
+
+const env = process.env;
+const PEERS = 50;
+const BUYS_PER_CLIENT = 5; // below the default per-peer session limit (10): no buy is refused
+const WARMUP_BUYS = 1000;
+const SEQ_BUYS = Number(env.BENCH_SEQ_BUYS ?? 2000);
+const LOAD_BUYS = Number(env.BENCH_BUYS ?? 10_000);
+const OFFERED_RATE = Number(env.BENCH_RATE ?? 2000);
+const PAYMENTS = Number(env.BENCH_PAYMENTS ?? 40);
+const WARMUP_PAYMENTS = 5;
+const PAYMENT_SIZE_MSAT = '50000000';
+const GOAL_RATE = 2000;
+const GOAL_P99_MS = 5;
+const GOAL_PAY_RATIO = 1.2;
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
+const rows: string[] = [];
+
+// ---- 1/2. the buy path ---------------------------------------------------------------------------
+
+interface BuyJob {
+  peer: string;
+  payload: Uint8Array;
+}
+
+/** A daemon whose 37913 answers land in a sink instead of on TCP. */
+interface BuyRig {
+  daemon: Daemon;
+  /** Answers of the current phase. */
+  answers: Uint8Array[];
+  /** Last answer per peer (set-up). */
+  last: Map<string, Uint8Array>;
+  clientSeq: number;
+}
+
+async function startBuyRig(chain: SandboxChain, root: string, database: 'sqlite' | { url: string; schema: string }): Promise<BuyRig> {
+  const e: Record<string, string> = {
+    JITLSP_DATA_DIR: join(root, 'lsp'),
+    JITLSP_HTTP_PORT: '0',
+    JITLSP_P2P_PORT: '0',
+    JITLSP_LOG_LEVEL: env.BENCH_VERBOSE ? 'info' : 'warn',
+  };
+  if (database !== 'sqlite') e.DATABASE_URL = database.url;
+  const config = loadConfig(e, root);
+  const daemon = await Daemon.start({
+    config,
+    chain,
+    logger: createLogger({ level: config.logLevel }),
+    database: database === 'sqlite' ? undefined : { postgresSchema: database.schema },
+  });
+  const rig: BuyRig = { daemon, answers: [], last: new Map(), clientSeq: 0 };
+  const node = daemon.node as LightningNode;
+  node.sendCustomMessage = (peer, payload) => {
+    rig.answers.push(payload);
+    rig.last.set(String(peer), payload);
+  };
+  // On regtest LDK puts every intercept SCID at block height 1 (~2,500 values), far fewer than the sessions
+  // sold here; mainnet spreads them over every block since segwit. The LDK call stays (its cost is part of
+  // the buy path); its result moves to a height of its own, as on mainnet.
+  const ldkScid = node.getInterceptScid.bind(node);
+  let height = 1000n;
+  node.getInterceptScid = () => ((height++ & 0xffffffn) << 40n) | (ldkScid() & 0xffffffffffn);
+  return rig;
+}
+
+/** A fresh client node id (valid secp256k1 key, deterministic). */
+function clientId(i: number): string {
+  return toHex(getPublicKey(sha256(enc.encode(`jitlsp-bench-client-${i}`))));
+}
+
+/**
+ * `n` buys from fresh clients, as `workers` lists: worker w serves its own clients one after the other,
+ * each client doing BUYS_PER_CLIENT buys. get_info runs here, untimed, through the same dispatcher.
+ */
+async function makeJobs(rig: BuyRig, n: number, workers: number): Promise<BuyJob[][]> {
+  const lists: BuyJob[][] = Array.from({ length: workers }, () => []);
+  const clients = Math.ceil(n / BUYS_PER_CLIENT);
+  let made = 0;
+  for (let c = 0; c < clients && made < n; c++) {
+    const peer = clientId(rig.clientSeq++);
+    await rig.daemon.dispatcher.handleMessage(peer, enc.encode(JSON.stringify({ jsonrpc: '2.0', id: 'gi', method: 'lsps2.get_info', params: {} })));
+    const info = JSON.parse(dec.decode(rig.last.get(peer)!)) as { result?: { opening_fee_params_menu: unknown[] } };
+    const params = info.result?.opening_fee_params_menu[0];
+    if (params === undefined) throw new Error(`bench: get_info failed: ${dec.decode(rig.last.get(peer)!)}`);
+    for (let k = 0; k < BUYS_PER_CLIENT && made < n; k++, made++) {
+      const request = { jsonrpc: '2.0', id: `buy-${c}-${k}`, method: 'lsps2.buy', params: { opening_fee_params: params, payment_size_msat: PAYMENT_SIZE_MSAT } };
+      lists[c % workers]!.push({ peer, payload: enc.encode(JSON.stringify(request)) });
+    }
+  }
+  rig.answers = [];
+  return lists;
+}
+
+/**
+ * Every answer of the phase is a buy result with a SCID, or (overload) LSPS0 `client_rejected`, which is
+ * counted; anything else stops the bench. Checked after the clock stopped. Resolves the rejected count.
+ */
+function checkAnswers(rig: BuyRig, n: number, label: string): number {
+  let ok = 0;
+  let rejected = 0;
+  const sample: string[] = [];
+  for (const a of rig.answers) {
+    const m = JSON.parse(dec.decode(a)) as { result?: { jit_channel_scid?: string }; error?: { code: number } };
+    if (m.result?.jit_channel_scid !== undefined) {
+      parseScid(m.result.jit_channel_scid, 'jit_channel_scid');
+      ok++;
+    } else if (m.error?.code === 1) rejected++;
+    else if (sample.length < 3) sample.push(dec.decode(a));
+  }
+  if (ok + rejected !== n || rig.answers.length !== n) {
+    throw new Error(`bench ${label}: ${ok}/${n} buys answered with a SCID, ${rejected} rejected (${rig.answers.length} answers); e.g. ${sample.join(' | ')}`);
+  }
+  rig.answers = [];
+  return rejected;
+}
+
+/** Closed loop: each worker sends its next request when the previous answer arrived. */
+async function closedLoop(rig: BuyRig, lists: BuyJob[][], label: string): Promise<Summary> {
+  const n = lists.reduce((a, l) => a + l.length, 0);
+  const lat = new Float64Array(n);
+  let done = 0;
+  const tick = progress(label, n, Math.max(1000, Math.floor(n / 5)));
+  gc();
+  await pause(5);
+  const t0 = performance.now();
+  await Promise.all(
+    lists.map(async (jobs) => {
+      for (const j of jobs) {
+        const s = performance.now();
+        await rig.daemon.dispatcher.handleMessage(j.peer, j.payload);
+        lat[done++] = performance.now() - s;
+        tick(done);
+      }
+    }),
+  );
+  const wall = performance.now() - t0;
+  const rejected = checkAnswers(rig, n, label);
+  if (rejected > 0) throw new Error(`bench ${label}: ${rejected} buys rejected in a closed loop`);
+  return summarize(lat, wall);
+}
+
+/**
+ * Open loop: request i is due at t0 + i/rate whatever the answers do; each is sent when due (a timer
+ * checks every millisecond, so arrivals come in small bursts, as on a network). Latency runs from the
+ * send to the answer; `lagMs` reports how late the sends were (the process itself falling behind).
+ */
+async function openLoop(rig: BuyRig, lists: BuyJob[][], rate: number, label: string): Promise<Summary & { lagP99Ms: number; rejected: number }> {
+  const jobs: BuyJob[] = [];
+  for (let k = 0; ; k++) {
+    let any = false;
+    for (const l of lists) if (k < l.length) (jobs.push(l[k]!), (any = true));
+    if (!any) break;
+  }
+  const n = jobs.length;
+  const lat = new Float64Array(n);
+  const lag = new Float64Array(n);
+  let done = 0;
+  const tick = progress(label, n, Math.max(1000, Math.floor(n / 5)));
+  gc();
+  await pause(5);
+  const t0 = performance.now();
+  await new Promise<void>((resolve) => {
+    let next = 0;
+    const pump = () => {
+      const now = performance.now();
+      const due = Math.min(n, Math.floor(((now - t0) * rate) / 1000) + 1);
+      while (next < due) {
+        const i = next++;
+        const j = jobs[i]!;
+        const s = performance.now();
+        lag[i] = s - (t0 + (i * 1000) / rate);
+        void rig.daemon.dispatcher.handleMessage(j.peer, j.payload).then(() => {
+          lat[i] = performance.now() - s;
+          tick(++done);
+          if (done === n) resolve();
+        });
+      }
+      if (next < n) setTimeout(pump, 1);
+    };
+    pump();
+  });
+  const wall = performance.now() - t0;
+  const rejected = checkAnswers(rig, n, label);
+  return { ...summarize(lat, wall), lagP99Ms: percentile(lag, 99), rejected };
+}
+
+async function buyBench(chain: SandboxChain, name: string, database: 'sqlite' | { url: string; schema: string }): Promise<void> {
+  const root = benchDir(`buy-${name}`);
+  const rig = await startBuyRig(chain, root, database);
+  try {
+    console.log(`\n[${name}] preparing clients (get_info through the dispatcher, untimed) .. load ${load()}`);
+    const warm = await makeJobs(rig, WARMUP_BUYS, PEERS);
+    const seq = await makeJobs(rig, SEQ_BUYS, 1);
+    const closed = await makeJobs(rig, LOAD_BUYS, PEERS);
+    const open = await makeJobs(rig, LOAD_BUYS, PEERS);
+    console.log(`[${name}] warm-up: ${WARMUP_BUYS} buys`);
+    await closedLoop(rig, warm, `${name} warm-up`);
+    console.log(`[${name}] one at a time: ${SEQ_BUYS} buys`);
+    const s1 = await closedLoop(rig, seq, `${name} one at a time`);
+    console.log(`[${name}] closed loop, ${PEERS} peers: ${LOAD_BUYS} buys`);
+    const s2 = await closedLoop(rig, closed, `${name} closed loop`);
+    console.log(`[${name}] open loop, ${OFFERED_RATE}/s offered by ${PEERS} peers: ${LOAD_BUYS} buys`);
+    const s3 = await openLoop(rig, open, OFFERED_RATE, `${name} open loop`);
+    const line = (label: string, s: Summary, extra = '') =>
+      rows.push(`${`${name}: ${label}`.padEnd(44)}${fmt(s.perSecond).padStart(8)} /s  p50 ${fmt(s.p50Ms).padStart(6)} ms  p99 ${fmt(s.p99Ms).padStart(6)} ms  max ${fmt(s.maxMs).padStart(6)} ms  n=${s.n}${extra}`);
+    line('buy, one at a time', s1);
+    line(`buy, closed loop (${PEERS} peers, 1 in flight each)`, s2);
+    const goal = s3.rejected === 0 && s3.perSecond >= GOAL_RATE * 0.98 && s3.p99Ms <= GOAL_P99_MS ? 'goal met' : 'goal MISSED';
+    line(
+      `buy, open loop (${OFFERED_RATE}/s offered)`,
+      s3,
+      `  rejected (overload) ${s3.rejected}  send lag p99 ${fmt(s3.lagP99Ms)} ms  [${goal}: >= ${GOAL_RATE}/s, p99 <= ${GOAL_P99_MS} ms]`,
+    );
+  } finally {
+    await rig.daemon.stop();
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+// ---- 3. the JIT payment path ---------------------------------------------------------------------
+
+/** Payer -> LSP -> client where the LSP is a bare engine node forwarding each intercepted HTLC at once. */
+async function engineTrio(chain: SandboxChain, root: string) {
+  const lsp = await startBenchNode(chain, root, 'e-lsp', { acceptInterceptHtlcs: true });
+  const payer = await startBenchNode(chain, root, 'e-payer');
+  const scid = lsp.getInterceptScid();
+  const client = await startBenchNode(chain, root, 'e-client', {
+    inboundChannels: { manualAccept: true, trustedZeroConfPeers: [lsp.nodeId] },
+    routerHook: viaPeerRouter(() => ({ peerNodeId: lsp.nodeId, scid })),
+    messageRouterHook: viaPeerMessageRouter(() => lsp.nodeId),
+  });
+  client.on('paymentClaimable', (e) => e.preimage && client.claimFunds(e.preimage));
+  await payer.connect(lsp.address!);
+  await client.connect(lsp.address!);
+  await confirmedChannel(chain, payer, lsp, 5_000_000n);
+  const ready = lsp.waitFor('channelReady', (e) => e.counterpartyNodeId === client.nodeId);
+  await lsp.openChannel({ peer: client.nodeId, capacitySat: 2_000_000n, zeroConf: true });
+  const { channelId } = await ready;
+  // The minimal handler: intercept -> forward, nothing else.
+  lsp.on('htlcIntercepted', (ev) => lsp.forwardInterceptedHtlc(ev.interceptId, channelId, client.nodeId, ev.expectedOutboundAmountMsat));
+  return { nodes: [payer, lsp, client], payer, offer: client.createOffer().offer };
+}
+
+/** Payer -> daemon -> client: the client buys a JIT channel over 37913, the first payment opens it. */
+async function daemonTrio(chain: SandboxChain, root: string) {
+  const config: ServiceConfig = loadConfig(
+    {
+      JITLSP_DATA_DIR: join(root, 'd-lsp'),
+      JITLSP_HTTP_PORT: '0',
+      JITLSP_P2P_PORT: '0',
+      JITLSP_FEE_TIERS: '1000000:10000',
+      JITLSP_MIN_PAYMENT_SIZE_MSAT: '1000000',
+      // Room for the later payments on the JIT channel (the first one moves its whole size to the client).
+      JITLSP_CHANNEL_OVERPROVISIONING_SAT: '1000000',
+      JITLSP_LOG_LEVEL: env.BENCH_VERBOSE ? 'info' : 'warn',
+    },
+    root,
+  );
+  const daemon = await Daemon.start({ config, chain, logger: createLogger({ level: config.logLevel }) });
+  const lsp = daemon.node as LightningNode;
+  const payer = await startBenchNode(chain, root, 'd-payer');
+  let jitScid = 0n;
+  const client = await startBenchNode(chain, root, 'd-client', {
+    inboundChannels: { manualAccept: true, trustedZeroConfPeers: [lsp.nodeId] },
+    acceptUnderpayingHtlcsFrom: [lsp.nodeId],
+    routerHook: viaPeerRouter(() => ({ peerNodeId: lsp.nodeId, scid: jitScid })),
+    messageRouterHook: viaPeerMessageRouter(() => lsp.nodeId),
+  });
+  client.on('paymentClaimable', (e) => e.preimage && client.claimFunds(e.preimage));
+  await payer.connect(daemon.nodeAddress!);
+  await client.connect(daemon.nodeAddress!);
+  await confirmedChannel(chain, payer, lsp, 5_000_000n);
+  let seq = 0;
+  const rpc = async (method: string, params: Record<string, unknown>): Promise<any> => {
+    const id = `pay-bench-${++seq}`;
+    const answer = client.waitFor('customMessageReceived', (e) => e.peerNodeId === lsp.nodeId && dec.decode(e.payload).includes(id));
+    client.sendCustomMessage(lsp.nodeId, enc.encode(JSON.stringify({ jsonrpc: '2.0', id, method, params })));
+    return JSON.parse(dec.decode((await answer).payload));
+  };
+  const info = await rpc('lsps2.get_info', {});
+  const bought = await rpc('lsps2.buy', { opening_fee_params: info.result.opening_fee_params_menu[0], payment_size_msat: PAYMENT_SIZE_MSAT });
+  jitScid = parseScid(bought.result.jit_channel_scid, 'jit_channel_scid');
+  // The service's own time per HTLC: htlcIntercepted (as the node raises it) -> forwardInterceptedHtlc.
+  const interceptedAt = new Map<string, number>();
+  const serviceMs: number[] = [];
+  lsp.on('htlcIntercepted', (ev) => interceptedAt.set(ev.interceptId, performance.now()));
+  const forward = lsp.forwardInterceptedHtlc.bind(lsp);
+  lsp.forwardInterceptedHtlc = (id, channelId, peer, amount) => {
+    const at = interceptedAt.get(String(id));
+    if (at !== undefined) serviceMs.push(performance.now() - at);
+    interceptedAt.delete(String(id));
+    forward(id, channelId, peer, amount);
+  };
+  const offer = client.createOffer().offer;
+  const openMs = await timedPayment(payer, offer, BigInt(PAYMENT_SIZE_MSAT));
+  await daemon.shell.idle();
+  serviceMs.length = 0; // the opening HTLC waited for the channel: not a per-HTLC cost
+  return { nodes: [payer, client], daemon, payer, offer, openMs, serviceMs };
+}
+
+async function paymentBench(chain: SandboxChain): Promise<void> {
+  const root = benchDir('pay');
+  console.log(`\n[payments] starting payer -> LSP -> client twice (engine-only and daemon), load ${load()}`);
+  const e = await engineTrio(chain, root);
+  const d = await daemonTrio(chain, root);
+  console.log(`[payments] JIT channel opened by the first payment in ${fmt(d.openMs)} ms; warm-up: ${WARMUP_PAYMENTS} payments each`);
+  for (let i = 0; i < WARMUP_PAYMENTS; i++) {
+    await timedPayment(e.payer, e.offer, 1_000_000n);
+    await timedPayment(d.payer, d.offer, 1_000_000n);
+  }
+  d.serviceMs.length = 0;
+  const base: number[] = [];
+  const full: number[] = [];
+  const tick = progress('payments', PAYMENTS, 10);
+  for (let i = 0; i < PAYMENTS; i++) {
+    // Interleaved, order alternating, so both paths see the same machine state.
+    if (i % 2 === 0) {
+      base.push(await timedPayment(e.payer, e.offer, 1_000_000n));
+      full.push(await timedPayment(d.payer, d.offer, 1_000_000n));
+    } else {
+      full.push(await timedPayment(d.payer, d.offer, 1_000_000n));
+      base.push(await timedPayment(e.payer, e.offer, 1_000_000n));
+    }
+    tick(i + 1);
+  }
+  await d.daemon.shell.idle();
+  const sessions = await d.daemon.sessions.listOpen();
+  const done = sessions.filter((s) => s.state.kind === 'done').length;
+  const line = (label: string, xs: number[]) => {
+    const s = summarize(xs, xs.reduce((a, b) => a + b, 0));
+    return `${label.padEnd(44)}${fmt(s.perSecond).padStart(8)} /s  p50 ${fmt(s.p50Ms).padStart(6)} ms  p99 ${fmt(s.p99Ms).padStart(6)} ms  max ${fmt(s.maxMs).padStart(6)} ms  n=${s.n}`;
+  };
+  rows.push(line('pay (a) engine only: intercept -> forward', base));
+  rows.push(line('pay (b) daemon: intercept -> SM -> DB -> fwd', full));
+  const r50 = percentile(full, 50) / percentile(base, 50);
+  const r99 = percentile(full, 99) / percentile(base, 99);
+  rows.push(
+    `${'pay ratio (b)/(a)'.padEnd(44)}p50 x${r50.toFixed(2)}  p99 x${r99.toFixed(2)}  [${r50 <= GOAL_PAY_RATIO ? 'goal met' : 'goal MISSED'}: p50 <= x${GOAL_PAY_RATIO}]`,
+  );
+  rows.push(
+    `${'daemon time per HTLC (intercepted -> fwd)'.padEnd(44)}p50 ${fmt(percentile(d.serviceMs, 50))} ms  p99 ${fmt(percentile(d.serviceMs, 99))} ms  n=${d.serviceMs.length} (${done} session done)`,
+  );
+  rows.push(`${'pay: first payment, JIT channel open'.padEnd(44)}${fmt(d.openMs)} ms (one; not in the ratio)`);
+  for (const n of [...e.nodes, ...d.nodes]) await n.stop();
+  await d.daemon.stop();
+  rmSync(root, { recursive: true, force: true });
+}
+
+// ---- main ----------------------------------------------------------------------------------------
+
+const part = env.BENCH_PART;
+console.log(`bench:service  node ${process.version}  load average ${load()}  (2 shared cores; figures move with the load)`);
+const chain = await SandboxChain.create({ log: () => undefined });
+if (part === undefined || part === 'buy') {
+  if (env.BENCH_DB !== 'postgres') await buyBench(chain, 'sqlite', 'sqlite');
+  const url = benchPostgresUrl();
+  if (env.BENCH_DB === 'sqlite') rows.push('postgres: skipped (BENCH_DB=sqlite)');
+  else if (url === undefined) rows.push('postgres: skipped (no DATABASE_URL and no /tmp/jitlsp-pg-url)');
+  else {
+    let scratch: Awaited<ReturnType<typeof scratchSchema>> | undefined;
+    try {
+      scratch = await scratchSchema(url);
+    } catch (err) {
+      rows.push(`postgres: skipped (unreachable: ${(err as Error).message})`);
+    }
+    if (scratch) {
+      try {
+        await buyBench(chain, 'postgres', { url, schema: scratch.schema });
+      } finally {
+        await scratch.drop();
+      }
+    }
+  }
+}
+if (part === undefined || part === 'pay') await paymentBench(chain);
+await chain.close();
+console.log(`\nResults (load average now ${load()})`);
+for (const r of rows) console.log(`  ${r}`);
+process.exit(0);

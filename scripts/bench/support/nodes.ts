@@ -1,0 +1,58 @@
+/**
+ * Real LDK nodes for the payment benchmarks: quiet loggers, nodes in temp dirs, a confirmed channel, and one
+ * timed BOLT 12 payment (pay_for_offer -> PaymentSent).
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { SandboxChain } from '@jitlsp/shared/chain';
+import { LightningNode, type NodeLogger, type NodeOptions } from '@jitlsp/shared/node';
+import { gc, pause } from './stats.js';
+
+/** Errors only (BENCH_VERBOSE=1: everything but trace). */
+export const benchLogger = (name: string): NodeLogger => ({
+  log(level, msg, fields) {
+    if (level === 'error' || (process.env.BENCH_VERBOSE && level !== 'trace')) {
+      process.stderr.write(`${name} ${level} ${msg} ${JSON.stringify(fields ?? {}, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))}\n`);
+    }
+  },
+});
+
+export function benchDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `jitlsp-bench-${prefix}-`));
+}
+
+export async function startBenchNode(chain: SandboxChain, root: string, name: string, extra: Partial<NodeOptions> = {}): Promise<LightningNode> {
+  return LightningNode.start({ dataDir: join(root, name), chain, name, listen: { port: 0 }, logger: benchLogger(name), ...extra });
+}
+
+/** `from` opens a channel to `to` (connected) and mines 6 blocks; resolves when `from` sees it ready. */
+export async function confirmedChannel(chain: SandboxChain, from: LightningNode, to: LightningNode, capacitySat: bigint): Promise<void> {
+  const pending = from.waitFor('channelPending', (e) => e.counterpartyNodeId === to.nodeId);
+  const ready = from.waitFor('channelReady', (e) => e.counterpartyNodeId === to.nodeId, 60_000);
+  await from.openChannel({ peer: to.nodeId, capacitySat });
+  await pending;
+  await chain.mine(6);
+  await ready;
+}
+
+/**
+ * One BOLT 12 payment from `payer`, timed from pay_for_offer to PaymentSent (ms). GC and a macrotask yield
+ * happen before the clock starts (LDK finalizers, ldk-wasm-notes), so collections of earlier garbage are
+ * not charged to this payment.
+ */
+export async function timedPayment(payer: LightningNode, offer: string, amountMsat: bigint): Promise<number> {
+  gc();
+  await pause(2);
+  const s = performance.now();
+  // Events are raised after LDK returns, so waiting on the id right after payOffer misses nothing.
+  const id = payer.payOffer(offer, amountMsat, { retries: 0 });
+  const sent = payer.waitFor('paymentSent', (e) => e.paymentId === undefined || e.paymentId === id, 60_000);
+  const failed = payer.waitFor('paymentFailed', (e) => e.paymentId === id, 60_000);
+  sent.catch(() => undefined);
+  failed.catch(() => undefined);
+  const outcome = await Promise.race([sent, failed]);
+  if (outcome.type === 'paymentFailed') throw new Error(`bench: payment failed (${outcome.reason ?? 'no reason'})`);
+  return performance.now() - s;
+}
