@@ -51,6 +51,8 @@ export async function startHarness(): Promise<Harness> {
       JITLSP_P2P_PORT: '0',
       JITLSP_FEE_TIERS: `${FEE_MIN_MSAT}:${FEE_PPM}`,
       JITLSP_MIN_PAYMENT_SIZE_MSAT: '1000000',
+      // Room for the channel reserve and commitment fees beside the first payment (ldk-node #913).
+      JITLSP_CHANNEL_OVERPROVISIONING_SAT: '100000',
       JITLSP_LOG_LEVEL: process.env.JITLSP_TEST_LOG === 'debug' ? 'debug' : 'error',
     },
     lspDir
