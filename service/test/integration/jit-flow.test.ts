@@ -123,6 +123,13 @@ describe('integration: LSPS2 JIT channel with three LDK nodes over TCP', functio
     await ready;
   });
 
+  // The machine may be loaded enough for LDK's ping timer to drop a peer: every test starts connected.
+  beforeEach(async () => {
+    for (const n of [p, c]) {
+      if (!n.listPeers().some((x) => x.nodeId === l.nodeId)) await n.connect(l.address!);
+    }
+  });
+
   after(async () => {
     shell?.stop();
     for (const n of [p, l, c]) await n?.stop();
@@ -224,5 +231,46 @@ describe('integration: LSPS2 JIT channel with three LDK nodes over TCP', functio
     c.claimFunds(cl.preimage!);
     await sent;
     await until(async () => (await store.get(jitScid))!.state.kind === 'done');
+  });
+
+  it('collects the parts of a multi-part payment by hash, opens once they reach payment_size_msat, and skims the fee once', async () => {
+    // A payer whose channels are each too small for the payment: LDK must split it.
+    const p2 = await start('payer2');
+    try {
+      await p2.connect(l.address!);
+      for (let i = 0; i < 2; i++) {
+        const pending = p2.waitFor('channelPending');
+        await p2.openChannel({ peer: l.nodeId, capacitySat: 100_000n });
+        await pending;
+      }
+      const ready = p2.waitFor('channelReady');
+      await chain.mine(6);
+      await ready;
+      await until(async () => p2.listChannels().filter((ch) => ch.isUsable).length === 2);
+
+      jitScid = await buy('150000000');
+      const parts: bigint[] = [];
+      const off = l.on('htlcIntercepted', (e) => {
+        if (e.requestedNextHopScid === jitScid) parts.push(e.expectedOutboundAmountMsat);
+      });
+      const offer = c.createOffer().offer;
+      const claimable = c.waitFor('paymentClaimable', undefined, 60_000);
+      const sent = p2.waitFor('paymentSent', undefined, 60_000);
+      p2.payOffer(offer, 150_000_000n);
+      const cl = await claimable;
+      off();
+      expect(parts.length).to.be.greaterThan(1);
+      expect(parts.reduce((a, b) => a + b, 0n)).to.equal(150_000_000n);
+      // fee = max(ceil(150_000_000 * 1000 / 1e6), 1_000_000) = 1_000_000, taken once over all parts.
+      expect(cl.amountMsat).to.equal(149_000_000n);
+      expect(cl.counterpartySkimmedFeeMsat).to.equal(1_000_000n);
+      c.claimFunds(cl.preimage!);
+      await sent;
+      await until(async () => (await store.get(jitScid))!.state.kind === 'done');
+      const s = (await store.get(jitScid))!;
+      expect(s.state.forwarded.reduce((a, f) => a + f.skimMsat, 0n)).to.equal(1_000_000n);
+    } finally {
+      await p2.stop();
+    }
   });
 });
