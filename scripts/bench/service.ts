@@ -261,7 +261,8 @@ async function buyBench(chain: SandboxChain, name: string, database: 'sqlite' | 
 
 /** Payer -> LSP -> client where the LSP is a bare engine node forwarding each intercepted HTLC at once. */
 async function engineTrio(chain: SandboxChain, root: string) {
-  const lsp = await startBenchNode(chain, root, 'e-lsp', { acceptInterceptHtlcs: true });
+  // The daemon's node settings that touch this path (interception of HTLCs and of offline peers' onion messages).
+  const lsp = await startBenchNode(chain, root, 'e-lsp', { acceptInterceptHtlcs: true, interceptOfflinePeerOnionMessages: true });
   const payer = await startBenchNode(chain, root, 'e-payer');
   const scid = lsp.getInterceptScid();
   const client = await startBenchNode(chain, root, 'e-client', {

@@ -12,14 +12,19 @@ export function placeholders(dialect: Dialect, count: number, offset = 0): strin
   return Array.from({ length: count }, (_, i) => (dialect === 'postgres' ? `$${offset + i + 1}` : '?'));
 }
 
-/** Runs one writing statement; resolves the number of rows it changed. */
-export async function execute(m: EntityManager, sql: string, params: unknown[]): Promise<number> {
+/**
+ * Runs one writing statement with a RETURNING clause; resolves the returned rows (the rows it changed).
+ * The SQL must not start with "INSERT ", "UPDATE " or "DELETE ": typeorm runs those through sqlite3's
+ * run(), which drops returned rows; start it with a comment (`/* ... *\/ INSERT ...`) so that all() runs it.
+ */
+export async function returning<R>(m: EntityManager, sql: string, params: unknown[]): Promise<R[]> {
+  if (/^(INSERT|UPDATE|DELETE) /.test(sql)) throw new Error('sql/returning: start the statement with a comment (see the doc comment)');
   // The manager's own query runner inside a transaction; otherwise a pooled one, released as
-  // EntityManager.query does.
+  // EntityManager.query does. The structured result has the rows on both drivers.
   const qr = m.queryRunner ?? m.connection.createQueryRunner();
   try {
     const r = (await qr.query(sql, params, true)) as QueryResult;
-    return r.affected ?? 0;
+    return (r.records ?? []) as R[];
   } finally {
     if (m.queryRunner === undefined) await qr.release();
   }

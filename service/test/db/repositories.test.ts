@@ -157,6 +157,20 @@ for (const factory of factories) {
         expect(await sessions.listByClient('02' + '00'.repeat(32))).to.deep.equal([]);
       });
 
+      it('answers concurrent reads of many clients, each with its own sessions oldest first', async () => {
+        const client = (i: number) => '03' + i.toString(16).padStart(64, '0');
+        // More clients than one batched query takes, with reads queued while creates are in flight.
+        const creates = Array.from({ length: 300 }, (_, i) =>
+          sessions.create(makeSession({ terms: { jitChannelScid: BigInt(1000 + i), clientNodeId: client(i % 150), createdAt: at(1000 - i) } }))
+        );
+        await Promise.all(creates);
+        const lists = await Promise.all([...Array.from({ length: 300 }, (_, i) => sessions.listByClient(client(i))), sessions.listByClient(client(0))]);
+        for (let i = 0; i < 150; i++) expect(lists[i]!.map((s) => s.terms.jitChannelScid)).to.deep.equal([BigInt(1150 + i), BigInt(1000 + i)]);
+        for (let i = 150; i < 300; i++) expect(lists[i]).to.deep.equal([]);
+        expect(lists[300]).to.deep.equal(lists[0]);
+        expect(lists[300]![0]).to.not.equal(lists[0]![0]); // each caller gets its own objects
+      });
+
       it('lists every session that is not closed as the working set', async () => {
         await sessions.create(makeSession({ terms: { jitChannelScid: 1n } }));
         await sessions.create(makeSession({ terms: { jitChannelScid: 2n }, state: busyState() }));

@@ -16,7 +16,7 @@ import { SessionExistsError, StaleSessionError, type SessionStore } from '../../
 import type { Database } from '../database.js';
 import { FundingHashEntity, type FundingHashRow } from '../entities/funding-hash.entity.js';
 import { JIT_SESSION_TABLE, JitSessionEntity, type JitSessionRow } from '../entities/jit-session.entity.js';
-import { placeholders, select } from '../sql.js';
+import { placeholders, returning, select } from '../sql.js';
 
 /** Most rows in one batched INSERT (9 parameters each: far below both databases' parameter limits). */
 export const MAX_CREATE_BATCH = 256;
@@ -59,8 +59,10 @@ export class SessionRepository implements SessionStore {
 
   private readonly creates: PendingCreate[] = [];
   private createScheduled = false;
+  private createRunning = false;
   private readonly reads = new Map<string, PendingRead[]>();
   private readScheduled = false;
+  private readRunning = false;
 
   create(session: JitSession): Promise<void> {
     const t = session.terms;
@@ -77,47 +79,66 @@ export class SessionRepository implements SessionStore {
     };
     return new Promise<void>((resolve, reject) => {
       this.creates.push({ row, scid: t.jitChannelScid, resolve, reject });
-      if (!this.createScheduled) this.scheduleCreates();
+      if (!this.createScheduled && !(this.createRunning && this.loopWhileQueued)) this.scheduleCreates();
     });
   }
 
   /**
-   * One queued write inserting every create pending when it runs (in statements of MAX_CREATE_BATCH rows).
-   * Creates arriving after it started queue a write of their own.
+   * Postgres runs each operation at once on a pooled connection (no queue), so there batches form only
+   * when one batched operation at a time is in flight: it loops, each statement taking everything that
+   * queued during the previous one, and resolves each statement's callers as soon as it returns (it
+   * autocommits). On SQLite the database's own queue forms the batches (the next statement joins the next
+   * group commit), and callers resolve only after that COMMIT.
    */
+  private get loopWhileQueued(): boolean {
+    return this.db.dialect === 'postgres';
+  }
+
+  /** One queued write inserting the creates pending when it runs (statements of MAX_CREATE_BATCH rows). */
   private scheduleCreates(): void {
     this.createScheduled = true;
-    let batch: PendingCreate[] | undefined;
+    const loop = this.loopWhileQueued;
+    let ran = false;
+    const taken: PendingCreate[] = [];
+    const outcomes: (() => void)[] = []; // SQLite: settled once the group commit is durable
     this.db
       .writeOne(async (m) => {
-        batch = this.creates.splice(0);
+        ran = true;
         this.createScheduled = false;
-        const inserted = new Set<PendingCreate>();
-        for (let i = 0; i < batch.length; i += MAX_CREATE_BATCH) {
-          for (const c of await this.insertRows(m, batch.slice(i, i + MAX_CREATE_BATCH))) inserted.add(c);
+        this.createRunning = true;
+        try {
+          for (let batch = this.creates.splice(0); batch.length > 0; batch = loop ? this.creates.splice(0) : []) {
+            for (let i = 0; i < batch.length; i += MAX_CREATE_BATCH) {
+              const chunk = batch.slice(i, i + MAX_CREATE_BATCH);
+              taken.push(...chunk);
+              const outcome = await this.insertRows(m, chunk).then(
+                (ok) => () => chunk.forEach((c) => (ok.has(c) ? c.resolve() : c.reject(new SessionExistsError(c.scid)))),
+                (e: unknown) => () => chunk.forEach((c) => c.reject(e))
+              );
+              if (loop) outcome(); // Postgres: the statement autocommitted
+              else outcomes.push(outcome);
+            }
+          }
+        } finally {
+          this.createRunning = false;
         }
-        return inserted;
       })
       .then(
-        (inserted) => {
-          for (const c of batch!) {
-            if (inserted.has(c)) c.resolve();
-            else c.reject(new SessionExistsError(c.scid));
-          }
-        },
+        () => outcomes.forEach((settle) => settle()),
         (e: unknown) => {
-          // A statement (or the COMMIT) failed; if none ran (database closed), fail what waits.
-          if (batch === undefined) {
-            batch = this.creates.splice(0);
+          // The COMMIT failed: nothing taken is durable (callers already settled stay settled). Never
+          // ran (database closed): fail what waits.
+          for (const c of taken) c.reject(e);
+          if (!ran) {
+            for (const c of this.creates.splice(0)) c.reject(e);
             this.createScheduled = false;
           }
-          for (const c of batch) c.reject(e);
         }
       );
   }
 
   /** INSERT ... ON CONFLICT DO NOTHING RETURNING; resolves the creates whose row this statement stored. */
-  private async insertRows(m: EntityManager, batch: PendingCreate[]): Promise<PendingCreate[]> {
+  private async insertRows(m: EntityManager, batch: PendingCreate[]): Promise<Set<PendingCreate>> {
     // Two creates with one SCID in one statement: the first is inserted (or conflicts), the second is
     // refused, as two statements in a row would do.
     const seen = new Set<string>();
@@ -128,38 +149,47 @@ export class SessionRepository implements SessionStore {
       params.push(r.jitChannelScid, r.clientNodeId, r.stateKind, r.terms, r.state, r.validUntilMs, r.version, r.createdAtMs, r.updatedAtMs);
       return `(${placeholders(this.db.dialect, 9, i * 9).join(', ')})`;
     });
-    // RETURNING lists exactly the rows this statement inserted (SQLite >= 3.35, Postgres). The leading
-    // comment matters on SQLite: typeorm runs statements starting with "INSERT " through sqlite3's run(),
-    // which drops returned rows; any other start goes through all(), which returns them.
-    const rows = await select<{ jit_channel_scid: string }>(
+    // RETURNING lists exactly the rows this statement inserted (SQLite >= 3.35, Postgres).
+    const rows = await returning<{ jit_channel_scid: string }>(
       m,
       `/* lsps2 sessions */ INSERT INTO ${JIT_SESSION_TABLE} (${COLUMNS}) VALUES ${values.join(', ')} ON CONFLICT DO NOTHING RETURNING jit_channel_scid`,
       params
     );
     const stored = new Set(rows.map((r) => r.jit_channel_scid));
-    return unique.filter((c) => stored.has(c.row.jitChannelScid));
+    return new Set(unique.filter((c) => stored.has(c.row.jitChannelScid)));
   }
 
   async update(scid: bigint, state: JitChannelState, expectedVersion: number, now: Date): Promise<JitSession> {
     const key = scid.toString();
     const stateText = encodeState(state);
-    // One write statement (plus reads), so it can join a SQLite group commit. The version check in the
-    // UPDATE's WHERE is what makes it safe against a concurrent writer; the terms never change, so the
-    // result is built from the row read before the write.
+    const d = this.db.dialect;
+    const [pState, pKind, pVersion, pUpdated, pKey, pExpected] = placeholders(d, 6);
+    // ONE statement (the payment path runs it for every HTLC), so it joins a SQLite group commit. The
+    // version check in the WHERE makes it safe against a concurrent writer; RETURNING hands back the terms
+    // (immutable) and the created time, from which the result is built.
     return this.db.writeOne(async (m) => {
-      const before = await m.findOneBy(JitSessionEntity, { jitChannelScid: key });
-      if (before === null || before.version !== expectedVersion) throw new StaleSessionError(scid, expectedVersion, before?.version);
-      const res = await m
-        .createQueryBuilder()
-        .update(JitSessionEntity)
-        .set({ state: stateText, stateKind: state.kind, version: expectedVersion + 1, updatedAtMs: now.getTime() })
-        .where('jit_channel_scid = :key AND version = :v', { key, v: expectedVersion })
-        .execute();
-      if (res.affected !== 1) {
+      const rows = await returning<{ terms: string; created_at_ms: string | number; client_node_id: string; valid_until_ms: string | number }>(
+        m,
+        `/* lsps2 sessions */ UPDATE ${JIT_SESSION_TABLE} SET state = ${pState}, state_kind = ${pKind}, version = ${pVersion}, updated_at_ms = ${pUpdated} ` +
+          `WHERE jit_channel_scid = ${pKey} AND version = ${pExpected} RETURNING terms, created_at_ms, client_node_id, valid_until_ms`,
+        [stateText, state.kind, expectedVersion + 1, now.getTime(), key, expectedVersion]
+      );
+      const r = rows[0];
+      if (r === undefined) {
         const current = await m.findOneBy(JitSessionEntity, { jitChannelScid: key });
         throw new StaleSessionError(scid, expectedVersion, current?.version);
       }
-      return toSession({ ...before, state: stateText, stateKind: state.kind, version: expectedVersion + 1, updatedAtMs: now.getTime() });
+      return toSession({
+        jitChannelScid: key,
+        clientNodeId: r.client_node_id,
+        stateKind: state.kind,
+        terms: r.terms,
+        state: stateText,
+        validUntilMs: Number(r.valid_until_ms),
+        version: expectedVersion + 1,
+        createdAtMs: Number(r.created_at_ms),
+        updatedAtMs: now.getTime(),
+      });
     });
   }
 
@@ -173,59 +203,50 @@ export class SessionRepository implements SessionStore {
       const waiting = this.reads.get(clientNodeId);
       if (waiting) waiting.push({ resolve, reject });
       else this.reads.set(clientNodeId, [{ resolve, reject }]);
-      if (!this.readScheduled) this.scheduleReads();
+      if (!this.readScheduled && !(this.readRunning && this.loopWhileQueued)) this.scheduleReads();
     });
   }
 
-  /** One queued read answering every per-client read pending when it runs. */
+  /** One queued read answering every per-client read pending when it runs (MAX_READ_BATCH clients a query). */
   private scheduleReads(): void {
     this.readScheduled = true;
-    let batch: [string, PendingRead[]][] | undefined;
+    const loop = this.loopWhileQueued;
+    let ran = false;
     this.db
       .read(async (m) => {
-        batch = this.takeReads();
-        const ids = batch.map(([id]) => id);
-        return select<RawRow>(
-          m,
-          `SELECT ${COLUMNS} FROM ${JIT_SESSION_TABLE} WHERE client_node_id IN (${placeholders(this.db.dialect, ids.length).join(', ')}) ` +
-            'ORDER BY created_at_ms ASC, jit_channel_scid ASC',
-          ids
-        );
-      })
-      .then(
-        (raw) => {
-          const byClient = new Map<string, RawRow[]>();
-          for (const r of raw) {
-            const list = byClient.get(r.client_node_id);
-            if (list) list.push(r);
-            else byClient.set(r.client_node_id, [r]);
-          }
-          for (const [id, waiters] of batch!) {
-            const rows = (byClient.get(id) ?? []).map(fromRaw);
-            for (const w of waiters) {
-              try {
-                w.resolve(rows.map(toSession)); // each caller gets its own objects
-              } catch (e) {
-                w.reject(e);
-              }
+        ran = true;
+        this.readScheduled = false;
+        this.readRunning = true;
+        try {
+          for (let batch = this.takeReads(); batch.length > 0; batch = loop ? this.takeReads() : []) {
+            for (let i = 0; i < batch.length; i += MAX_READ_BATCH) {
+              const chunk = batch.slice(i, i + MAX_READ_BATCH);
+              const ids = chunk.map(([id]) => id);
+              await select<RawRow>(
+                m,
+                `SELECT ${COLUMNS} FROM ${JIT_SESSION_TABLE} WHERE client_node_id IN (${placeholders(this.db.dialect, ids.length).join(', ')}) ` +
+                  'ORDER BY created_at_ms ASC, jit_channel_scid ASC',
+                ids
+              ).then(
+                (raw) => answerReads(chunk, raw),
+                (e: unknown) => chunk.forEach(([, waiters]) => waiters.forEach((w) => w.reject(e)))
+              );
             }
           }
-        },
-        (e: unknown) => {
-          for (const [, waiters] of batch ?? this.takeReads()) for (const w of waiters) w.reject(e);
+        } finally {
+          this.readRunning = false;
         }
-      );
+      })
+      .catch((e: unknown) => {
+        if (ran) return; // every read taken was answered
+        for (const [, waiters] of this.takeReads()) for (const w of waiters) w.reject(e);
+        this.readScheduled = false;
+      });
   }
 
   private takeReads(): [string, PendingRead[]][] {
-    const batch: [string, PendingRead[]][] = [];
-    for (const entry of this.reads) {
-      if (batch.length >= MAX_READ_BATCH) break;
-      batch.push(entry);
-    }
-    for (const [id] of batch) this.reads.delete(id);
-    this.readScheduled = false;
-    if (this.reads.size > 0) this.scheduleReads();
+    const batch = [...this.reads];
+    this.reads.clear();
     return batch;
   }
 
@@ -302,6 +323,26 @@ export class SessionRepository implements SessionStore {
   async fundingHashHolder(paymentHash: string): Promise<bigint | undefined> {
     const row = await this.db.read((m) => m.findOneBy(FundingHashEntity, { paymentHash }));
     return row ? BigInt(row.jitChannelScid) : undefined;
+  }
+}
+
+/** Hands each waiting reader the rows of its client, oldest first (the query's order). */
+function answerReads(batch: [string, PendingRead[]][], raw: RawRow[]): void {
+  const byClient = new Map<string, RawRow[]>();
+  for (const r of raw) {
+    const list = byClient.get(r.client_node_id);
+    if (list) list.push(r);
+    else byClient.set(r.client_node_id, [r]);
+  }
+  for (const [id, waiters] of batch) {
+    const rows = (byClient.get(id) ?? []).map(fromRaw);
+    for (const w of waiters) {
+      try {
+        w.resolve(rows.map(toSession)); // each caller gets its own objects
+      } catch (e) {
+        w.reject(e);
+      }
+    }
   }
 }
 
