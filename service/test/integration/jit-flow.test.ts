@@ -41,6 +41,8 @@ describe('integration: LSPS2 JIT channel with three LDK nodes over TCP', functio
   const mailboxStore = new MemoryMailboxStore();
   let jitScid = 0n;
   let rejectOpens = false;
+  /** The JIT core's clock runs this far ahead of real time (timers are driven with `shell.tick()`). */
+  let clockOffsetMs = 0;
   let idSeq = 0;
 
   async function start(name: string, extra: Partial<NodeOptions> = {}): Promise<LightningNode> {
@@ -63,6 +65,7 @@ describe('integration: LSPS2 JIT channel with three LDK nodes over TCP', functio
       node: l,
       store,
       mailboxStore,
+      clock: () => new Date(Date.now() + clockOffsetMs),
       // Small JIT channels need room for the LSP's reserve and commitment fees (ldk-node #913).
       policy: { overProvisioningSat: 200_000n },
       logger: { log: (level, msg, f) => process.env.JITLSP_TEST_LOG && process.stderr.write(`shell ${level} ${msg} ${JSON.stringify(f ?? {})}\n`) },
@@ -271,6 +274,46 @@ describe('integration: LSPS2 JIT channel with three LDK nodes over TCP', functio
       expect(s.state.forwarded.reduce((a, f) => a + f.skimMsat, 0n)).to.equal(1_000_000n);
     } finally {
       await p2.stop();
+    }
+  });
+
+  it('fails held parts with the collect timer when a fixed-size payment stays incomplete', async () => {
+    jitScid = await buy('60000000');
+    const offer = c.createOffer().offer;
+    const intercepted = l.waitFor('htlcIntercepted', (e) => e.requestedNextHopScid === jitScid);
+    const failed = p.waitFor('paymentFailed', undefined, 60_000);
+    p.payOffer(offer, 30_000_000n, { retries: 0 }); // half of payment_size_msat: the set never completes
+    await intercepted;
+    await until(async () => (await store.get(jitScid))!.state.held.length === 1);
+    try {
+      clockOffsetMs = 89_000;
+      await shell.tick();
+      expect((await store.get(jitScid))!.state.held).to.have.length(1);
+      clockOffsetMs = 91_000;
+      await shell.tick();
+    } finally {
+      clockOffsetMs = 0;
+    }
+    await failed;
+    const s = (await store.get(jitScid))!;
+    expect(s.state.held).to.deep.equal([]);
+    expect(s.state.failed.map((f) => f.reason)).to.deep.equal(['temporary_channel_failure']);
+  });
+
+  it('refuses an HTLC that arrives after valid_until with unknown_next_peer and closes the session on the sweep', async () => {
+    jitScid = await buy('20000000');
+    const offer = c.createOffer().offer;
+    const failed = p.waitFor('paymentFailed', undefined, 60_000);
+    clockOffsetMs = 3_600_000 + 1_000; // past the tier's validity
+    try {
+      p.payOffer(offer, 20_000_000n, { retries: 0 });
+      await failed;
+      await until(async () => (await store.get(jitScid))!.state.failed.length > 0);
+      expect((await store.get(jitScid))!.state.failed.map((f) => f.reason)).to.deep.equal(['unknown_next_peer']);
+      await shell.tick();
+      expect((await store.get(jitScid))!.state).to.deep.include({ kind: 'closed', outcome: 'expired' });
+    } finally {
+      clockOffsetMs = 0;
     }
   });
 });
