@@ -14,6 +14,7 @@ import { LightningNode, type NodeLogger, type NodeOptions } from '@jitlsp/shared
 import { viaPeerMessageRouter, viaPeerRouter } from '@jitlsp/shared/node/testing';
 import { MemoryMailboxStore, MemorySessionStore } from '../../src/lsps2/memory-store.js';
 import { createLsps2Server } from '../../src/lsps2/server.js';
+import type { NodePort } from '../../src/lsps2/node-port.js';
 import { JitShell } from '../../src/lsps2/shell.js';
 import type { Lsps0Dispatcher } from '../../src/lsps0/dispatcher.js';
 
@@ -43,11 +44,18 @@ describe('integration: LSPS2 JIT channel with three LDK nodes over TCP', functio
   let rejectOpens = false;
   /** The JIT core's clock runs this far ahead of real time (timers are driven with `shell.tick()`). */
   let clockOffsetMs = 0;
+  let lDir = '';
+  let lPort = 0;
+  const lspOptions = (): Partial<NodeOptions> => ({
+    acceptInterceptHtlcs: true,
+    interceptOfflinePeerOnionMessages: true,
+    holdFunding: (info) => shell?.holdFunding(info) ?? false,
+    nodeIdLookup: (scid) => shell?.nodeIdLookup(scid),
+  });
   let idSeq = 0;
 
-  async function start(name: string, extra: Partial<NodeOptions> = {}): Promise<LightningNode> {
-    const dir = mkdtempSync(path.join(tmpdir(), `jitlsp-svc-${name}-`));
-    dirs.push(dir);
+  async function start(name: string, extra: Partial<NodeOptions> = {}, dir = mkdtempSync(path.join(tmpdir(), `jitlsp-svc-${name}-`))): Promise<LightningNode> {
+    if (!dirs.includes(dir)) dirs.push(dir);
     return LightningNode.start({ dataDir: dir, chain, name, listen: { port: 0 }, logger: quiet, reconnectBackoffMs: { min: 50, max: 1000 }, ...extra });
   }
 
@@ -60,9 +68,9 @@ describe('integration: LSPS2 JIT channel with three LDK nodes over TCP', functio
   }
 
   /** The service's JIT core over L and the shared store (called again to simulate a service restart). */
-  function startShell(): Promise<JitShell> {
+  function startShell(node: NodePort = l): Promise<JitShell> {
     return JitShell.start({
-      node: l,
+      node,
       store,
       mailboxStore,
       clock: () => new Date(Date.now() + clockOffsetMs),
@@ -80,12 +88,9 @@ describe('integration: LSPS2 JIT channel with three LDK nodes over TCP', functio
 
   before(async () => {
     chain = await SandboxChain.create({ log: () => undefined });
-    l = await start('lsp', {
-      acceptInterceptHtlcs: true,
-      interceptOfflinePeerOnionMessages: true,
-      holdFunding: (info) => shell?.holdFunding(info) ?? false,
-      nodeIdLookup: (scid) => shell?.nodeIdLookup(scid),
-    });
+    l = await start('lsp', lspOptions());
+    lDir = dirs[dirs.length - 1]!;
+    lPort = l.listenPort!;
     p = await start('payer');
     c = await start('client', {
       inboundChannels: { manualAccept: true, trustedZeroConfPeers: [l.nodeId], decide: () => (rejectOpens ? 'reject' : 'accept-zero-conf') },
@@ -315,5 +320,41 @@ describe('integration: LSPS2 JIT channel with three LDK nodes over TCP', functio
     } finally {
       clockOffsetMs = 0;
     }
+  });
+
+  // Last: it replaces L.
+  it('recovers when the LSP dies between persisting the open and opening: the restarted node and service finish the payment', async () => {
+    jitScid = await buy('40000000');
+    // The service "dies" inside openChannel: the state (openingChannel) is already persisted, no channel exists.
+    const dying: NodePort = Object.assign(Object.create(l) as LightningNode, {
+      openChannel: () => new Promise<never>(() => {}),
+      onEvent: l.onEvent.bind(l),
+      listPeers: l.listPeers.bind(l),
+      listChannels: l.listChannels.bind(l),
+    });
+    shell.stop();
+    shell = await startShell(dying);
+    const offer = c.createOffer().offer;
+    const sent = p.waitFor('paymentSent', undefined, 90_000);
+    p.payOffer(offer, 40_000_000n);
+    await until(async () => (await store.get(jitScid))!.state.kind === 'openingChannel');
+    const channelsBefore = l.listChannels().filter((ch) => ch.counterpartyNodeId === c.nodeId).length;
+    shell.stop();
+    await l.stop();
+
+    const pBack = p.waitFor('peerConnected', (e) => e.peerNodeId === l.nodeId, 30_000);
+    const cBack = c.waitFor('peerConnected', (e) => e.peerNodeId === l.nodeId, 30_000);
+    l = await start('lsp', { ...lspOptions(), listen: { port: lPort } }, lDir);
+    l.on('customMessageReceived', (ev) => void server.handleMessage(ev.peerNodeId, ev.payload));
+    await Promise.all([pBack, cBack]);
+    const claimable = c.waitFor('paymentClaimable', undefined, 60_000);
+    shell = await startShell(); // re-issues the lost open; LDK replays the intercepted HTLC
+    const cl = await claimable;
+    expect(cl.amountMsat).to.equal(39_000_000n);
+    expect(cl.counterpartySkimmedFeeMsat).to.equal(1_000_000n);
+    c.claimFunds(cl.preimage!);
+    await sent;
+    await until(async () => (await store.get(jitScid))!.state.kind === 'done');
+    expect(l.listChannels().filter((ch) => ch.counterpartyNodeId === c.nodeId).length).to.equal(channelsBefore + 1);
   });
 });
