@@ -57,11 +57,13 @@ export function makeBuyHandler(opts: BuyOptions): (ctx: RequestContext) => Promi
     });
     if (!verdict.ok) return { error: lsps2ErrorObject(verdict.code), reason: verdict.reason };
 
-    const live = (await opts.store.listByClient(peer)).filter(
-      (s) => s.state.kind !== 'closed' && s.terms.feeParams.validUntil.getTime() > now.getTime(),
-    );
-    if (live.length >= maxSessions) {
-      return { error: clientRejectedObject('Too many open JIT channel requests'), reason: `${live.length} open sessions` };
+    const live = opts.store.countLiveByClient
+      ? await opts.store.countLiveByClient(peer, now)
+      : (await opts.store.listByClient(peer)).filter(
+          (s) => s.state.kind !== 'closed' && s.terms.feeParams.validUntil.getTime() > now.getTime(),
+        ).length;
+    if (live >= maxSessions) {
+      return { error: clientRejectedObject('Too many open JIT channel requests'), reason: `${live} open sessions` };
     }
 
     const fp = p.value.openingFeeParams;

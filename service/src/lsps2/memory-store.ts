@@ -51,6 +51,14 @@ export class MemorySessionStore implements SessionStore {
       .map(cloneSession);
   }
 
+  async countLiveByClient(clientNodeId: string, now: Date): Promise<number> {
+    let n = 0;
+    for (const s of this.sessions.values()) {
+      if (s.terms.clientNodeId === clientNodeId && s.state.kind !== 'closed' && s.terms.feeParams.validUntil.getTime() > now.getTime()) n++;
+    }
+    return n;
+  }
+
   async listOpen(): Promise<JitSession[]> {
     return [...this.sessions.values()].filter((s) => s.state.kind !== 'closed').map(cloneSession);
   }

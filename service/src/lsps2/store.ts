@@ -42,6 +42,11 @@ export interface SessionStore {
   get(scid: bigint): Promise<JitSession | undefined>;
   /** Every session of one client, any state, oldest first. */
   listByClient(clientNodeId: string): Promise<JitSession[]>;
+  /**
+   * Optional fast path for the buy handler's per-client limit: how many sessions of this client are not
+   * `closed` and have `valid_until` after `now`. Without it the handler filters `listByClient`.
+   */
+  countLiveByClient?(clientNodeId: string, now: Date): Promise<number>;
   /** Every session whose state kind is not `closed` (the working set re-loaded on start). */
   listOpen(): Promise<JitSession[]>;
   /**

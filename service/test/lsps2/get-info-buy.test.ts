@@ -194,6 +194,24 @@ describe('lsps2.buy (bLIP-52 §2)', () => {
     expect(r.error).to.deep.equal({ code: 1, message: 'Client rejected', data: { message: 'Too many open JIT channel requests' } });
   });
 
+  it('enforces the per-peer session limit with a store that lacks countLiveByClient', async () => {
+    const mem = new MemorySessionStore();
+    const plain = {
+      create: mem.create.bind(mem),
+      update: mem.update.bind(mem),
+      get: mem.get.bind(mem),
+      listByClient: mem.listByClient.bind(mem),
+      listOpen: mem.listOpen.bind(mem),
+      reserveFundingHash: mem.reserveFundingHash.bind(mem),
+      releaseFundingHash: mem.releaseFundingHash.bind(mem),
+      pruneClosedBefore: mem.pruneClosedBefore.bind(mem),
+    };
+    const h = makeServer({ store: plain, maxSessionsPerPeer: 1 });
+    const [e] = await menuFor(h);
+    expect((await h.call(PEER_A, buy(e!, '100000000'))).result).to.be.an('object');
+    expect((await h.call(PEER_A, buy(e!, '100000000'))).error.code).to.equal(1);
+  });
+
   it('answers -32602 for unknown params, a missing opening_fee_params or a malformed payment_size_msat', async () => {
     const h = makeServer();
     const [e] = await menuFor(h);
