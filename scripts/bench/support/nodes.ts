@@ -38,8 +38,8 @@ export async function confirmedChannel(chain: SandboxChain, from: LightningNode,
 }
 
 /**
- * One BOLT 12 payment from `payer`, timed from pay_for_offer to PaymentSent (ms). GC and a macrotask yield
- * happen before the clock starts (LDK finalizers, ldk-wasm-notes), so collections of earlier garbage are
+ * One BOLT 12 payment from `payer`, timed from pay_for_offer to PaymentSent (ms). A macrotask yield (and a
+ * GC, with --expose-gc) happen before the clock starts (LDK finalizers, ldk-wasm-notes), so earlier work is
  * not charged to this payment.
  */
 export async function timedPayment(payer: LightningNode, offer: string, amountMsat: bigint): Promise<number> {
