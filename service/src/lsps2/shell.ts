@@ -49,7 +49,7 @@ import {
 } from './onion-mailbox.js';
 import { isSessionLive } from './onion-registry.js';
 import type { JitChannelState, JitSession } from './session.js';
-import type { MailboxStore, SessionStore } from './store.js';
+import { StaleSessionError, type MailboxStore, type SessionStore } from './store.js';
 
 /** The metrics the shell reports (structurally what `service/src/metrics` ServiceMetrics offers). */
 export interface ShellMetrics {
@@ -362,7 +362,17 @@ export class JitShell {
     const scid = session.terms.jitChannelScid;
     let current = session;
     if (t.actions[0]?.kind === 'persist') {
-      current = await this.opts.store.update(scid, t.state, session.version, this.clock());
+      try {
+        current = await this.opts.store.update(scid, t.state, session.version, this.clock());
+      } catch (e) {
+        if (!(e instanceof StaleSessionError)) throw e;
+        // Another writer changed the session: take the stored state and drop this transition (nothing was
+        // acted on; timers and replays bring the session forward again).
+        const fresh = await this.opts.store.get(scid);
+        if (fresh) this.index(fresh);
+        this.log.log('warn', 'lsps2: session changed underneath, reloaded', { scid: scid.toString() });
+        return;
+      }
       this.index(current);
     }
     const prevKind = session.state.kind;

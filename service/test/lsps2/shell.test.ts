@@ -224,6 +224,18 @@ describe('lsps2 shell (state machine against a fake node and the in-memory store
     expect((await store.get(6n))!.state.kind).to.equal('done');
   });
 
+  it('reloads a session another writer changed instead of acting on a stale state', async () => {
+    const { store, f, shell } = await setup();
+    const cur = (await store.get(5n))!;
+    await store.update(5n, { ...cur.state, failed: [{ interceptId: 'z', reason: 'unknown_next_peer' }] }, cur.version, T0);
+    f.emit(intercept(5n, 'i1', 500_000_000n));
+    await shell.idle();
+    expect(f.of('openChannel')).to.deep.equal([]);
+    f.emit(intercept(5n, 'i1', 500_000_000n)); // LDK replays it: now it goes through
+    await shell.idle();
+    expect(f.of('openChannel')).to.have.length(1);
+  });
+
   it('runs the collect timer on tick', async () => {
     const { f, shell, setNow } = await setup();
     f.emit(intercept(5n, 'i1', 100_000_000n));
