@@ -7,8 +7,9 @@
  *    and persisting the assignment (memory store, and the JSON file store with fsync). Interleaved batches,
  *    GC between batches (untimed).
  * B. End to end (payer -> LSP daemon -> wallet over loopback TCP, SQLite): first payments (each opens a JIT
- *    channel for a fresh wallet) and later payments over the open channel, against the engine baseline: the
- *    same payer and LSP paying a plain engine node (no LSPS2 client, no wrapper) over a normal channel.
+ *    channel for a fresh wallet) and later payments over the open channel to a registered offer, against the
+ *    engine baseline: payments over the same channel to an offer of the same wallet that is not registered,
+ *    so LDK's DefaultRouter answers alone.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { readFileSync } from 'node:fs';
@@ -22,7 +23,6 @@ import { Daemon, createLogger, loadConfig } from '@jitlsp/service';
 import { SandboxChain } from '@jitlsp/shared/chain';
 import { getPublicKey } from '@jitlsp/shared/crypto';
 import { LightningNode, type NodeLogger } from '@jitlsp/shared/node';
-import { viaPeerMessageRouter, viaPeerRouter } from '@jitlsp/shared/node/testing';
 
 const gc = process.env.BENCH_GC === "0" ? () => undefined : (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -188,29 +188,11 @@ async function e2eBench(): Promise<void> {
     const { offer } = await w.receiveViaLsp({ lsp: lsp.nodeAddress!, policy: { poolSize: 0 } });
     first.push(await payOnce(offer, 50_000_000n));
   }
-  // Engine baseline: a plain node behind the LSP on a normal zero-conf channel, viaPeerRouter paths.
-  const lspId = lsp.node.nodeId;
-  const plain = await LightningNode.start({
-    dataDir: join(root, 'plain'),
-    chain,
-    name: 'plain',
-    logger: silent,
-    inboundChannels: { manualAccept: true, trustedZeroConfPeers: [lspId] },
-    routerHook: viaPeerRouter((ctx) => {
-      const ch = ctx.listChannels().find((c) => c.counterpartyNodeId === lspId && c.isUsable);
-      return ch?.inboundPaymentScid === undefined ? undefined : { peerNodeId: lspId, scid: ch.inboundPaymentScid };
-    }),
-    messageRouterHook: viaPeerMessageRouter(() => lspId),
-  });
-  plain.on('paymentClaimable', (e) => e.preimage && plain.claimFunds(e.preimage));
-  await plain.connect(lsp.nodeAddress!);
-  const plainReady = plain.waitFor('channelReady');
-  await lsp.node.openChannel({ peer: plain.nodeId, capacitySat: 10_000_000n, zeroConf: true });
-  await plainReady;
-  const plainOffer = plain.createOffer().offer;
-
   const w0 = wallets[0]!;
   const w0Offer = (await w0.receiveViaLsp({ lsp: lsp.nodeAddress!, policy: { poolSize: 0 } })).offer;
+  // Engine baseline: an offer of the same wallet that is not registered with the router, so LDK's own
+  // DefaultRouter answers alone; same payer, LSP, channel and amount.
+  const plainOffer = w0.node.createOffer().offer;
 
   const LATER = 30;
   const later: number[] = [];
@@ -228,13 +210,12 @@ async function e2eBench(): Promise<void> {
   const line = (label: string, xs: number[]) =>
     console.log(`   ${label.padEnd(58)}${(1000 / (xs.reduce((a, b) => a + b, 0) / xs.length)).toFixed(2)} /s   p50 ${pct(xs, 50).toFixed(0)} ms   p99 ${pct(xs, 99).toFixed(0)} ms   (n=${xs.length})`);
   console.log('\nB. End to end: BOLT 12 payment, pay_for_offer -> PaymentSent (sequential, loopback TCP)');
-  line('engine baseline: plain node behind the LSP', base);
+  line('engine baseline: unregistered offer, DefaultRouter only', base);
   line('JitWallet, later payments over the JIT channel', later);
   line('JitWallet, first payment (LSPS2 JIT channel open)', first);
   console.log(`   ratios vs baseline p50: later x${(pct(later, 50) / pct(base, 50)).toFixed(2)}, first x${(pct(first, 50) / pct(base, 50)).toFixed(2)}`);
 
   for (const w of wallets) await w.stop();
-  await plain.stop();
   await payer.stop();
   await lsp.stop();
   await chain.close();
