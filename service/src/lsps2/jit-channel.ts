@@ -198,15 +198,7 @@ function groups(held: readonly HeldHtlc[]): Map<string, HeldHtlc[]> {
 }
 
 function channelIdOf(s: JitChannelState): string | null {
-  switch (s.kind) {
-    case 'awaitingPayment':
-      return null;
-    case 'openingChannel':
-    case 'closed':
-      return s.channelId;
-    default:
-      return s.channelId;
-  }
+  return s.kind === 'awaitingPayment' ? null : s.channelId;
 }
 
 function expired(ctx: JitContext, now: Date): boolean {

@@ -260,6 +260,19 @@ describe('lsps2 JIT channel state machine', () => {
       expect(ofKind(ts[1]!, 'openChannel')).to.deep.equal([]);
     });
 
+    it('fails a complete set containing a part below htlc_minimum (it could not be forwarded)', () => {
+      const c = makeCtx({ paymentSizeMsat: 10_000n, openingFeeMsat: 1_000n }, { htlcMinimumMsat: 1_000n });
+      const ts = walk(c, [
+        (s) => htlcIntercepted(c, s, htlc('a1', HASH_A, 9_500n), env()),
+        (s) => htlcIntercepted(c, s, htlc('a2', HASH_A, 500n), env(1)),
+      ]);
+      expect(ofKind(ts[1]!, 'failHtlc').map((f) => [f.interceptId, f.reason])).to.deep.equal([
+        ['a1', 'unknown_next_peer'],
+        ['a2', 'unknown_next_peer'],
+      ]);
+      expect(ofKind(ts[1]!, 'openChannel')).to.deep.equal([]);
+    });
+
     it('fails held parts a safety margin before their CLTV expiry, in any state', () => {
       const margin = DEFAULT_JIT_POLICY.cltvSafetyMarginBlocks;
       const t1 = htlcIntercepted(ctx, initialState(), htlc('a1', HASH_A, 100_000_000n, 1000 + margin + 1), env());
