@@ -171,6 +171,25 @@ for (const factory of factories) {
         expect(lists[300]![0]).to.not.equal(lists[0]![0]); // each caller gets its own objects
       });
 
+      it('counts a client’s live sessions (not closed, valid_until after now) for the buy limit', async () => {
+        const validUntil = at(3600_000);
+        const fp = makeSession().terms.feeParams;
+        await sessions.create(makeSession({ terms: { jitChannelScid: 1n } }));
+        await sessions.create(makeSession({ terms: { jitChannelScid: 2n }, state: busyState() }));
+        await sessions.create(makeSession({ terms: { jitChannelScid: 3n }, state: closedState() }));
+        await sessions.create(makeSession({ terms: { jitChannelScid: 4n, feeParams: { ...fp, validUntil: at(1000) } } }));
+        await sessions.create(makeSession({ terms: { jitChannelScid: 5n, clientNodeId: CLIENT_B } }));
+        expect(fp.validUntil).to.deep.equal(validUntil);
+        const counts = await Promise.all([
+          sessions.countLiveByClient(CLIENT_A, at(0)),
+          sessions.countLiveByClient(CLIENT_A, at(1000)), // valid_until must be strictly after now
+          sessions.countLiveByClient(CLIENT_A, validUntil),
+          sessions.countLiveByClient(CLIENT_B, at(0)),
+          sessions.countLiveByClient('02' + '00'.repeat(32), at(0)),
+        ]);
+        expect(counts).to.deep.equal([3, 2, 0, 1, 0]);
+      });
+
       it('lists every session that is not closed as the working set', async () => {
         await sessions.create(makeSession({ terms: { jitChannelScid: 1n } }));
         await sessions.create(makeSession({ terms: { jitChannelScid: 2n }, state: busyState() }));

@@ -16,6 +16,7 @@ import { SessionExistsError, StaleSessionError, type SessionStore } from '../../
 import type { Database } from '../database.js';
 import { FundingHashEntity, type FundingHashRow } from '../entities/funding-hash.entity.js';
 import { JIT_SESSION_TABLE, JitSessionEntity, type JitSessionRow } from '../entities/jit-session.entity.js';
+import { KeyedReadBatcher } from '../keyed-read-batcher.js';
 import { placeholders, returning, select } from '../sql.js';
 
 /** Most rows in one batched INSERT (9 parameters each: far below both databases' parameter limits). */
@@ -33,10 +34,7 @@ interface PendingCreate {
   reject: (e: unknown) => void;
 }
 
-interface PendingRead {
-  resolve: (s: JitSession[]) => void;
-  reject: (e: unknown) => void;
-}
+type ValidityRow = { client_node_id: string; valid_until_ms: string | number };
 
 /** A row as either driver returns it (node-postgres gives int8 as a string). */
 type RawRow = {
@@ -52,17 +50,44 @@ type RawRow = {
 };
 
 export class SessionRepository implements SessionStore {
+  /** Batched `listByClient` reads. */
+  private readonly clientRows: KeyedReadBatcher<RawRow>;
+  /** Batched `countLiveByClient` reads: the valid_until of each session not closed. */
+  private readonly openValidity: KeyedReadBatcher<ValidityRow>;
+
   constructor(
     private readonly db: Database,
     private readonly clock: () => Date = () => new Date()
-  ) {}
+  ) {
+    this.clientRows = new KeyedReadBatcher<RawRow>(
+      this.db,
+      (m, ids) =>
+        select<RawRow>(
+          m,
+          `SELECT ${COLUMNS} FROM ${JIT_SESSION_TABLE} WHERE client_node_id IN (${placeholders(this.db.dialect, ids.length).join(', ')}) ` +
+            'ORDER BY created_at_ms ASC, jit_channel_scid ASC',
+          ids
+        ),
+      (r) => r.client_node_id,
+      MAX_READ_BATCH
+    );
+    this.openValidity = new KeyedReadBatcher<ValidityRow>(
+      this.db,
+      (m, ids) =>
+        select(
+          m,
+          `SELECT client_node_id, valid_until_ms FROM ${JIT_SESSION_TABLE} WHERE client_node_id IN (${placeholders(this.db.dialect, ids.length).join(', ')}) ` +
+            `AND state_kind <> 'closed'`,
+          ids
+        ),
+      (r) => r.client_node_id,
+      MAX_READ_BATCH
+    );
+  }
 
   private readonly creates: PendingCreate[] = [];
   private createScheduled = false;
   private createRunning = false;
-  private readonly reads = new Map<string, PendingRead[]>();
-  private readScheduled = false;
-  private readRunning = false;
 
   create(session: JitSession): Promise<void> {
     const t = session.terms;
@@ -198,56 +223,17 @@ export class SessionRepository implements SessionStore {
     return row === null ? undefined : toSession(row);
   }
 
-  listByClient(clientNodeId: string): Promise<JitSession[]> {
-    return new Promise<JitSession[]>((resolve, reject) => {
-      const waiting = this.reads.get(clientNodeId);
-      if (waiting) waiting.push({ resolve, reject });
-      else this.reads.set(clientNodeId, [{ resolve, reject }]);
-      if (!this.readScheduled && !(this.readRunning && this.loopWhileQueued)) this.scheduleReads();
-    });
+  async listByClient(clientNodeId: string): Promise<JitSession[]> {
+    const rows = await this.clientRows.read(clientNodeId);
+    return rows.map((r) => toSession(fromRaw(r))); // each caller decodes its own objects
   }
 
-  /** One queued read answering every per-client read pending when it runs (MAX_READ_BATCH clients a query). */
-  private scheduleReads(): void {
-    this.readScheduled = true;
-    const loop = this.loopWhileQueued;
-    let ran = false;
-    this.db
-      .read(async (m) => {
-        ran = true;
-        this.readScheduled = false;
-        this.readRunning = true;
-        try {
-          for (let batch = this.takeReads(); batch.length > 0; batch = loop ? this.takeReads() : []) {
-            for (let i = 0; i < batch.length; i += MAX_READ_BATCH) {
-              const chunk = batch.slice(i, i + MAX_READ_BATCH);
-              const ids = chunk.map(([id]) => id);
-              await select<RawRow>(
-                m,
-                `SELECT ${COLUMNS} FROM ${JIT_SESSION_TABLE} WHERE client_node_id IN (${placeholders(this.db.dialect, ids.length).join(', ')}) ` +
-                  'ORDER BY created_at_ms ASC, jit_channel_scid ASC',
-                ids
-              ).then(
-                (raw) => answerReads(chunk, raw),
-                (e: unknown) => chunk.forEach(([, waiters]) => waiters.forEach((w) => w.reject(e)))
-              );
-            }
-          }
-        } finally {
-          this.readRunning = false;
-        }
-      })
-      .catch((e: unknown) => {
-        if (ran) return; // every read taken was answered
-        for (const [, waiters] of this.takeReads()) for (const w of waiters) w.reject(e);
-        this.readScheduled = false;
-      });
-  }
-
-  private takeReads(): [string, PendingRead[]][] {
-    const batch = [...this.reads];
-    this.reads.clear();
-    return batch;
+  /** The buy handler's per-client limit without decoding any JSON (batched like `listByClient`). */
+  async countLiveByClient(clientNodeId: string, now: Date): Promise<number> {
+    const rows = await this.openValidity.read(clientNodeId);
+    let n = 0;
+    for (const r of rows) if (Number(r.valid_until_ms) > now.getTime()) n++;
+    return n;
   }
 
   async listOpen(): Promise<JitSession[]> {
@@ -323,26 +309,6 @@ export class SessionRepository implements SessionStore {
   async fundingHashHolder(paymentHash: string): Promise<bigint | undefined> {
     const row = await this.db.read((m) => m.findOneBy(FundingHashEntity, { paymentHash }));
     return row ? BigInt(row.jitChannelScid) : undefined;
-  }
-}
-
-/** Hands each waiting reader the rows of its client, oldest first (the query's order). */
-function answerReads(batch: [string, PendingRead[]][], raw: RawRow[]): void {
-  const byClient = new Map<string, RawRow[]>();
-  for (const r of raw) {
-    const list = byClient.get(r.client_node_id);
-    if (list) list.push(r);
-    else byClient.set(r.client_node_id, [r]);
-  }
-  for (const [id, waiters] of batch) {
-    const rows = (byClient.get(id) ?? []).map(fromRaw);
-    for (const w of waiters) {
-      try {
-        w.resolve(rows.map(toSession)); // each caller gets its own objects
-      } catch (e) {
-        w.reject(e);
-      }
-    }
   }
 }
 
