@@ -42,6 +42,25 @@ export function dialectOf(target: DatabaseTarget): Dialect {
   return target.kind;
 }
 
+/**
+ * A second connection to a SQLite file, for reads only (no migrations: the main connection ran them). In
+ * WAL mode readers do not wait for the writer: each read sees the last COMMIT, never the group commit in
+ * progress on the main connection, so reads need not queue behind writes.
+ */
+export function createSqliteReader(path: string): DataSource {
+  return new DataSource({
+    type: 'sqlite',
+    database: path,
+    driver: sqlite3WithoutLongStackTraces(),
+    enableWAL: true,
+    busyTimeout: SQLITE_BUSY_TIMEOUT_MS,
+    entities: [JitSessionEntity, FundingHashEntity, heldOnionMessageEntity('sqlite')],
+    migrationsRun: false,
+    synchronize: false,
+    logging: false,
+  });
+}
+
 export function createDataSource(target: DatabaseTarget, extras: DataSourceExtras = {}): DataSource {
   const dialect = dialectOf(target);
   const common = {

@@ -1,7 +1,9 @@
 /**
  * The service's database handle: opens the DataSource (running the migrations), and runs every operation
- * either as a transaction (`write`) or a plain read (`read`). On SQLite every operation is serialised by a
- * {@link Mutex}, because typeorm shares one connection there; on Postgres each runs on a pooled connection.
+ * either as a transaction (`write`) or a plain read (`read`). On SQLite every write is serialised by a
+ * {@link Mutex}, because typeorm shares one connection there, and reads of a file run on a second
+ * connection (WAL: they see the last COMMIT and never wait for the writer); on Postgres each operation runs
+ * on a pooled connection.
  * `close()` stops new operations, waits for the ones in flight ("finish writes"), then closes the pool.
  *
  * SQLite runs in WAL mode with `synchronous = NORMAL`: a committed transaction survives the process being
@@ -11,7 +13,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { DatabaseTarget } from '../config/database-url.js';
 import type { Dialect } from './columns.js';
-import { createDataSource, type DataSourceExtras } from './data-source.js';
+import { createDataSource, createSqliteReader, type DataSourceExtras } from './data-source.js';
 import { Mutex } from './mutex.js';
 
 /** Most single-statement writes committed together on SQLite (bounds the latency of the first one). */
@@ -33,7 +35,9 @@ export class Database {
 
   private constructor(
     readonly dataSource: DataSource,
-    readonly dialect: Dialect
+    readonly dialect: Dialect,
+    /** SQLite file: a second connection for `read` (WAL readers do not wait for the writer). */
+    private readonly reader?: DataSource
   ) {
     this.mutex = dialect === 'sqlite' ? new Mutex() : undefined;
   }
@@ -45,8 +49,23 @@ export class Database {
     if (target.kind === 'sqlite') {
       // See the file comment: durable against process death, fast enough for the buy path.
       await ds.query('PRAGMA synchronous = NORMAL');
+      if (target.path !== ':memory:') {
+        const reader = createSqliteReader(target.path);
+        try {
+          await reader.initialize();
+        } catch (e) {
+          await ds.destroy();
+          throw e;
+        }
+        return new Database(ds, target.kind, reader);
+      }
     }
     return new Database(ds, target.kind);
+  }
+
+  /** True when reads queue behind writes (SQLite in memory); false when they run at once (a file, Postgres). */
+  get readsQueue(): boolean {
+    return this.mutex !== undefined && this.reader === undefined;
   }
 
   get isOpen(): boolean {
@@ -114,8 +133,15 @@ export class Database {
     });
   }
 
-  /** Runs `fn` outside a transaction (reads). */
+  /**
+   * Runs `fn` outside a transaction (reads only). On a SQLite file it runs on the reader connection, beside
+   * the writes: it sees every write whose promise resolved (committed), never one in progress.
+   */
   read<T>(fn: (m: EntityManager) => Promise<T>): Promise<T> {
+    if (this.reader) {
+      const reader = this.reader;
+      return this.track(() => fn(reader.manager), false, false);
+    }
     return this.track(() => fn(this.dataSource.manager));
   }
 
@@ -140,12 +166,13 @@ export class Database {
   async close(): Promise<void> {
     this.closing = true;
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    if (this.reader?.isInitialized) await this.reader.destroy();
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
 
-  private track<T>(op: () => Promise<T>, acceptedBeforeClose = false): Promise<T> {
+  private track<T>(op: () => Promise<T>, acceptedBeforeClose = false, exclusive = true): Promise<T> {
     if (this.closing && !acceptedBeforeClose) return Promise.reject(new DatabaseClosedError());
-    const p = this.mutex ? this.mutex.run(op) : op();
+    const p = this.mutex && exclusive ? this.mutex.run(op) : op();
     this.inFlight.add(p);
     const done = () => this.inFlight.delete(p);
     p.then(done, done);

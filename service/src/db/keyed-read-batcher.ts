@@ -4,9 +4,9 @@
  * load this turns hundreds of round trips into one. Each caller gets the rows of its key in the query's
  * order, exactly what a query of its own would have returned at that moment.
  *
- * SQLite: the database serialises operations, so every read queued before the batch runs joins it.
- * Postgres: operations run at once on a pool, so one batch is in flight at a time and it loops, each query
- * taking the keys that queued during the previous one.
+ * Where reads run at once (a SQLite file's reader connection, Postgres' pool), one batch is in flight at a
+ * time and it loops, each query taking the keys that queued during the previous one. Where reads queue
+ * behind writes (SQLite in memory), every read queued before the batch runs joins it.
  */
 import type { EntityManager } from 'typeorm';
 import type { Database } from './database.js';
@@ -43,7 +43,7 @@ export class KeyedReadBatcher<R> {
   }
 
   private get loops(): boolean {
-    return this.db.dialect === 'postgres';
+    return !this.db.readsQueue;
   }
 
   private schedule(): void {
