@@ -176,7 +176,14 @@ export class JitWallet {
     const known = addr.host ? addr : this.lspAddrs.get(addr.nodeId);
     if (!this.transport.isConnected(addr.nodeId)) {
       if (!known) throw new Lsps2ClientError('send-failed', `LSP ${addr.nodeId} is not connected and has no address`);
-      await this.node.connect(known);
+      const reconnected = this.node.waitFor('peerConnected', (e) => e.peerNodeId === addr.nodeId, 30_000);
+      reconnected.catch(() => undefined);
+      // A slow handshake fails connect() after its own deadline; the engine keeps reconnecting (persistent peer).
+      await this.node.connect(known).catch(async (e: unknown) => {
+        if (this.transport.isConnected(addr.nodeId)) return;
+        this.opts.logger?.log('warn', 'LSP connect failed; waiting for the reconnect', { lsp: addr.nodeId, error: (e as Error).message });
+        await reconnected;
+      });
     }
     const client = this.client(addr.nodeId);
     const protocols = await client.listProtocols();

@@ -8,9 +8,9 @@ import { computeOpeningFee } from '@jitlsp/shared/lsps2';
 import { FEE_MIN_MSAT, FEE_PPM, type Harness, startHarness } from './harness.js';
 
 async function pay(h: Harness, wallet: JitWallet, offer: string, amountMsat: bigint) {
-  const claimable = wallet.node.waitFor('paymentClaimable', undefined, 60_000);
-  const claimed = wallet.node.waitFor('paymentClaimed', undefined, 60_000);
-  const sent = h.payer.waitFor('paymentSent', undefined, 60_000);
+  const claimable = wallet.node.waitFor('paymentClaimable', undefined, 120_000);
+  const claimed = wallet.node.waitFor('paymentClaimed', undefined, 120_000);
+  const sent = h.payer.waitFor('paymentSent', undefined, 120_000);
   const paymentId = h.payer.payOffer(offer, amountMsat);
   const c = await claimable;
   const s = await sent;
@@ -20,7 +20,7 @@ async function pay(h: Harness, wallet: JitWallet, offer: string, amountMsat: big
 }
 
 describe('end to end: BOLT 12 JIT channels through the LSP daemon', function () {
-  this.timeout(120_000);
+  this.timeout(300_000);
   let h: Harness;
   let alice: JitWallet;
   let offer: string;
@@ -68,8 +68,8 @@ describe('end to end: BOLT 12 JIT channels through the LSP daemon', function () 
     alice.node.disconnect(h.daemon.node.nodeId);
     await gone;
     const held = h.daemon.node.waitFor('onionMessageIntercepted', (e) => e.peerNodeId === alice.node.nodeId, 30_000);
-    const claimable = alice.node.waitFor('paymentClaimable', undefined, 60_000);
-    const sent = h.payer.waitFor('paymentSent', undefined, 60_000);
+    const claimable = alice.node.waitFor('paymentClaimable', undefined, 120_000);
+    const sent = h.payer.waitFor('paymentSent', undefined, 120_000);
     h.payer.payOffer(offer, 3_000_000n);
     await held;
     await alice.node.connect(h.daemon.nodeAddress!);
