@@ -9,3 +9,5 @@
  */
 export * from './types.js';
 export { LightningNode } from './node.js';
+/** Load the LDK WASM once per process (anything else using `lightningdevkit` must await this instead of initialising it again). */
+export { initLdk, wasmMemoryBytes } from './wasm.js';

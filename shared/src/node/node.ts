@@ -24,7 +24,7 @@ import { loadOrCreateSeed } from './seed.js';
 import { FileStore } from './store.js';
 import { TcpTransport } from './tcp.js';
 import * as T from './types.js';
-import { initLdk, wasmMemoryBytes } from './wasm.js';
+import { initLdk, retainPeriodicGc, wasmMemoryBytes } from './wasm.js';
 
 const MANAGER_FILE = 'manager.bin';
 const HELD_FILE = 'held-funding.json';
@@ -104,9 +104,12 @@ export class LightningNode implements T.LightningNodeApi {
   private unsubscribeChain: (() => void) | undefined;
   private kickScheduled = false;
   private armed = { cm: false, om: false, mon: false };
+  /** The registered FutureCallbacks: LDK holds them until the future completes, so JS must too (else GC'd). */
+  private readonly armedCallbacks: Record<'cm' | 'om' | 'mon', ldk.FutureCallback | undefined> = { cm: undefined, om: undefined, mon: undefined };
   private forwardTimer: NodeJS.Timeout | undefined;
   private stopped = false;
   private started = false;
+  private releaseGc: () => void = () => undefined;
 
   private constructor(private readonly opts: T.NodeOptions) {
     this.chain = opts.chain;
@@ -251,7 +254,7 @@ export class LightningNode implements T.LightningNodeApi {
     this.om = opts.interceptOfflinePeerOnionMessages
       ? ldk.OnionMessenger.constructor_new_with_offline_peer_interception(...omArgs)
       : ldk.OnionMessenger.constructor_new(...omArgs);
-    this.keepAlive.push(lookup, cmLookup);
+    this.keepAlive.push(lookup, cmLookup, omArgs);
 
     this.customMessages = new CustomMessages(new Set([T.LSPS0_MESSAGE_TYPE]), {
       received: (peerNodeId, messageType, payload) => this.enqueue({ type: 'customMessageReceived', peerNodeId, messageType, payload }),
@@ -291,6 +294,7 @@ export class LightningNode implements T.LightningNodeApi {
     if (opts.listen) this.listenPort = await this.tcp.listen(opts.listen.host ?? '127.0.0.1', opts.listen.port);
     this.interval(() => this.pm.timer_tick_occurred(), 10_000);
     this.interval(() => this.cm.timer_tick_occurred(), 60_000);
+    this.releaseGc = retainPeriodicGc(opts.gcIntervalMs ?? 5_000);
     this.started = true;
     this.log('info', 'node started', {
       nodeId: this.nodeId, seedCreated: created, listen: this.address, chain: this.chain.kind, network: this.chain.network, height: tip.height,
@@ -350,14 +354,16 @@ export class LightningNode implements T.LightningNodeApi {
     const register = (key: 'cm' | 'om' | 'mon', future: () => ldk.Future): void => {
       if (this.armed[key]) return;
       this.armed[key] = true;
-      future().register_callback_fn(
-        ldk.FutureCallback.new_impl({
-          call: () => {
-            this.armed[key] = false;
-            this.kick();
-          },
-        }),
-      );
+      const cb = ldk.FutureCallback.new_impl({
+        call: () => {
+          this.armed[key] = false;
+          // Leave LDK's stack first: a setImmediate scheduled from inside register_callback_fn (future already
+          // complete) during an immediate was observed to wait for the next unrelated I/O before running.
+          queueMicrotask(() => this.kick());
+        },
+      });
+      this.armedCallbacks[key] = cb;
+      future().register_callback_fn(cb);
     };
     register('cm', () => this.cm.get_event_or_persistence_needed_future());
     register('om', () => this.om.get_update_future());
@@ -753,6 +759,7 @@ export class LightningNode implements T.LightningNodeApi {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    this.releaseGc();
     this.unsubscribeChain?.();
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
@@ -773,4 +780,3 @@ export class LightningNode implements T.LightningNodeApi {
     this.log('info', 'node stopped', { nodeId: this.nodeId });
   }
 }
-

@@ -137,6 +137,11 @@ export interface NodeOptions {
   holdFunding?: (info: { counterpartyNodeId: NodeIdHex; userChannelId: bigint; temporaryChannelId: Hex32 }) => boolean;
   /** Delay before `process_pending_htlc_forwards` after `PendingHTLCsForwardable` (default 0 ms; LDK suggests a short random delay). */
   forwardDelayMs?: number;
+  /**
+   * With `--expose-gc`: run a full GC this often (ms) while nodes run, so LDK's WASM objects held by JS wrappers
+   * are freed (default 5000; 0 disables). Without `--expose-gc` this does nothing.
+   */
+  gcIntervalMs?: number;
   /** Reconnect backoff bounds in ms (default 250 .. 30000). */
   reconnectBackoffMs?: { min: number; max: number };
 }

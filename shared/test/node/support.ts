@@ -35,6 +35,7 @@ export async function startNode(chain: SandboxChain, name: string, extra: Partia
     listen: { port: 0 },
     logger: testLogger(name),
     reconnectBackoffMs: { min: 50, max: 1000 },
+    ldkLogLevel: (process.env.JITLSP_LDK_LOG as NodeOptions['ldkLogLevel']) ?? 'warn',
     ...extra,
   });
   return { node, dir };

@@ -1,0 +1,68 @@
+import { expect } from 'chai';
+import type { SandboxChain } from '../../src/chain/index.js';
+import type { LightningNode } from '../../src/node/index.js';
+import { viaPeerMessageRouter, viaPeerRouter } from '../../src/node/testing/index.js';
+import { quietChain, removeDir, startNode } from './support.js';
+
+const WARM_UP = 20;
+const MEASURED = 40;
+/** Generous: LDK's linear memory grows in 64 KiB pages and never shrinks; a leak of monitor clones or retained
+ * events grows it by tens of MB within 40 payments (ldk-wasm-notes pitfall 2: 16 -> 395 MB in 300). */
+const MAX_GROWTH_BYTES = 16 * 1024 * 1024;
+
+describe('engine soak: sequential BOLT 12 payments between two nodes', function () {
+  this.timeout(300_000);
+  let chain: SandboxChain;
+  let a: LightningNode;
+  let b: LightningNode;
+  const dirs: string[] = [];
+
+  before(async () => {
+    chain = await quietChain();
+    const sa = await startNode(chain, 'soak-payer');
+    a = sa.node;
+    const aId = a.nodeId;
+    const sb = await startNode(chain, 'soak-payee', {
+      inboundChannels: { manualAccept: true, trustedZeroConfPeers: [aId] },
+      routerHook: viaPeerRouter((ctx) => {
+        const ch = ctx.listChannels().find((c) => c.counterpartyNodeId === aId && c.isUsable);
+        return ch?.inboundPaymentScid === undefined ? undefined : { peerNodeId: aId, scid: ch.inboundPaymentScid };
+      }),
+      messageRouterHook: viaPeerMessageRouter(() => aId),
+    });
+    b = sb.node;
+    dirs.push(sa.dir, sb.dir);
+    await a.connect(b.address!);
+    const ready = b.waitFor('channelReady');
+    await a.openChannel({ peer: b.nodeId, capacitySat: 10_000_000n, zeroConf: true });
+    await ready;
+    b.on('paymentClaimable', (e) => b.claimFunds(e.preimage!));
+  });
+
+  after(async () => {
+    await a?.stop();
+    await b?.stop();
+    await chain?.close();
+    dirs.forEach(removeDir);
+  });
+
+  let counter = 0n;
+  async function pay(offer: string, n: number): Promise<void> {
+    for (let i = 0; i < n; i++) {
+      const id = a.payOffer(offer, 10_000n + counter++);
+      await a.waitFor('paymentSent', (e) => e.paymentId === id, 60_000);
+    }
+  }
+
+  it(`keeps WASM memory flat over ${MEASURED} payments after a ${WARM_UP}-payment warm-up`, async () => {
+    const { offer } = b.createOffer();
+    await pay(offer, WARM_UP);
+    const before = a.memoryStats();
+    await pay(offer, MEASURED);
+    const after = a.memoryStats();
+    const growth = after.wasmBytes - before.wasmBytes;
+    console.log(`      soak: WASM ${(before.wasmBytes / 2 ** 20).toFixed(1)} -> ${(after.wasmBytes / 2 ** 20).toFixed(1)} MiB, RSS ${(before.rssBytes / 2 ** 20).toFixed(0)} -> ${(after.rssBytes / 2 ** 20).toFixed(0)} MiB`);
+    expect(growth).to.be.at.most(MAX_GROWTH_BYTES);
+    expect(b.listChannels()[0].inboundCapacityMsat).to.be.lessThan(10_000_000_000n);
+  });
+});
