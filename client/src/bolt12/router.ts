@@ -201,8 +201,9 @@ export class Lsps2Bolt12Router {
         const payerKeyHex = hex(ctx.bolt12_offer.get_invoice_request().get_payer_signing_pubkey());
         const out = this.pathsFor({ offerId }, { recipient, tlvs, amountMsat: amountMsats, firstHops, payerKeyHex });
         if (out.matched) {
+          // Clones: the vector handed to LDK must not share paths with JS objects that finalizers will free.
           return out.paths.length > 0
-            ? Result_CVec_BlindedPaymentPathZNoneZ.constructor_ok(out.paths)
+            ? Result_CVec_BlindedPaymentPathZNoneZ.constructor_ok(out.paths.map((p) => p.clone()))
             : Result_CVec_BlindedPaymentPathZNoneZ.constructor_err();
         }
       }

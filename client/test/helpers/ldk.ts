@@ -1,15 +1,16 @@
 /** Real LDK objects for router tests: WASM init, key material, authenticated ReceiveTlvs, hop decryption. */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import * as ldk from 'lightningdevkit';
+import { initLdk as initEngineLdk } from '@jitlsp/shared/node';
 import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { hmacSha256 } from '@jitlsp/shared/crypto';
 import { decodeTlvStream, ByteReader } from '@jitlsp/shared/tlv';
 
-let initialized: Promise<void> | undefined;
+/**
+ * The engine's once-per-process init: initialising the bindings a second time (e.g. router tests and the
+ * integration tests in one mocha run) would swap the WASM instance under live objects.
+ */
 export function initLdk(): Promise<void> {
-  initialized ??= ldk.initializeWasmFromBinary(readFileSync(createRequire(import.meta.url).resolve('lightningdevkit/liblightningjs.wasm')));
-  return initialized;
+  return initEngineLdk();
 }
 
 export interface Keys {
@@ -18,11 +19,18 @@ export interface Keys {
   nodeIdHex: string;
 }
 
+const keyCache = new Map<number, Keys>();
+
+/** Cached per seed: a KeysManager must outlive every object derived from it (WASM finalizers run in any order). */
 export function makeKeys(seedByte: number): Keys {
+  const cached = keyCache.get(seedByte);
+  if (cached) return cached;
   const km = ldk.KeysManager.constructor_new(new Uint8Array(32).fill(seedByte), 1_700_000_000n, 0);
   const res = km.as_NodeSigner().get_node_id(ldk.Recipient.LDKRecipient_Node);
   if (!(res instanceof ldk.Result_PublicKeyNoneZ_OK)) throw new Error('no node id');
-  return { km, nodeId: res.res, nodeIdHex: Buffer.from(res.res).toString('hex') };
+  const keys = { km, nodeId: res.res, nodeIdHex: Buffer.from(res.res).toString('hex') };
+  keyCache.set(seedByte, keys);
+  return keys;
 }
 
 export interface TlvsOptions {
