@@ -8,13 +8,17 @@
  *
  * SQLite runs in WAL mode with `synchronous = NORMAL`: a committed transaction survives the process being
  * killed at any point (kill -9), which is what issue 5 asks; only an operating-system crash or power loss
- * may lose the last few commits. Postgres keeps its own (fully durable) defaults.
+ * may lose the last few commits. The WAL is checkpointed by the reader connection every second rather
+ * than by whichever commit crosses SQLite's threshold. Postgres keeps its own (fully durable) defaults.
  */
 import type { DataSource, EntityManager } from 'typeorm';
 import type { DatabaseTarget } from '../config/database-url.js';
 import type { Dialect } from './columns.js';
 import { createDataSource, createSqliteReader, type DataSourceExtras } from './data-source.js';
 import { Mutex } from './mutex.js';
+
+/** How often a SQLite file's WAL is checkpointed by the reader connection (instead of by a commit). */
+export const SQLITE_CHECKPOINT_INTERVAL_MS = 1000;
 
 /** Most single-statement writes committed together on SQLite (bounds the latency of the first one). */
 export const MAX_GROUP_COMMIT = 256;
@@ -30,6 +34,8 @@ export class Database {
   private readonly mutex: Mutex | undefined;
   private readonly inFlight = new Set<Promise<unknown>>();
   private closing = false;
+  private checkpointTimer: NodeJS.Timeout | undefined;
+  private checkpointing = false;
   private readonly batch: { fn: (m: EntityManager) => Promise<unknown>; resolve: (v: unknown) => void; reject: (e: unknown) => void }[] = [];
   private batchScheduled = false;
 
@@ -40,6 +46,28 @@ export class Database {
     private readonly reader?: DataSource
   ) {
     this.mutex = dialect === 'sqlite' ? new Mutex() : undefined;
+    if (reader) {
+      this.checkpointTimer = setInterval(() => void this.checkpoint(), SQLITE_CHECKPOINT_INTERVAL_MS);
+      this.checkpointTimer.unref();
+    }
+  }
+
+  /**
+   * A PASSIVE checkpoint on the reader connection: copies committed WAL frames into the database file
+   * without blocking the writer (new commits keep appending to the WAL meanwhile), and lets the WAL restart
+   * from its beginning once fully copied. Durability does not depend on it (a commit is durable in the WAL);
+   * a checkpoint that cannot finish (busy) simply runs again at the next tick.
+   */
+  checkpoint(): Promise<void> {
+    const reader = this.reader;
+    if (!reader || this.closing || this.checkpointing) return Promise.resolve();
+    this.checkpointing = true;
+    return this.track(() => reader.query('PRAGMA wal_checkpoint(PASSIVE)'), false, false)
+      .then(
+        () => undefined,
+        () => undefined
+      )
+      .finally(() => (this.checkpointing = false));
   }
 
   /** Opens the database and brings its schema up to date (migrations). */
@@ -50,6 +78,9 @@ export class Database {
       // See the file comment: durable against process death, fast enough for the buy path.
       await ds.query('PRAGMA synchronous = NORMAL');
       if (target.path !== ':memory:') {
+        // Checkpoints move off the write path (see checkpoint()): the commit crossing SQLite's threshold
+        // would otherwise copy the WAL into the database file and fsync it while every write waits.
+        await ds.query('PRAGMA wal_autocheckpoint = 0');
         const reader = createSqliteReader(target.path);
         try {
           await reader.initialize();
@@ -165,6 +196,7 @@ export class Database {
   /** Refuses new operations, waits for those in flight, then closes the connection(s). Idempotent. */
   async close(): Promise<void> {
     this.closing = true;
+    clearInterval(this.checkpointTimer);
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
     if (this.reader?.isInitialized) await this.reader.destroy();
     if (this.dataSource.isInitialized) await this.dataSource.destroy();

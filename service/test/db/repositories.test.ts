@@ -344,6 +344,18 @@ for (const factory of factories) {
       it('answers the readiness ping while open', async () => {
         expect(await db.ping()).to.equal(true);
       });
+
+      it('leaves SQLite checkpoints to the reader connection: commits never checkpoint, a checkpoint copies every frame and loses no row', async function () {
+        if (db.dialect !== 'sqlite') this.skip();
+        const [auto] = (await db.dataSource.query('PRAGMA wal_autocheckpoint')) as { wal_autocheckpoint: number }[];
+        expect(auto!.wal_autocheckpoint).to.equal(0);
+        await Promise.all(Array.from({ length: 200 }, (_, i) => sessions.create(makeSession({ terms: { jitChannelScid: BigInt(5000 + i) } }))));
+        await db.checkpoint();
+        const [wal] = (await db.dataSource.query('PRAGMA wal_checkpoint(PASSIVE)')) as { log: number; checkpointed: number }[];
+        expect(wal!.log).to.be.greaterThan(0);
+        expect(wal!.checkpointed).to.equal(wal!.log);
+        expect(await new SessionRepository(db).listOpen()).to.have.length(200);
+      });
     });
   });
 }
