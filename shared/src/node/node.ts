@@ -24,7 +24,7 @@ import { loadOrCreateSeed } from './seed.js';
 import { FileStore } from './store.js';
 import { TcpTransport } from './tcp.js';
 import * as T from './types.js';
-import { initLdk, retainPeriodicGc, wasmMemoryBytes } from './wasm.js';
+import { initLdk, markLdkActivity, retainPeriodicGc, wasmMemoryBytes } from './wasm.js';
 
 const MANAGER_FILE = 'manager.bin';
 const HELD_FILE = 'held-funding.json';
@@ -335,6 +335,7 @@ export class LightningNode implements T.LightningNodeApi {
   }
 
   private pass(): void {
+    markLdkActivity();
     try {
       this.chainMonitor.as_EventsProvider().process_pending_events(this.eventHandler);
       this.cm.as_EventsProvider().process_pending_events(this.eventHandler);

@@ -49,6 +49,12 @@ export function wasmMemoryBytes(): number {
 
 let gcUsers = 0;
 let gcTimer: NodeJS.Timeout | undefined;
+let activeSinceGc = false;
+
+/** Called by the event loop on every pass: an idle process skips the periodic GC (idle CPU stays near zero). */
+export function markLdkActivity(): void {
+  activeSinceGc = true;
+}
 
 /**
  * Periodic full GC while at least one node runs, when the process was started with `--expose-gc`.
@@ -61,7 +67,11 @@ export function retainPeriodicGc(intervalMs: number): () => void {
   if (typeof gc !== 'function' || intervalMs <= 0) return () => undefined;
   gcUsers++;
   if (!gcTimer) {
-    gcTimer = setInterval(() => gc(), intervalMs);
+    gcTimer = setInterval(() => {
+      if (!activeSinceGc) return;
+      activeSinceGc = false;
+      gc();
+    }, intervalMs);
     gcTimer.unref();
   }
   let released = false;
