@@ -20,7 +20,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { SandboxChain } from '@jitlsp/shared/chain';
 import { LightningNode, type NodeOptions } from '@jitlsp/shared/node';
-import { viaPeerMessageRouter, viaPeerRouter } from '../../shared/src/node/testing/index.js';
+import { viaPeerMessageRouter, viaPeerRouter } from '@jitlsp/shared/node/testing';
 
 const PAYMENTS = Number(process.env.BENCH_PAYMENTS ?? 1000);
 const JIT_RUNS = Number(process.env.BENCH_JIT ?? 5);
