@@ -38,7 +38,7 @@ async function main(): Promise<void> {
       JITLSP_P2P_PORT: '0',
       JITLSP_FEE_TIERS: `${minFee}:${ppm}`,
       JITLSP_MIN_PAYMENT_SIZE_MSAT: '1000000',
-      // Room for the channel reserve and commitment fees beside the first payment (ldk-node #913).
+      // Operator policy: 100,000 sat of extra inbound per JIT channel, so the second payment goes fee-free over it.
       JITLSP_CHANNEL_OVERPROVISIONING_SAT: '100000',
       JITLSP_LOG_LEVEL: 'error',
     },

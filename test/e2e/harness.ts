@@ -33,7 +33,8 @@ export interface Harness {
 export const FEE_MIN_MSAT = 1_000_000n;
 export const FEE_PPM = 10_000;
 
-export async function startHarness(): Promise<Harness> {
+/** `env` overrides the daemon's environment (an empty string removes a variable, leaving its default). */
+export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
   let offsetMs = 0;
   const clock = () => new Date(Date.now() + offsetMs);
   const dirs: string[] = [];
@@ -51,8 +52,9 @@ export async function startHarness(): Promise<Harness> {
       JITLSP_P2P_PORT: '0',
       JITLSP_FEE_TIERS: `${FEE_MIN_MSAT}:${FEE_PPM}`,
       JITLSP_MIN_PAYMENT_SIZE_MSAT: '1000000',
-      // Room for the channel reserve and commitment fees beside the first payment (ldk-node #913).
+      // Operator policy: 100,000 sat of extra inbound per JIT channel, so later payments go fee-free over it.
       JITLSP_CHANNEL_OVERPROVISIONING_SAT: '100000',
+      ...env,
       JITLSP_LOG_LEVEL: process.env.JITLSP_TEST_LOG === 'debug' ? 'debug' : 'error',
     },
     lspDir

@@ -58,7 +58,11 @@ export const DEFAULT_JIT_POLICY: JitPolicy = {
   mppCollectTimeoutMs: DEFAULT_MPP_COLLECT_TIMEOUT_MS,
   cltvSafetyMarginBlocks: DEFAULT_CLTV_SAFETY_MARGIN_BLOCKS,
   overProvisioningPpm: 10_000,
-  overProvisioningSat: 0n,
+  // 1% alone is too little for small payments: the LSP's side must also hold the reserve the client
+  // sets (LDK: at least 1,000 sat) and the commitment fee with the fee-spike buffer (about 1,800 sat
+  // at 1,000 sat/kW), or the first HTLC cannot be forwarded (ldk-node #913). 10,000 sat covers both up
+  // to roughly 4,000 sat/kW.
+  overProvisioningSat: 10_000n,
   minChannelSizeSat: 20_000n,
   maxPartsPerPayment: MAX_PARTS_PER_PAYMENT,
 };

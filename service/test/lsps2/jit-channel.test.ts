@@ -56,7 +56,7 @@ function makeTerms(over: Partial<SessionTerms> = {}): SessionTerms {
 }
 
 function makeCtx(over: Partial<SessionTerms> = {}, policy: Partial<JitPolicy> = {}): JitContext {
-  return { terms: makeTerms(over), policy: { ...DEFAULT_JIT_POLICY, overProvisioningPpm: 0, minChannelSizeSat: 0n, ...policy } };
+  return { terms: makeTerms(over), policy: { ...DEFAULT_JIT_POLICY, overProvisioningPpm: 0, overProvisioningSat: 0n, minChannelSizeSat: 0n, ...policy } };
 }
 const noMpp = (over: Partial<SessionTerms> = {}, policy: Partial<JitPolicy> = {}) =>
   makeCtx({ paymentSizeMsat: null, openingFeeMsat: null, ...over }, policy);

@@ -114,7 +114,8 @@ describe('lsps2 shell (state machine against a fake node and the in-memory store
     f.emit(intercept(5n, 'i2', 300_000_000n));
     await shell.idle();
     expect(stateAtOpen).to.equal('openingChannel');
-    expect(f.of('openChannel')[0]![0]).to.deep.include({ peer: CLIENT, capacitySat: 490_000n + 4_900n, zeroConf: true, announce: false, userChannelId: 1005n });
+    // payment - fee, + 1% of it, + 10,000 sat: DEFAULT_JIT_POLICY over-provisioning
+    expect(f.of('openChannel')[0]![0]).to.deep.include({ peer: CLIENT, capacitySat: 490_000n + 4_900n + 10_000n, zeroConf: true, announce: false, userChannelId: 1005n });
   });
 
   it('runs a whole MPP session: forwards with the fee skimmed on channel ready, done on payment forwarded', async () => {
