@@ -1,10 +1,17 @@
-import { hmac } from '@noble/hashes/hmac.js';
+import { createHmac } from 'node:crypto';
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
 
-/** SHA-256 and HMAC-SHA256 (@noble/hashes), and BIP-340 tagged hashes as BOLT 12 uses them. */
+/**
+ * SHA-256 (@noble/hashes), HMAC-SHA256 (Node's OpenSSL: twice as fast as @noble's on the LSPS2 promise
+ * and Sphinx hot paths, about 12 vs 24 us per 200-byte message here), and BIP-340 tagged hashes as BOLT 12
+ * uses them.
+ */
 export const sha256 = (msg: Uint8Array): Uint8Array => nobleSha256(msg);
 
-export const hmacSha256 = (key: Uint8Array, msg: Uint8Array): Uint8Array => hmac(nobleSha256, key, msg);
+export function hmacSha256(key: Uint8Array, msg: Uint8Array): Uint8Array {
+  const d = createHmac('sha256', key).update(msg).digest();
+  return new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
+}
 
 const tagCache = new Map<string, Uint8Array>();
 
