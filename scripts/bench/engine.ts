@@ -111,22 +111,25 @@ const seqSecs = (performance.now() - tSeq) / 1000;
 const memAfter = l.memoryStats();
 console.log(`payer -> LSP -> client, existing channel, sequential: ${PAYMENTS} payments in ${seqSecs.toFixed(1)} s = ${(PAYMENTS / seqSecs).toFixed(2)} payments/s; latency p50 ${pct(lat, 50).toFixed(1)} ms, p99 ${pct(lat, 99).toFixed(1)} ms`);
 
+console.log(`LSP WASM memory: ${mib(memBefore.wasmBytes)} before -> ${mib(memAfter.wasmBytes)} after the sequential run; RSS ${mib(memBefore.rssBytes)} -> ${mib(memAfter.rssBytes)}; gc() ${typeof (globalThis as { gc?: unknown }).gc === 'function' ? 'exposed (periodic)' : 'not exposed'}`);
+
 const inFlight = Math.min(PAYMENTS, Math.max(1, CONCURRENCY));
 const concurrentTotal = Math.max(inFlight, Math.floor(PAYMENTS / 5));
 const tConc = performance.now();
 let next = 0;
+let failed = 0;
 await Promise.all(
   Array.from({ length: inFlight }, async () => {
     while (next < concurrentTotal) {
       next++;
-      await payOnce(p, 20_000n);
+      // In flight, LDK may drop an onion message (its per-peer buffers are small): count, do not stop.
+      await payOnce(p, 20_000n).catch(() => failed++);
     }
   }),
 );
 const concSecs = (performance.now() - tConc) / 1000;
-console.log(`  with ${inFlight} in flight: ${concurrentTotal} payments in ${concSecs.toFixed(1)} s = ${(concurrentTotal / concSecs).toFixed(2)} payments/s (${((concurrentTotal / concSecs) / (PAYMENTS / seqSecs)).toFixed(2)}x the sequential baseline)`);
+console.log(`  with ${inFlight} in flight: ${concurrentTotal} payments in ${concSecs.toFixed(1)} s = ${(concurrentTotal / concSecs).toFixed(2)} payments/s (${((concurrentTotal / concSecs) / (PAYMENTS / seqSecs)).toFixed(2)}x the sequential baseline), ${failed} failed`);
 
-console.log(`LSP WASM memory: ${mib(memBefore.wasmBytes)} before -> ${mib(memAfter.wasmBytes)} after the sequential run; RSS ${mib(memBefore.rssBytes)} -> ${mib(memAfter.rssBytes)}; gc() ${typeof (globalThis as { gc?: unknown }).gc === 'function' ? 'exposed (periodic)' : 'not exposed'}`);
 
 for (const n of [p, l, c]) await n.stop();
 await chain.close();
