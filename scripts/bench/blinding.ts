@@ -15,17 +15,15 @@
  * so both see the same machine load; between batches (untimed) the GC runs and LDK's
  * FinalizationRegistry frees WASM objects. Run with --expose-gc (the npm script does).
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import * as ldk from 'lightningdevkit';
+import { initLdk } from '@jitlsp/shared/node';
 import { buildBlindedPaymentPath, buildBlindedMessagePath } from '@jitlsp/shared/blinding';
 import { buildOnionMessage, decodeOnionMessage, encodeOnionMessage, peelOnionMessage } from '@jitlsp/shared/onion-message';
 import { getPublicKey } from '@jitlsp/shared/crypto';
 
-const require = createRequire(import.meta.url);
-await ldk.initializeWasmFromBinary(readFileSync(require.resolve('lightningdevkit/liblightningjs.wasm')));
+await initLdk();
 
 const gc = (globalThis as { gc?: () => void }).gc;
 const settle = async () => {

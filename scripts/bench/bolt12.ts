@@ -13,9 +13,9 @@
  * Run with --expose-gc (the npm script does).
  */
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import * as ldk from 'lightningdevkit';
+import { initLdk } from '@jitlsp/shared/node';
 import {
   decodeInvoiceRequest,
   encodeBolt12String,
@@ -27,7 +27,6 @@ import {
 } from '@jitlsp/shared/bolt12';
 import { schnorrVerify } from '@jitlsp/shared/crypto';
 
-const require = createRequire(import.meta.url);
 const vectors = (p: string) => JSON.parse(readFileSync(new URL(`../../../shared/vectors/${p}`, import.meta.url), 'utf8'));
 
 const offers: string[] = (vectors('bolts/bolt12/offers-test.json') as { valid: boolean; bolt12: string }[])
@@ -81,7 +80,7 @@ function must(ok: boolean, what: string): void {
 
 async function main(): Promise<void> {
   if (!gc) console.warn('warning: run with --expose-gc so LDK objects are freed between batches');
-  await ldk.initializeWasmFromBinary(readFileSync(require.resolve('lightningdevkit/liblightningjs.wasm')));
+  await initLdk();
 
   // Both decoders must accept every input before anything is timed.
   for (const s of offers) must(ldk.Offer.constructor_from_str(s).is_ok() && decodeOffer(s) !== undefined, `decode of ${s.slice(0, 20)}…`);

@@ -2,16 +2,12 @@
  * Loads the `lightningdevkit` 0.1.0 WASM once per process, and small LDK fixtures shared by the
  * cross-implementation tests (see /work/shared/notes/ldk-wasm-notes.md).
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import * as ldk from 'lightningdevkit';
+// The engine's once-per-process init: mocha loads every test file into one process, and a second
+// initializeWasmFromBinary swaps the WASM instance under live objects (their finalizers then crash).
+import { initLdk } from '../../src/node/wasm.js';
 
-let ready: Promise<void> | undefined;
-
-export function initLdk(): Promise<void> {
-  ready ??= ldk.initializeWasmFromBinary(readFileSync(createRequire(import.meta.url).resolve('lightningdevkit/liblightningjs.wasm')));
-  return ready;
-}
+export { initLdk };
 
 /** A KeysManager from a known seed, with its node id and node secret. */
 export function ldkKeys(seedByte: number): { km: ldk.KeysManager; nodeId: Uint8Array; nodeSecret: Uint8Array } {
