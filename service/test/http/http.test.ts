@@ -21,7 +21,7 @@ const SCID = (539268n << 40n) | (845n << 16n) | 1n; // 539268x845x1
 const fakeNode: AdminNodeView = {
   nodeId: '02' + '77'.repeat(32),
   address: '02' + '77'.repeat(32) + '@127.0.0.1:9735',
-  listPeers: () => [{ nodeId: CLIENT_A, address: '127.0.0.1:50000', inbound: true }],
+  listPeers: () => [{ nodeId: CLIENT_A, address: '127.0.0.1:50000', inbound: true, initFeatures: new Uint8Array(0), supportsLsps0: false }],
   listChannels: () => [],
   memoryStats: () => ({ wasmBytes: 1 << 26, rssBytes: 1 << 27 }),
 };

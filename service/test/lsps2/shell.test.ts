@@ -61,7 +61,7 @@ function fakeNode() {
     failInterceptedHtlc: (...args) => void calls.push({ m: 'fail', args }),
     forwardOnionMessage: (...args) => void calls.push({ m: 'forwardOnion', args }),
     listChannels: () => channels as never,
-    listPeers: () => [...peers].map((nodeId) => ({ nodeId, inbound: true })),
+    listPeers: () => [...peers].map((nodeId) => ({ nodeId, inbound: true, initFeatures: new Uint8Array(0), supportsLsps0: false })),
     releaseFunding: async (txid) => {
       calls.push({ m: 'releaseFunding', args: [txid] });
       return true;

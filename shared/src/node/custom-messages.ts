@@ -10,8 +10,27 @@ import { hex } from './ids.js';
 
 export interface CustomMessageSink {
   received(peerNodeId: string, messageType: number, payload: Uint8Array): void;
-  peerConnected(peerNodeId: string, inbound: boolean): void;
+  /** `initFeatures`: the peer's BOLT 1 `init` features, big-endian. */
+  peerConnected(peerNodeId: string, inbound: boolean, initFeatures: Uint8Array): void;
   peerDisconnected(peerNodeId: string): void;
+}
+
+/** bLIP-50: feature bit 729 (optional) advertises LSPS0 support; 728 would be the required form. */
+export const LSPS0_FEATURE_BIT = 729;
+
+/** Whether big-endian BOLT 9 feature bytes set `bit` or its pair (`bit ^ 1`): a peer "supports" either form. */
+export function hasFeaturePair(featuresBe: Uint8Array, bit: number): boolean {
+  const isSet = (b: number): boolean => {
+    const idx = featuresBe.length - 1 - (b >> 3);
+    return idx >= 0 && ((featuresBe[idx]! >> (b & 7)) & 1) === 1;
+  };
+  return isSet(bit) || isSet(bit ^ 1);
+}
+
+/** Our init/node features: bit 729 when this node is an LSP (bLIP-50), empty otherwise (clients MUST NOT set it). */
+function withLsps0<F extends ldk.InitFeatures | ldk.NodeFeatures>(f: F, advertise: boolean): F {
+  if (advertise && !f.set_optional_custom_bit(LSPS0_FEATURE_BIT).is_ok()) throw new Error('Node: could not set feature bit 729');
+  return f;
 }
 
 /** A `Type` whose bytes are ours (the payload after the 2-byte type, BOLT 1 message format). */
@@ -30,6 +49,7 @@ export class CustomMessages {
   constructor(
     private readonly types: ReadonlySet<number>,
     sink: CustomMessageSink,
+    advertiseLsps0 = false,
   ) {
     this.handler = ldk.CustomMessageHandler.new_impl(
       {
@@ -42,12 +62,13 @@ export class CustomMessages {
           return out;
         },
         peer_disconnected: (their: Uint8Array) => sink.peerDisconnected(hex(their)),
-        peer_connected: (their: Uint8Array, _init: ldk.Init, inbound: boolean) => {
-          sink.peerConnected(hex(their), Boolean(inbound));
+        peer_connected: (their: Uint8Array, init: ldk.Init, inbound: boolean) => {
+          // le_flags is little-endian; BOLT 9 feature fields are big-endian.
+          sink.peerConnected(hex(their), Boolean(inbound), Uint8Array.from(init.get_features().le_flags()).reverse());
           return ldk.Result_NoneNoneZ.constructor_ok();
         },
-        provided_node_features: () => ldk.NodeFeatures.constructor_empty(),
-        provided_init_features: (_their: Uint8Array) => ldk.InitFeatures.constructor_empty(),
+        provided_node_features: () => withLsps0(ldk.NodeFeatures.constructor_empty(), advertiseLsps0),
+        provided_init_features: (_their: Uint8Array) => withLsps0(ldk.InitFeatures.constructor_empty(), advertiseLsps0),
       },
       {
         read: (rawType: number, buffer: Uint8Array) => {

@@ -15,7 +15,7 @@ import type { ChainBlock, ChainSource } from '../chain/types.js';
 import { txidOf } from '../chain/txid.js';
 import { blockHashBytes, connectBlock, connectBlockToMonitor } from './chain-sync.js';
 import { defaultUserConfig, outboundChannelConfig } from './config.js';
-import { CustomMessages } from './custom-messages.js';
+import { CustomMessages, hasFeaturePair, LSPS0_FEATURE_BIT } from './custom-messages.js';
 import { convertEvent, type InternalEvent } from './events.js';
 import { hex, idBytes, parsePeerAddress, u128FromLdk } from './ids.js';
 import { jsonLogger, ldkLogger } from './logger.js';
@@ -77,7 +77,7 @@ export class LightningNode implements T.LightningNodeApi {
   private readonly tcp: TcpTransport;
   private readonly listeners = new Set<(ev: T.NodeEvent) => void>();
   private readonly waiters = new Set<{ reject: (e: Error) => void; cleanup: () => void }>();
-  private readonly connected = new Map<string, boolean>();
+  private readonly connected = new Map<string, { inbound: boolean; initFeatures: Uint8Array }>();
   private readonly persistent = new Map<string, PersistentPeer>();
   private readonly held = new Map<string, T.HeldFunding>();
   private readonly queue: (T.NodeEvent | InternalEvent)[] = [];
@@ -258,8 +258,8 @@ export class LightningNode implements T.LightningNodeApi {
 
     this.customMessages = new CustomMessages(new Set([T.LSPS0_MESSAGE_TYPE]), {
       received: (peerNodeId, messageType, payload) => this.enqueue({ type: 'customMessageReceived', peerNodeId, messageType, payload }),
-      peerConnected: (peerNodeId, inbound) => {
-        this.connected.set(peerNodeId, inbound);
+      peerConnected: (peerNodeId, inbound, initFeatures) => {
+        this.connected.set(peerNodeId, { inbound, initFeatures });
         const p = this.persistent.get(peerNodeId);
         if (p) p.backoffMs = this.backoff().min;
         this.enqueue({ type: 'peerConnected', peerNodeId, inbound });
@@ -269,7 +269,7 @@ export class LightningNode implements T.LightningNodeApi {
         this.enqueue({ type: 'peerDisconnected', peerNodeId });
         this.scheduleReconnect(peerNodeId);
       },
-    });
+    }, !!opts.advertiseLsps0);
     const ignorer = ldk.IgnoringMessageHandler.constructor_new();
     this.pm = ldk.PeerManager.constructor_new(
       this.cm.as_ChannelMessageHandler(), ignorer.as_RoutingMessageHandler(), this.om.as_OnionMessageHandler(),
@@ -597,7 +597,12 @@ export class LightningNode implements T.LightningNodeApi {
   }
 
   listPeers(): T.PeerInfo[] {
-    return [...this.connected.entries()].map(([nodeId, inbound]) => ({ nodeId, inbound }));
+    return [...this.connected.entries()].map(([nodeId, p]) => ({
+      nodeId,
+      inbound: p.inbound,
+      initFeatures: Uint8Array.from(p.initFeatures),
+      supportsLsps0: hasFeaturePair(p.initFeatures, LSPS0_FEATURE_BIT),
+    }));
   }
 
   sendCustomMessage(peer: T.IdInput, payload: Uint8Array, messageType = T.LSPS0_MESSAGE_TYPE): void {
@@ -685,6 +690,7 @@ export class LightningNode implements T.LightningNodeApi {
         isReady: Boolean(c.get_is_channel_ready()),
         isUsable: Boolean(c.get_is_usable()),
         isAnnounced: Boolean(c.get_is_announced()),
+        scidPrivacy: Boolean(c.get_channel_type()?.supports_scid_privacy()),
         shortChannelId: opt64(c.get_short_channel_id()),
         inboundPaymentScid: opt64(c.get_inbound_payment_scid()),
         outboundPaymentScid: opt64(c.get_outbound_payment_scid()),

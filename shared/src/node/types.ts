@@ -144,6 +144,16 @@ export interface NodeOptions {
   gcIntervalMs?: number;
   /** Reconnect backoff bounds in ms (default 250 .. 30000). */
   reconnectBackoffMs?: { min: number; max: number };
+  /**
+   * LSP only: advertise LSPS0 support with feature bit 729 (optional) in our `init` and node features
+   * (bLIP-50: an LSP MAY set it; clients MUST NOT). Default false.
+   */
+  advertiseLsps0?: boolean;
+  /**
+   * `ChannelHandshakeConfig.our_to_self_delay` for every channel (BOLT 2 `to_self_delay` we ask of the peer's
+   * funds, in blocks). Default LDK's 144 (LDK never uses less than 144).
+   */
+  ourToSelfDelay?: number;
 }
 
 /** Options for an outbound channel. */
@@ -157,6 +167,18 @@ export interface OpenChannelOptions {
   zeroConf?: boolean;
   /** Announce for forwarding (gossip). Default false: JIT channels are private. */
   announce?: boolean;
+  /**
+   * Negotiate the `option_scid_alias` channel type (BOLT 2; LDK `negotiate_scid_privacy`): the channel is only
+   * ever referred to by its aliases (bLIP-52 requires it of JIT channels). Needs `announce: false`; if the peer
+   * does not support it LDK retries without it.
+   */
+  scidAlias?: boolean;
+  /**
+   * Refuse the channel when the peer's `to_self_delay` (what it imposes on our funds) exceeds this many blocks
+   * (`ChannelHandshakeLimits.their_to_self_delay`; bLIP-52: the client's `to_self_delay` <=
+   * `max_client_to_self_delay`). Default LDK's 2016.
+   */
+  maxPeerToSelfDelay?: number;
   /** Per-channel overrides of the node's defaults. */
   config?: {
     forwardingFeeBaseMsat?: number;
@@ -181,6 +203,8 @@ export interface ChannelInfo {
   isReady: boolean;
   isUsable: boolean;
   isAnnounced: boolean;
+  /** The negotiated channel type has `option_scid_alias` (BOLT 2 channel type, bit 46/47). */
+  scidPrivacy: boolean;
   /** Real SCID once confirmed. */
   shortChannelId?: bigint;
   /** The SCID the counterparty should use to route to us (for blinded payment paths). */
@@ -195,6 +219,10 @@ export interface PeerInfo {
   nodeId: NodeIdHex;
   address?: string;
   inbound: boolean;
+  /** The `features` bytes of the peer's BOLT 1 `init` (big-endian bit field). */
+  initFeatures: Uint8Array;
+  /** The peer set feature bit 728/729 in its `init` (bLIP-50: it is an LSP speaking LSPS0). */
+  supportsLsps0: boolean;
 }
 
 export interface MemoryStats {

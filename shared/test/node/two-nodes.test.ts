@@ -40,7 +40,7 @@ describe('engine: two nodes over TCP on 127.0.0.1', function () {
     await a.connect(b.address!);
     await seen;
     expect(a.listPeers().map((p) => p.nodeId)).to.deep.equal([b.nodeId]);
-    expect(b.listPeers()).to.deep.equal([{ nodeId: a.nodeId, inbound: true }]);
+    expect(b.listPeers().map(({ nodeId, inbound, supportsLsps0 }) => ({ nodeId, inbound, supportsLsps0 }))).to.deep.equal([{ nodeId: a.nodeId, inbound: true, supportsLsps0: false }]);
   });
 
   it('round-trips an LSPS0 custom message (type 37913)', async () => {
