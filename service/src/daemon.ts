@@ -132,6 +132,8 @@ export class Daemon {
         name: 'lsp',
         acceptInterceptHtlcs: true,
         interceptOfflinePeerOnionMessages: true,
+        // bLIP-50: an LSP advertises LSPS0 with feature bit 729 (clients MUST NOT).
+        advertiseLsps0: true,
         nodeIdLookup: (scid) => shell?.nodeIdLookup(scid),
         holdFunding: (info) => shell?.holdFunding(info) ?? false,
         ...opts.node,

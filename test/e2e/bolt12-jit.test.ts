@@ -38,6 +38,9 @@ describe('end to end: BOLT 12 JIT channels through the LSP daemon', function () 
     offer = r.offer;
     expect(offer).to.match(/^lno1/);
     expect(r.feeParams).to.deep.include({ minFeeMsat: FEE_MIN_MSAT, proportional: FEE_PPM });
+    // bLIP-50: the LSP daemon advertises feature bit 729; the wallet does not.
+    expect(alice.node.listPeers().find((p) => p.nodeId === h.daemon.node.nodeId)!.supportsLsps0).to.equal(true);
+    expect(h.daemon.node.listPeers().find((p) => p.nodeId === alice.node.nodeId)!.supportsLsps0).to.equal(false);
   });
 
   it('2. a first payment opens a zero-conf channel; what the wallet claims plus the skimmed fee is what the payer sent', async () => {
@@ -46,7 +49,10 @@ describe('end to end: BOLT 12 JIT channels through the LSP daemon', function () 
     expect(claimable.counterpartySkimmedFeeMsat).to.equal(computeOpeningFee(amount, FEE_MIN_MSAT, FEE_PPM));
     expect(claimable.amountMsat + claimable.counterpartySkimmedFeeMsat).to.equal(amount);
     expect(sent.feePaidMsat ?? 0n).to.equal(0n);
-    expect(alice.node.listChannels().filter((c) => c.counterpartyNodeId === h.daemon.node.nodeId)).to.have.length(1);
+    const channels = alice.node.listChannels().filter((c) => c.counterpartyNodeId === h.daemon.node.nodeId);
+    expect(channels).to.have.length(1);
+    // bLIP-52: the JIT channel is unannounced with the option_scid_alias channel type.
+    expect(channels[0]).to.deep.include({ scidPrivacy: true, isAnnounced: false });
   });
 
   it('3. a second payment goes over the same channel without a fee', async () => {

@@ -428,6 +428,9 @@ export class JitShell {
             capacitySat: a.capacitySat,
             zeroConf: a.zeroConf,
             announce: a.announce,
+            // bLIP-52: the JIT channel uses option_scid_alias, and the client's to_self_delay is bounded.
+            scidAlias: true,
+            maxPeerToSelfDelay: a.maxClientToSelfDelay,
             userChannelId: a.userChannelId,
             config: { forwardingFeeBaseMsat: 0, forwardingFeeProportionalMillionths: 0 },
           });

@@ -63,6 +63,9 @@ describe('daemon core (in-process, real LDK nodes over TCP)', function () {
 
       client = await LightningNode.start({ dataDir: join(dir, 'client'), chain, logger: { log: () => {} }, name: 'client' });
       await client.connect(daemon.nodeAddress!);
+      // bLIP-50: the LSP advertises LSPS0 with feature bit 729; the client does not.
+      expect(client.listPeers().find((p) => p.nodeId === daemon.node.nodeId)!.supportsLsps0).to.equal(true);
+      expect(daemon.node.listPeers().find((p) => p.nodeId === client!.nodeId)!.supportsLsps0).to.equal(false);
 
       // 1. lsps0.list_protocols -> [2]
       let answer = client.waitFor('customMessageReceived', (e) => e.messageType === LSPS0_MESSAGE_TYPE, 20_000);

@@ -60,10 +60,10 @@ describe('integration: LSPS2 JIT channel with three LDK nodes over TCP', functio
   }
 
   /** C's side of LSPS0: one JSON-RPC request over 37913, the matching answer. */
-  async function rpc(method: string, params: Record<string, unknown>): Promise<any> {
+  async function rpc(method: string, params: Record<string, unknown>, from: LightningNode = c): Promise<any> {
     const id = `req-${++idSeq}-${Math.random().toString(16).slice(2)}`;
-    const answer = c.waitFor('customMessageReceived', (e) => e.peerNodeId === l.nodeId && new TextDecoder().decode(e.payload).includes(id), 20_000);
-    c.sendCustomMessage(l.nodeId, new TextEncoder().encode(JSON.stringify({ jsonrpc: '2.0', id, method, params })));
+    const answer = from.waitFor('customMessageReceived', (e) => e.peerNodeId === l.nodeId && new TextDecoder().decode(e.payload).includes(id), 20_000);
+    from.sendCustomMessage(l.nodeId, new TextEncoder().encode(JSON.stringify({ jsonrpc: '2.0', id, method, params })));
     return JSON.parse(new TextDecoder().decode((await answer).payload));
   }
 
@@ -107,7 +107,8 @@ describe('integration: LSPS2 JIT channel with three LDK nodes over TCP', functio
           minFeeMsat: 1_000_000n,
           proportionalPpm: 1000,
           minLifetimeBlocks: 1008,
-          maxClientToSelfDelayBlocks: 2016,
+          // Below LDK's own 2016-block limit, so the bound the slow client hits is the session's (bLIP-52).
+          maxClientToSelfDelayBlocks: 1000,
           minPaymentSizeMsat: 1_000_000n,
           maxPaymentSizeMsat: 500_000_000n,
           validForSeconds: 3600,
@@ -169,6 +170,9 @@ describe('integration: LSPS2 JIT channel with three LDK nodes over TCP', functio
     expect(cl.counterpartySkimmedFeeMsat).to.equal(1_000_000n);
     const channel = l.listChannels().find((ch) => ch.counterpartyNodeId === c.nodeId)!;
     expect(channel.isAnnounced).to.equal(false);
+    // bLIP-52: the JIT channel negotiates option_scid_alias (both sides agree on the channel type).
+    expect(channel.scidPrivacy).to.equal(true);
+    expect(c.listChannels().find((ch) => ch.channelId === channel.channelId)!.scidPrivacy).to.equal(true);
     expect(channel.capacitySat).to.equal(49_000n + 490n + 200_000n);
     c.claimFunds(cl.preimage!);
     expect((await forwarded).skimmedFeeMsat).to.equal(1_000_000n);
@@ -223,6 +227,38 @@ describe('integration: LSPS2 JIT channel with three LDK nodes over TCP', functio
       expect(l.listChannels().filter((ch) => ch.counterpartyNodeId === c.nodeId).length).to.equal(channelsBefore);
     } finally {
       rejectOpens = false;
+    }
+  });
+
+  it('refuses a JIT channel whose client asks for a to_self_delay above max_client_to_self_delay, fails the HTLC and keeps waiting for payment', async () => {
+    let slowScid = 0n;
+    // A client demanding 1001 blocks against the menu's max_client_to_self_delay of 1000.
+    const slow = await start('slow', {
+      ourToSelfDelay: 1001,
+      inboundChannels: { manualAccept: true, trustedZeroConfPeers: [l.nodeId] },
+      acceptUnderpayingHtlcsFrom: [l.nodeId],
+      routerHook: viaPeerRouter(() => ({ peerNodeId: l.nodeId, scid: slowScid })),
+      messageRouterHook: viaPeerMessageRouter(() => l.nodeId),
+    });
+    try {
+      await slow.connect(l.address!);
+      const info = await rpc('lsps2.get_info', {}, slow);
+      expect(info.result.opening_fee_params_menu[0].max_client_to_self_delay).to.equal(1000);
+      const bought = await rpc('lsps2.buy', { opening_fee_params: info.result.opening_fee_params_menu[0], payment_size_msat: '30000000' }, slow);
+      slowScid = parseScid(bought.result.jit_channel_scid, 'jit_channel_scid');
+      const offer = slow.createOffer().offer;
+      const closed = l.waitFor('channelClosed', (e) => e.counterpartyNodeId === slow.nodeId, 60_000);
+      const failed = p.waitFor('paymentFailed', undefined, 60_000);
+      p.payOffer(offer, 30_000_000n, { retries: 0 });
+      expect((await closed).reason).to.match(/delayed by a needlessly long period/);
+      await failed;
+      await until(async () => (await store.get(slowScid))!.state.failed.length > 0);
+      const s = (await store.get(slowScid))!;
+      expect(s.state.kind).to.equal('awaitingPayment');
+      expect(s.state.failed.map((f) => f.reason)).to.include('temporary_channel_failure');
+      expect(l.listChannels().some((ch) => ch.counterpartyNodeId === slow.nodeId)).to.equal(false);
+    } finally {
+      await slow.stop();
     }
   });
 
