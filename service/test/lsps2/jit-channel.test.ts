@@ -22,37 +22,16 @@ import {
   type Transition,
 } from '../../src/lsps2/jit-channel.js';
 import type { JitChannelState, SessionTerms } from '../../src/lsps2/session.js';
+import { CLIENT, makeTerms as makeFixtureTerms } from './fixtures.js';
 
 const T0 = new Date('2026-03-01T00:00:00.000Z');
-const CLIENT = '02' + '11'.repeat(32);
 const HASH_A = 'aa'.repeat(32);
 const HASH_B = 'bb'.repeat(32);
 const HASH_C = 'cc'.repeat(32);
 const CHAN = 'c0'.repeat(32);
 
 function makeTerms(over: Partial<SessionTerms> = {}): SessionTerms {
-  return {
-    jitChannelScid: 1099592695809n,
-    clientNodeId: CLIENT,
-    // LDK's test_jit_channel_state_mpp: size 500M, min fee 10M, 10_000 ppm -> fee 10M.
-    paymentSizeMsat: 500_000_000n,
-    openingFeeMsat: 10_000_000n,
-    feeParams: {
-      minFeeMsat: 10_000_000n,
-      proportional: 10_000,
-      validUntil: new Date(T0.getTime() + 3_600_000),
-      minLifetime: 1008,
-      maxClientToSelfDelay: 2016,
-      minPaymentSizeMsat: 1_000_000n,
-      maxPaymentSizeMsat: 1_000_000_000n,
-      promise: 'p',
-    },
-    lspCltvExpiryDelta: 144,
-    clientTrustsLsp: false,
-    userChannelId: 77n,
-    createdAt: T0,
-    ...over,
-  };
+  return makeFixtureTerms(T0, over);
 }
 
 function makeCtx(over: Partial<SessionTerms> = {}, policy: Partial<JitPolicy> = {}): JitContext {

@@ -5,36 +5,16 @@ import { MemoryMailboxStore, MemorySessionStore } from '../../src/lsps2/memory-s
 import type { NodePort } from '../../src/lsps2/node-port.js';
 import type { JitChannelState, JitSession } from '../../src/lsps2/session.js';
 import { JitShell, openFailureFromClosure } from '../../src/lsps2/shell.js';
+import { CLIENT, makeTerms } from './fixtures.js';
 
 const T0 = new Date('2026-01-01T00:00:00.000Z');
-const CLIENT = '02' + '11'.repeat(32);
 const OTHER = '02' + '22'.repeat(32);
 const HASH = 'aa'.repeat(32);
 const CHAN = 'c0'.repeat(32);
 
 function makeSession(scid: bigint, over: Partial<JitSession['terms']> = {}, state: JitChannelState = initialState()): JitSession {
   return {
-    terms: {
-      jitChannelScid: scid,
-      clientNodeId: CLIENT,
-      paymentSizeMsat: 500_000_000n,
-      openingFeeMsat: 10_000_000n,
-      feeParams: {
-        minFeeMsat: 10_000_000n,
-        proportional: 10_000,
-        validUntil: new Date(T0.getTime() + 3_600_000),
-        minLifetime: 1008,
-        maxClientToSelfDelay: 2016,
-        minPaymentSizeMsat: 1_000_000n,
-        maxPaymentSizeMsat: 1_000_000_000n,
-        promise: 'p',
-      },
-      lspCltvExpiryDelta: 144,
-      clientTrustsLsp: false,
-      userChannelId: 1000n + scid,
-      createdAt: T0,
-      ...over,
-    },
+    terms: makeTerms(T0, { jitChannelScid: scid, userChannelId: 1000n + scid, ...over }),
     state,
     version: 0,
     updatedAt: T0,
