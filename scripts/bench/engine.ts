@@ -106,7 +106,12 @@ for (let i = 0; i < 10; i++) await payOnce(p, 10_000n); // warm-up
 const memBefore = l.memoryStats();
 const lat: number[] = [];
 const tSeq = performance.now();
-for (let i = 0; i < PAYMENTS; i++) lat.push(await payOnce(p, 10_000n + BigInt(i % 1000)));
+for (let i = 0; i < PAYMENTS; i++) {
+  lat.push(await payOnce(p, 10_000n + BigInt(i % 1000)));
+  if ((i + 1) % 100 === 0 && i + 1 < PAYMENTS) {
+    console.log(`  ... ${i + 1}/${PAYMENTS} payments, ${((i + 1) / ((performance.now() - tSeq) / 1000)).toFixed(2)}/s so far, LSP WASM ${mib(l.memoryStats().wasmBytes)}`);
+  }
+}
 const seqSecs = (performance.now() - tSeq) / 1000;
 const memAfter = l.memoryStats();
 console.log(`payer -> LSP -> client, existing channel, sequential: ${PAYMENTS} payments in ${seqSecs.toFixed(1)} s = ${(PAYMENTS / seqSecs).toFixed(2)} payments/s; latency p50 ${pct(lat, 50).toFixed(1)} ms, p99 ${pct(lat, 99).toFixed(1)} ms`);
