@@ -411,6 +411,7 @@ export function htlcIntercepted(ctx: JitContext, state: JitChannelState, htlc: I
 /** The client (re)connected: a complete set waiting for it can proceed (bLIP-52 §4 MUST #23). */
 export function clientConnected(ctx: JitContext, state: JitChannelState, env: JitEnv): Transition {
   const actions: JitAction[] = [];
+  reforwardPayingSet(state, actions);
   return result(state, proceedIfComplete(ctx, state, { ...env, clientConnected: true }, actions), actions);
 }
 
@@ -608,10 +609,26 @@ export function restarted(ctx: JitContext, state: JitChannelState, env: JitEnv):
       paymentHash: state.payingHash,
     });
   }
+  if (env.clientConnected) reforwardPayingSet(state, actions);
   if (state.kind === 'done' && state.fundingReleased && ctx.terms.clientTrustsLsp) {
     actions.push({ kind: 'releaseFunding', channelId: state.channelId });
   }
   return { state, actions };
+}
+
+/**
+ * Issue 5 "no HTLC stuck": the paying set is persisted as forwarded before the node forwards it, so a process
+ * that died in between leaves the node holding those intercepts, and the node does not hand them again to a
+ * listener subscribing after its start. Re-issue the same forwards once the client is connected (a forward to
+ * a disconnected client would fail the HTLC back); idempotent: the node refuses an intercept it already
+ * forwarded, and the shell ignores that refusal.
+ */
+function reforwardPayingSet(state: JitChannelState, actions: JitAction[]): void {
+  if (state.kind !== 'awaitingForward') return;
+  for (const f of state.forwarded) {
+    if (f.paymentHash !== state.payingHash) continue;
+    actions.push({ kind: 'forwardHtlc', interceptId: f.interceptId, channelId: state.channelId, amountMsat: f.forwardMsat, skimMsat: f.skimMsat });
+  }
 }
 
 /** When the shell should call `sweep` next (null: nothing timed). Blocks are handled on each new block. */

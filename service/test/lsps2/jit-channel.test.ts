@@ -363,6 +363,19 @@ describe('lsps2 JIT channel state machine', () => {
       expect(restarted(ctx, channelPending(ctx, t.state, CHAN).state, env(1)).actions).to.deep.equal([]);
     });
 
+    it('re-issues the paying set\'s forwards after a restart in awaitingForward once the client is connected', () => {
+      const ts = walk(ctx, [
+        (s) => htlcIntercepted(ctx, s, htlc('a1', HASH_A, 500_000_000n), env()),
+        (s) => channelReady(ctx, s, CHAN, env(1)),
+      ]);
+      const forwards = ofKind(ts[1]!, 'forwardHtlc');
+      expect(ts[1]!.state.kind).to.equal('awaitingForward');
+      expect(restarted(ctx, ts[1]!.state, env(2)).actions).to.deep.equal(forwards);
+      // A forward to a disconnected client would fail the HTLC back: wait for it to connect.
+      expect(restarted(ctx, ts[1]!.state, env(2, { clientConnected: false })).actions).to.deep.equal([]);
+      expect(clientConnected(ctx, ts[1]!.state, env(3)).actions).to.deep.equal(forwards);
+    });
+
     it('fails everything held when the operator abandons the session', () => {
       const t = htlcIntercepted(ctx, initialState(), htlc('a1', HASH_A, 500_000_000n), env());
       const a = abandon(ctx, t.state, env(1));
