@@ -36,7 +36,7 @@ const dirs: string[] = [];
 async function start(chain: SandboxChain, name: string, extra: Partial<NodeOptions> = {}): Promise<LightningNode> {
   const dataDir = mkdtempSync(path.join(tmpdir(), `jitlsp-bench-${name}-`));
   dirs.push(dataDir);
-  return LightningNode.start({ dataDir, chain, name, listen: { port: 0 }, logger: quiet, ldkLogLevel: process.env.BENCH_LOG ? 'debug' : 'warn', ...extra });
+  return LightningNode.start({ dataDir, chain, name, listen: { port: 0 }, logger: quiet, ldkLogLevel: process.env.BENCH_LOG ? 'debug' : 'warn', ...(process.env.BENCH_TICK_MS ? { managerTickIntervalMs: Number(process.env.BENCH_TICK_MS) } : {}), ...extra });
 }
 
 const chain = await SandboxChain.create({ log: (level, msg) => level !== 'debug' && console.log(`[sandbox] ${msg}`) });
@@ -65,6 +65,7 @@ c.on('paymentClaimable', (e) => c.claimFunds(e.preimage!));
 }
 const memStart = l.memoryStats();
 console.log(`engine bench: 3 nodes over loopback TCP, lightningdevkit 0.1.0; WASM ${mib(memStart.wasmBytes)}, RSS ${mib(memStart.rssBytes)}`);
+console.log(`ChannelManager tick every ${Number(process.env.BENCH_TICK_MS ?? 60_000) / 1000} s (BENCH_TICK_MS; LDK keeps completed payments for 7 ticks, so WASM memory holds that window's payments)`);
 
 // 1. JIT opens.
 const { offer } = c.createOffer();

@@ -293,7 +293,7 @@ export class LightningNode implements T.LightningNodeApi {
 
     if (opts.listen) this.listenPort = await this.tcp.listen(opts.listen.host ?? '127.0.0.1', opts.listen.port);
     this.interval(() => this.pm.timer_tick_occurred(), 10_000);
-    this.interval(() => this.cm.timer_tick_occurred(), 60_000);
+    this.interval(() => this.cm.timer_tick_occurred(), opts.managerTickIntervalMs ?? 60_000);
     this.releaseGc = retainPeriodicGc(opts.gcIntervalMs ?? 5_000);
     this.started = true;
     this.log('info', 'node started', {

@@ -142,6 +142,11 @@ export interface NodeOptions {
    * are freed (default 5000; 0 disables). Without `--expose-gc` this does nothing.
    */
   gcIntervalMs?: number;
+  /**
+   * How often `ChannelManager.timer_tick_occurred` runs (ms; default 60000, LDK's recommendation). LDK keeps
+   * completed outbound payments for 7 ticks (its idempotency window), so this bounds that memory too.
+   */
+  managerTickIntervalMs?: number;
   /** Reconnect backoff bounds in ms (default 250 .. 30000). */
   reconnectBackoffMs?: { min: number; max: number };
   /**
