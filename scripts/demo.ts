@@ -13,6 +13,7 @@ import { SandboxChain } from '@jitlsp/shared/chain';
 import { formatScid } from '@jitlsp/shared/lsps0';
 import { computeOpeningFee } from '@jitlsp/shared/lsps2';
 import { LightningNode, type NodeLogger } from '@jitlsp/shared/node';
+import { confirmedChannel } from '@jitlsp/shared/node/testing';
 
 const silent: NodeLogger = { log: () => undefined };
 const t0 = performance.now();
@@ -52,12 +53,7 @@ async function main(): Promise<void> {
   step = performance.now();
   const payer = await LightningNode.start({ dataDir: join(root, 'payer'), chain, name: 'payer', logger: silent });
   await payer.connect(lsp.nodeAddress!);
-  const pending = payer.waitFor('channelPending');
-  await payer.openChannel({ peer: lsp.node.nodeId, capacitySat: 5_000_000n });
-  await pending;
-  const ready = payer.waitFor('channelReady', undefined, 30_000);
-  await chain.mine(6);
-  await ready;
+  await confirmedChannel(chain, payer, lsp.node, 5_000_000n);
   detail(`payer -> LSP channel of ${(5_000_000).toLocaleString('en-US')} sat is usable (${ms(step)})`);
 
   say('[3]', 'Starting the wallet (no channels, no inbound liquidity) and asking for an offer via the LSP...');

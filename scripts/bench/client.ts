@@ -21,6 +21,7 @@ import { Daemon, createLogger, loadConfig } from '@jitlsp/service';
 import { SandboxChain } from '@jitlsp/shared/chain';
 import { getPublicKey } from '@jitlsp/shared/crypto';
 import { initLdk, LightningNode, type NodeLogger } from '@jitlsp/shared/node';
+import { confirmedChannel } from '@jitlsp/shared/node/testing';
 
 const gc = process.env.BENCH_GC === "0" ? () => undefined : (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -169,12 +170,7 @@ async function e2eBench(): Promise<void> {
   const lsp = await Daemon.start({ config, chain, logger: createLogger({ level: config.logLevel }) });
   const payer = await LightningNode.start({ dataDir: join(root, 'payer'), chain, name: 'payer', logger: process.env.BENCH_VERBOSE ? { log: (l, m, f) => console.log('payer', l, m, JSON.stringify(f ?? {}, (_k, v) => (typeof v === 'bigint' ? String(v) : v))) } : silent, ldkLogLevel: process.env.BENCH_VERBOSE ? 'debug' : undefined });
   await payer.connect(lsp.nodeAddress!);
-  const pending = payer.waitFor('channelPending');
-  await payer.openChannel({ peer: lsp.node.nodeId, capacitySat: 5_000_000n });
-  await pending;
-  const ready = payer.waitFor('channelReady', undefined, 30_000);
-  await chain.mine(6);
-  await ready;
+  await confirmedChannel(chain, payer, lsp.node, 5_000_000n);
 
   const payOnce = async (offer: string, amountMsat: bigint) => {
     gc();

@@ -20,7 +20,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { SandboxChain } from '@jitlsp/shared/chain';
 import { LightningNode, type NodeOptions } from '@jitlsp/shared/node';
-import { viaPeerMessageRouter, viaPeerRouter } from '@jitlsp/shared/node/testing';
+import { confirmedChannel, viaPeerMessageRouter, viaPeerRouter } from '@jitlsp/shared/node/testing';
 
 const PAYMENTS = Number(process.env.BENCH_PAYMENTS ?? 1000);
 const JIT_RUNS = Number(process.env.BENCH_JIT ?? 5);
@@ -55,14 +55,7 @@ await c.connect(l.address!);
 c.on('paymentClaimable', (e) => c.claimFunds(e.preimage!));
 
 // Payer -> LSP channel, confirmed.
-{
-  const ready = p.waitFor('channelReady');
-  const pending = p.waitFor('channelPending');
-  await p.openChannel({ peer: l.nodeId, capacitySat: 5_000_000n });
-  await pending; // funding broadcast
-  await chain.mine(6);
-  await ready;
-}
+await confirmedChannel(chain, p, l, 5_000_000n);
 const memStart = l.memoryStats();
 console.log(`engine bench: 3 nodes over loopback TCP, lightningdevkit 0.1.0; WASM ${mib(memStart.wasmBytes)}, RSS ${mib(memStart.rssBytes)}`);
 console.log(`ChannelManager tick every ${Number(process.env.BENCH_TICK_MS ?? 60_000) / 1000} s (BENCH_TICK_MS; LDK keeps completed payments for 7 ticks, so WASM memory holds that window's payments)`);

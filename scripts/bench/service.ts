@@ -37,7 +37,8 @@ import { getPublicKey, sha256, toHex } from '@jitlsp/shared/crypto';
 import { parseScid } from '@jitlsp/shared/lsps0';
 import type { LightningNode } from '@jitlsp/shared/node';
 import { viaPeerMessageRouter, viaPeerRouter } from '@jitlsp/shared/node/testing';
-import { benchDir, confirmedChannel, startBenchNode, timedPayment } from './support/nodes.js';
+import { confirmedChannel } from '@jitlsp/shared/node/testing';
+import { benchDir, startBenchNode, timedPayment } from './support/nodes.js';
 import { benchPostgresUrl, scratchSchema } from './support/postgres.js';
 import { fmt, gc, pause, percentile, progress, summarize, type Summary } from './support/stats.js';
 
@@ -293,7 +294,7 @@ async function engineTrio(chain: SandboxChain, root: string) {
   client.on('paymentClaimable', (e) => e.preimage && client.claimFunds(e.preimage));
   await payer.connect(lsp.address!);
   await client.connect(lsp.address!);
-  await confirmedChannel(chain, payer, lsp, 5_000_000n);
+  await confirmedChannel(chain, payer, lsp, 5_000_000n, 60_000);
   const ready = lsp.waitFor('channelReady', (e) => e.counterpartyNodeId === client.nodeId);
   await lsp.openChannel({ peer: client.nodeId, capacitySat: 2_000_000n, zeroConf: true });
   const { channelId } = await ready;
@@ -330,7 +331,7 @@ async function daemonTrio(chain: SandboxChain, root: string) {
   client.on('paymentClaimable', (e) => e.preimage && client.claimFunds(e.preimage));
   await payer.connect(daemon.nodeAddress!);
   await client.connect(daemon.nodeAddress!);
-  await confirmedChannel(chain, payer, lsp, 5_000_000n);
+  await confirmedChannel(chain, payer, lsp, 5_000_000n, 60_000);
   let seq = 0;
   const rpc = async (method: string, params: Record<string, unknown>): Promise<any> => {
     const id = `pay-bench-${++seq}`;

@@ -10,6 +10,7 @@ import { JitWallet, type JitWalletOptions } from '@jitlsp/client';
 import { Daemon, createLogger, loadConfig } from '@jitlsp/service';
 import { SandboxChain } from '@jitlsp/shared/chain';
 import { LightningNode, type NodeLogger } from '@jitlsp/shared/node';
+import { confirmedChannel } from '@jitlsp/shared/node/testing';
 
 export const quietNode = (name: string): NodeLogger => ({
   log(level, msg, fields) {
@@ -62,12 +63,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   const daemon = await Daemon.start({ config, chain, clock, logger: createLogger({ level: config.logLevel, clock }), tickIntervalMs: 250 });
   const payer = await LightningNode.start({ dataDir: dir('payer'), chain, name: 'payer', clock, logger: quietNode('payer'), reconnectBackoffMs: { min: 50, max: 500 } });
   await payer.connect(daemon.nodeAddress!);
-  const pending = payer.waitFor('channelPending');
-  await payer.openChannel({ peer: daemon.node.nodeId, capacitySat: 5_000_000n });
-  await pending;
-  const ready = payer.waitFor('channelReady', undefined, 30_000);
-  await chain.mine(6);
-  await ready;
+  await confirmedChannel(chain, payer, daemon.node, 5_000_000n);
   const wallets: JitWallet[] = [];
   return {
     chain,

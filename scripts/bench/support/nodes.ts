@@ -27,15 +27,6 @@ export async function startBenchNode(chain: SandboxChain, root: string, name: st
   return LightningNode.start({ dataDir: join(root, name), chain, name, listen: { port: 0 }, logger: benchLogger(name), ...extra });
 }
 
-/** `from` opens a channel to `to` (connected) and mines 6 blocks; resolves when `from` sees it ready. */
-export async function confirmedChannel(chain: SandboxChain, from: LightningNode, to: LightningNode, capacitySat: bigint): Promise<void> {
-  const pending = from.waitFor('channelPending', (e) => e.counterpartyNodeId === to.nodeId);
-  const ready = from.waitFor('channelReady', (e) => e.counterpartyNodeId === to.nodeId, 60_000);
-  await from.openChannel({ peer: to.nodeId, capacitySat });
-  await pending;
-  await chain.mine(6);
-  await ready;
-}
 
 /**
  * One BOLT 12 payment from `payer`, timed from pay_for_offer to PaymentSent (ms). A macrotask yield (and a

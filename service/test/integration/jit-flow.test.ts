@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { SandboxChain } from '@jitlsp/shared/chain';
 import { parseScid } from '@jitlsp/shared/lsps0';
 import { LightningNode, type NodeLogger, type NodeOptions } from '@jitlsp/shared/node';
-import { viaPeerMessageRouter, viaPeerRouter } from '@jitlsp/shared/node/testing';
+import { confirmedChannel, viaPeerMessageRouter, viaPeerRouter } from '@jitlsp/shared/node/testing';
 import { MemoryMailboxStore, MemorySessionStore } from '../../src/lsps2/memory-store.js';
 import { createLsps2Server } from '../../src/lsps2/server.js';
 import type { NodePort } from '../../src/lsps2/node-port.js';
@@ -124,12 +124,7 @@ describe('integration: LSPS2 JIT channel with three LDK nodes over TCP', functio
     l.on('customMessageReceived', (ev) => void server.handleMessage(ev.peerNodeId, ev.payload));
     await p.connect(l.address!);
     await c.connect(l.address!);
-    const ready = p.waitFor('channelReady');
-    const pending = p.waitFor('channelPending');
-    await p.openChannel({ peer: l.nodeId, capacitySat: 2_000_000n });
-    await pending;
-    await chain.mine(6);
-    await ready;
+    await confirmedChannel(chain, p, l, 2_000_000n);
   });
 
   // The machine may be loaded enough for LDK's ping timer to drop a peer: every test starts connected.

@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import { SandboxChain } from '@jitlsp/shared/chain';
 import { parseScid } from '@jitlsp/shared/lsps0';
 import { LightningNode, type NodeLogger, type NodeOptions } from '@jitlsp/shared/node';
-import { viaPeerMessageRouter, viaPeerRouter } from '@jitlsp/shared/node/testing';
+import { confirmedChannel, viaPeerMessageRouter, viaPeerRouter } from '@jitlsp/shared/node/testing';
 import { Database } from '../../src/db/database.js';
 import { MailboxRepository } from '../../src/db/repositories/mailbox.repository.js';
 import { SessionRepository } from '../../src/db/repositories/session.repository.js';
@@ -158,12 +158,7 @@ describe('integration: the LSP restarts in the middle of a JIT stage (three LDK 
     await startShell();
     await p.connect(l.address!);
     await c.connect(l.address!);
-    const ready = p.waitFor('channelReady');
-    const pending = p.waitFor('channelPending');
-    await p.openChannel({ peer: l.nodeId, capacitySat: 2_000_000n });
-    await pending;
-    await chain.mine(6);
-    await ready;
+    await confirmedChannel(chain, p, l, 2_000_000n);
   });
 
   beforeEach(async () => {

@@ -1,2 +1,3 @@
 /** Test and benchmark helpers for the engine (not used by the node itself). */
+export * from './confirmed-channel.js';
 export * from './via-peer-router.js';
