@@ -1,43 +1,34 @@
 import { expect } from 'chai';
-import type { SandboxChain } from '../../src/chain/index.js';
 import type { LightningNode } from '../../src/node/index.js';
-import { quietChain, removeDir, startNode } from './support.js';
+import type { TestNet } from '../../src/node/testing/index.js';
+import { testNet } from './support.js';
 
 describe('engine: closing a channel', function () {
   this.timeout(60_000);
-  let chain: SandboxChain;
+  let net: TestNet;
   let a: LightningNode;
   let b: LightningNode;
-  const dirs: string[] = [];
 
   before(async () => {
-    chain = await quietChain();
-    const sa = await startNode(chain, 'carol');
-    const sb = await startNode(chain, 'dave', { inboundChannels: { manualAccept: true, trustedZeroConfPeers: [sa.node.nodeId] } });
-    a = sa.node;
-    b = sb.node;
-    dirs.push(sa.dir, sb.dir);
+    net = await testNet();
+    a = await net.start('carol');
+    b = await net.start('dave', { inboundChannels: { manualAccept: true, trustedZeroConfPeers: [a.nodeId] } });
     const seen = b.waitFor('peerConnected', (e) => e.peerNodeId === a.nodeId);
     await a.connect(b.address!);
     await seen;
   });
 
-  after(async () => {
-    await a?.stop();
-    await b?.stop();
-    await chain?.close();
-    dirs.forEach(removeDir);
-  });
+  after(() => net?.close());
 
   it('closes a channel cooperatively: both sides see it closed by whom, and forget it without waiting for a block', async () => {
     const ready = a.waitFor('channelReady');
     await a.openChannel({ peer: b.nodeId, capacitySat: 500_000n, zeroConf: true, userChannelId: 7n });
     const { channelId } = await ready;
-    await chain.mine(6);
+    await net.chain.mine(6);
 
     const closedA = a.waitFor('channelClosed', (e) => e.channelId === channelId, 30_000);
     const closedB = b.waitFor('channelClosed', (e) => e.channelId === channelId, 30_000);
-    const heightBefore = chain.height;
+    const heightBefore = net.chain.height;
     a.closeChannel(channelId, b.nodeId);
     const [ea, eb] = await Promise.all([closedA, closedB]);
     expect(ea.userChannelId).to.equal(7n);
@@ -46,7 +37,7 @@ describe('engine: closing a channel', function () {
     expect(eb.counterpartyNodeId).to.equal(a.nodeId);
     expect(a.listChannels().filter((c) => c.channelId === channelId)).to.be.empty;
     expect(b.listChannels().filter((c) => c.channelId === channelId)).to.be.empty;
-    expect(chain.height).to.equal(heightBefore);
+    expect(net.chain.height).to.equal(heightBefore);
   });
 
   it('refuses to close a channel it does not have, with an error naming the call', () => {

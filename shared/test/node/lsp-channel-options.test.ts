@@ -4,38 +4,29 @@
  * negotiate ... option_scid_alias ... to_self_delay <= max_client_to_self_delay").
  */
 import { expect } from 'chai';
-import type { SandboxChain } from '../../src/chain/index.js';
 import type { LightningNode } from '../../src/node/index.js';
 import { hasFeaturePair } from '../../src/node/custom-messages.js';
-import { quietChain, removeDir, startNode } from './support.js';
+import type { TestNet } from '../../src/node/testing/index.js';
+import { testNet } from './support.js';
 
 describe('engine: LSP channel options (feature 729, option_scid_alias, to_self_delay bound)', function () {
   this.timeout(60_000);
-  let chain: SandboxChain;
+  let net: TestNet;
   let lsp: LightningNode;
   let client: LightningNode;
   /** A client asking the LSP to wait 500 blocks before it can sweep its funds (BOLT 2 to_self_delay). */
   let slowClient: LightningNode;
-  const dirs: string[] = [];
 
   before(async () => {
-    chain = await quietChain();
-    const sl = await startNode(chain, 'lsp', { advertiseLsps0: true });
-    lsp = sl.node;
-    const sc = await startNode(chain, 'client', { inboundChannels: { manualAccept: true, trustedZeroConfPeers: [lsp.nodeId] } });
-    client = sc.node;
-    const ss = await startNode(chain, 'slow', { inboundChannels: { manualAccept: true, trustedZeroConfPeers: [lsp.nodeId] }, ourToSelfDelay: 500 });
-    slowClient = ss.node;
-    dirs.push(sl.dir, sc.dir, ss.dir);
+    net = await testNet();
+    lsp = await net.start('lsp', { advertiseLsps0: true });
+    client = await net.start('client', { inboundChannels: { manualAccept: true, trustedZeroConfPeers: [lsp.nodeId] } });
+    slowClient = await net.start('slow', { inboundChannels: { manualAccept: true, trustedZeroConfPeers: [lsp.nodeId] }, ourToSelfDelay: 500 });
     await client.connect(lsp.address!);
     await slowClient.connect(lsp.address!);
   });
 
-  after(async () => {
-    for (const n of [lsp, client, slowClient]) await n?.stop();
-    await chain?.close();
-    dirs.forEach(removeDir);
-  });
+  after(() => net?.close());
 
   it('lets a client see feature bit 729 in the LSP init features, and the LSP not see it on the client', () => {
     const lspSeenByClient = client.listPeers().find((p) => p.nodeId === lsp.nodeId)!;

@@ -1,8 +1,7 @@
 import { expect } from 'chai';
-import type { SandboxChain } from '../../src/chain/index.js';
 import type { LightningNode } from '../../src/node/index.js';
-import { viaPeerMessageRouter, viaPeerRouter } from '../../src/node/testing/index.js';
-import { quietChain, removeDir, startNode } from './support.js';
+import { viaPeerMessageRouter, viaPeerRouter, type TestNet } from '../../src/node/testing/index.js';
+import { testNet, viaChannelWith } from './support.js';
 
 const WARM_UP = 20;
 const MEASURED = 40;
@@ -12,26 +11,19 @@ const MAX_GROWTH_BYTES = 16 * 1024 * 1024;
 
 describe('engine soak: sequential BOLT 12 payments between two nodes', function () {
   this.timeout(300_000);
-  let chain: SandboxChain;
+  let net: TestNet;
   let a: LightningNode;
   let b: LightningNode;
-  const dirs: string[] = [];
 
   before(async () => {
-    chain = await quietChain();
-    const sa = await startNode(chain, 'soak-payer');
-    a = sa.node;
+    net = await testNet();
+    a = await net.start('soak-payer');
     const aId = a.nodeId;
-    const sb = await startNode(chain, 'soak-payee', {
+    b = await net.start('soak-payee', {
       inboundChannels: { manualAccept: true, trustedZeroConfPeers: [aId] },
-      routerHook: viaPeerRouter((ctx) => {
-        const ch = ctx.listChannels().find((c) => c.counterpartyNodeId === aId && c.isUsable);
-        return ch?.inboundPaymentScid === undefined ? undefined : { peerNodeId: aId, scid: ch.inboundPaymentScid };
-      }),
+      routerHook: viaPeerRouter(viaChannelWith(aId)),
       messageRouterHook: viaPeerMessageRouter(() => aId),
     });
-    b = sb.node;
-    dirs.push(sa.dir, sb.dir);
     await a.connect(b.address!);
     const ready = b.waitFor('channelReady');
     await a.openChannel({ peer: b.nodeId, capacitySat: 10_000_000n, zeroConf: true });
@@ -39,12 +31,7 @@ describe('engine soak: sequential BOLT 12 payments between two nodes', function 
     b.on('paymentClaimable', (e) => b.claimFunds(e.preimage!));
   });
 
-  after(async () => {
-    await a?.stop();
-    await b?.stop();
-    await chain?.close();
-    dirs.forEach(removeDir);
-  });
+  after(() => net?.close());
 
   let counter = 0n;
   async function pay(offer: string, n: number): Promise<void> {

@@ -1,9 +1,9 @@
-/** Shared set-up for the engine tests: temp data dirs, quiet loggers, node start/stop. */
+/** Shared set-up for the engine tests: temp data dirs, quiet loggers, a sandbox network of nodes. */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { SandboxChain } from '../../src/chain/index.js';
-import { LightningNode, type NodeLogger, type NodeOptions } from '../../src/node/index.js';
+import type { NodeIdHex, NodeLogger, NodeOptions, RouterHookContext } from '../../src/node/index.js';
+import { TestNet, type ViaPeer } from '../../src/node/testing/index.js';
 
 /** Logs only warnings and errors (set JITLSP_TEST_LOG=debug to see everything). */
 export const testLogger = (name: string): NodeLogger => ({
@@ -18,27 +18,24 @@ export function tempDir(prefix: string): string {
   return mkdtempSync(path.join(tmpdir(), `jitlsp-${prefix}-`));
 }
 
-export async function quietChain(): Promise<SandboxChain> {
-  return SandboxChain.create({ log: () => undefined });
-}
-
-export interface Started {
-  node: LightningNode;
-  dir: string;
-}
-
-export async function startNode(chain: SandboxChain, name: string, extra: Partial<NodeOptions> = {}, dir = tempDir(name)): Promise<Started> {
-  const node = await LightningNode.start({
-    dataDir: dir,
-    chain,
-    name,
-    listen: { port: 0 },
-    logger: testLogger(name),
-    reconnectBackoffMs: { min: 50, max: 1000 },
-    ldkLogLevel: (process.env.JITLSP_LDK_LOG as NodeOptions['ldkLogLevel']) ?? 'warn',
-    ...extra,
+/** A sandbox chain for one suite's nodes, logging as `testLogger` (JITLSP_LDK_LOG sets LDK's own level). */
+export function testNet(): Promise<TestNet> {
+  return TestNet.create({
+    dirPrefix: 'jitlsp',
+    logger: testLogger,
+    nodeDefaults: { ldkLogLevel: (process.env.JITLSP_LDK_LOG as NodeOptions['ldkLogLevel']) ?? 'warn' },
   });
-  return { node, dir };
+}
+
+/**
+ * For `viaPeerRouter`: payment paths that enter through `peerNodeId` over our usable channel with it (its
+ * inbound SCID alias); none until that channel exists, so LDK falls back to its default router.
+ */
+export function viaChannelWith(peerNodeId: NodeIdHex): (ctx: RouterHookContext) => ViaPeer | undefined {
+  return (ctx) => {
+    const ch = ctx.listChannels().find((c) => c.counterpartyNodeId === peerNodeId && c.isUsable);
+    return ch?.inboundPaymentScid === undefined ? undefined : { peerNodeId, scid: ch.inboundPaymentScid };
+  };
 }
 
 export function removeDir(dir: string): void {

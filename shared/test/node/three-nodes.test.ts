@@ -1,8 +1,7 @@
 import { expect } from 'chai';
-import type { SandboxChain } from '../../src/chain/index.js';
 import type { LightningNode, NodeEventOf, NodeOptions } from '../../src/node/index.js';
-import { viaPeerMessageRouter, viaPeerRouter } from '../../src/node/testing/index.js';
-import { quietChain, removeDir, startNode } from './support.js';
+import { jitClientOptions, type TestNet } from '../../src/node/testing/index.js';
+import { testNet } from './support.js';
 
 /**
  * Payer P -> LSP L -> client C, the JIT flow the service wraps (bLIP-52): C's router puts L's intercept SCID in
@@ -10,13 +9,12 @@ import { quietChain, removeDir, startNode } from './support.js';
  */
 describe('engine: payer -> LSP -> client over TCP (JIT channel, interception, restart)', function () {
   this.timeout(90_000);
-  let chain: SandboxChain;
+  let net: TestNet;
   let p: LightningNode;
   let l: LightningNode;
   let c: LightningNode;
   let lDir: string;
   let lPort: number;
-  const dirs: string[] = [];
   let interceptScid = 0n;
   let offer = '';
   const holdFor = new Set<bigint>();
@@ -28,41 +26,27 @@ describe('engine: payer -> LSP -> client over TCP (JIT channel, interception, re
   });
 
   before(async () => {
-    chain = await quietChain();
-    const sl = await startNode(chain, 'lsp', lspOptions());
-    l = sl.node;
-    lDir = sl.dir;
+    net = await testNet();
+    lDir = net.tempDir('lsp');
+    l = await net.start('lsp', lspOptions(), lDir);
     lPort = l.listenPort!;
-    const sp = await startNode(chain, 'payer');
-    p = sp.node;
-    const lspId = l.nodeId;
-    const sc = await startNode(chain, 'client', {
-      inboundChannels: { manualAccept: true, trustedZeroConfPeers: [lspId] },
-      acceptUnderpayingHtlcsFrom: [lspId],
-      routerHook: viaPeerRouter(() => ({ peerNodeId: lspId, scid: interceptScid })),
-      messageRouterHook: viaPeerMessageRouter(() => lspId),
-    });
-    c = sc.node;
-    dirs.push(sl.dir, sp.dir, sc.dir);
+    p = await net.start('payer');
+    c = await net.start('client', jitClientOptions(l.nodeId, () => interceptScid));
     await p.connect(l.address!);
     await c.connect(l.address!);
   });
 
-  after(async () => {
-    for (const n of [p, l, c]) await n?.stop();
-    await chain?.close();
-    dirs.forEach(removeDir);
-  });
+  after(() => net?.close());
 
   it('opens a confirmed payer -> LSP channel (6 blocks)', async () => {
     const readyP = p.waitFor('channelReady');
     const pending = p.waitFor('channelPending');
     await p.openChannel({ peer: l.nodeId, capacitySat: 2_000_000n });
     const { fundingTxid } = await pending;
-    expect(chain.confirmations(fundingTxid)).to.equal(0);
-    await chain.mine(6);
+    expect(net.chain.confirmations(fundingTxid)).to.equal(0);
+    await net.chain.mine(6);
     await readyP;
-    expect(chain.confirmations(fundingTxid)).to.equal(6);
+    expect(net.chain.confirmations(fundingTxid)).to.equal(6);
     const [ch] = p.listChannels();
     expect(ch.isUsable).to.equal(true);
     expect(ch.shortChannelId).to.be.a('bigint');
@@ -133,9 +117,9 @@ describe('engine: payer -> LSP -> client over TCP (JIT channel, interception, re
     await l.openChannel({ peer: c.nodeId, capacitySat: 500_000n, zeroConf: true, userChannelId: 99n });
     const { txid } = await heldEv;
     await ready;
-    expect(chain.confirmations(txid)).to.equal(undefined); // never reached the chain
+    expect(net.chain.confirmations(txid)).to.equal(undefined); // never reached the chain
     expect(await l.releaseFunding(txid)).to.equal(true);
-    expect(chain.confirmations(txid)).to.equal(0);
+    expect(net.chain.confirmations(txid)).to.equal(0);
   });
 
   it('restarts the LSP from its files: channels come back and the old intercept SCID still intercepts', async () => {
@@ -143,7 +127,7 @@ describe('engine: payer -> LSP -> client over TCP (JIT channel, interception, re
     await l.stop();
     const pBack = p.waitFor('peerConnected', () => true);
     const cBack = c.waitFor('peerConnected', () => true);
-    l = (await startNode(chain, 'lsp', { ...lspOptions(), listen: { port: lPort } }, lDir)).node;
+    l = await net.start('lsp', { ...lspOptions(), listen: { port: lPort } }, lDir);
     await Promise.all([pBack, cBack]); // P and C reconnect by themselves (backoff)
     expect(l.listChannels().map((ch) => ch.channelId).sort()).to.deep.equal(channelsBefore);
     const intercepted = l.waitFor('htlcIntercepted');

@@ -1,39 +1,26 @@
 import { expect } from 'chai';
-import type { SandboxChain } from '../../src/chain/index.js';
 import type { LightningNode } from '../../src/node/index.js';
-import { viaPeerMessageRouter, viaPeerRouter } from '../../src/node/testing/index.js';
-import { quietChain, removeDir, startNode } from './support.js';
+import { viaPeerMessageRouter, viaPeerRouter, type TestNet } from '../../src/node/testing/index.js';
+import { testNet, viaChannelWith } from './support.js';
 
 describe('engine: two nodes over TCP on 127.0.0.1', function () {
   this.timeout(60_000);
-  let chain: SandboxChain;
+  let net: TestNet;
   let a: LightningNode;
   let b: LightningNode;
-  const dirs: string[] = [];
 
   before(async () => {
-    chain = await quietChain();
-    const sa = await startNode(chain, 'alice');
-    a = sa.node;
+    net = await testNet();
+    a = await net.start('alice');
     // Bob trusts Alice for zero-conf and routes payments to himself through her (he is unannounced).
-    const sb = await startNode(chain, 'bob', {
+    b = await net.start('bob', {
       inboundChannels: { manualAccept: true, trustedZeroConfPeers: [a.nodeId] },
-      routerHook: viaPeerRouter((ctx) => {
-        const ch = ctx.listChannels().find((c) => c.counterpartyNodeId === a.nodeId && c.isUsable);
-        return ch?.inboundPaymentScid === undefined ? undefined : { peerNodeId: a.nodeId, scid: ch.inboundPaymentScid };
-      }),
+      routerHook: viaPeerRouter(viaChannelWith(a.nodeId)),
       messageRouterHook: viaPeerMessageRouter(() => a.nodeId),
     });
-    b = sb.node;
-    dirs.push(sa.dir, sb.dir);
   });
 
-  after(async () => {
-    await a?.stop();
-    await b?.stop();
-    await chain?.close();
-    dirs.forEach(removeDir);
-  });
+  after(() => net?.close());
 
   it('connects with BOLT 8 and both sides see the peer', async () => {
     const seen = b.waitFor('peerConnected', (e) => e.peerNodeId === a.nodeId);
@@ -56,7 +43,7 @@ describe('engine: two nodes over TCP on 127.0.0.1', function () {
   });
 
   it('opens a zero-conf channel that is usable before any block', async () => {
-    const heightBefore = chain.height;
+    const heightBefore = net.chain.height;
     const request = b.waitFor('openChannelRequest');
     const readyA = a.waitFor('channelReady');
     const readyB = b.waitFor('channelReady');
@@ -65,11 +52,11 @@ describe('engine: two nodes over TCP on 127.0.0.1', function () {
     const ev = await readyA;
     await readyB;
     expect(ev.userChannelId).to.equal(userChannelId);
-    expect(chain.height).to.equal(heightBefore);
+    expect(net.chain.height).to.equal(heightBefore);
     const [ch] = a.listChannels();
     expect(ch.isUsable).to.equal(true);
     expect(ch.capacitySat).to.equal(1_000_000n);
-    expect(chain.confirmations(ch.fundingTxid!)).to.equal(0); // broadcast by LDK, still in the mempool
+    expect(net.chain.confirmations(ch.fundingTxid!)).to.equal(0); // broadcast by LDK, still in the mempool
   });
 
   it('pays a BOLT 12 offer over the channel (the payer supplies the amount)', async () => {
