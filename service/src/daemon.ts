@@ -185,6 +185,7 @@ export class Daemon {
         maxSessionsPerPeer: config.lsps2.maxSessionsPerPeer,
         random,
         onSessionCreated: (s) => jit.sessionCreated(s),
+        liveSessions: (peer, now) => jit.liveSessionCount(peer, now),
         onDispatched: (r) => countDispatch(metrics, r),
       });
 

@@ -36,6 +36,8 @@ export interface DataSourceExtras {
   postgresSchema?: string;
   /** Postgres connection pool size (default 10). */
   poolSize?: number;
+  /** SQLite file: WAL frames past which a checkpoint makes the WAL restart (default SQLITE_WAL_RESTART_FRAMES). */
+  walRestartFrames?: number;
 }
 
 export function dialectOf(target: DatabaseTarget): Dialect {

@@ -10,7 +10,7 @@
  */
 import { fromHex } from '@jitlsp/shared/crypto';
 import { clientRejectedObject, datetimeToDate } from '@jitlsp/shared/lsps0';
-import { buyResultToWire, checkBuy, lsps2ErrorObject, parseBuyParams } from '@jitlsp/shared/lsps2';
+import { buyResultToWire, checkBuy, lsps2ErrorObject, parseBuyParams, type BuyRequest } from '@jitlsp/shared/lsps2';
 import type { HandlerOutcome, RequestContext } from '../lsps0/dispatcher.js';
 import { initialState } from './jit-channel.js';
 import type { ScidSource } from './node-port.js';
@@ -40,10 +40,24 @@ export interface BuyOptions {
   random: (n: number) => Uint8Array;
   /** Called after the session is persisted (the shell registers the peer for onion-message holding). */
   onSessionCreated?: (session: JitSession) => void;
+  /**
+   * The peer's live sessions, counted in memory by whoever holds them all (the shell), sessions handed to
+   * `onSessionCreated` included. Without it the store is asked (a database read on every buy).
+   */
+  liveSessions?: (peer: string, now: Date) => number;
 }
 
 export function makeBuyHandler(opts: BuyOptions): (ctx: RequestContext) => Promise<HandlerOutcome> {
   const maxSessions = opts.maxSessionsPerPeer ?? DEFAULT_MAX_SESSIONS_PER_PEER;
+  // Buys of each peer between passing the limit and their session reaching onSessionCreated: counted too,
+  // so concurrent buys of one peer cannot pass the limit together.
+  const creating = new Map<string, number>();
+  const countLive = async (peer: string, now: Date): Promise<number> => {
+    if (opts.liveSessions) return opts.liveSessions(peer, now);
+    if (opts.store.countLiveByClient) return opts.store.countLiveByClient(peer, now);
+    const mine = await opts.store.listByClient(peer);
+    return mine.filter((s) => s.state.kind !== 'closed' && s.terms.feeParams.validUntil.getTime() > now.getTime()).length;
+  };
   return async ({ peer, request, now }) => {
     const p = parseBuyParams(request.params);
     if (!p.ok) return { error: p.error, reason: p.reason };
@@ -57,55 +71,68 @@ export function makeBuyHandler(opts: BuyOptions): (ctx: RequestContext) => Promi
     });
     if (!verdict.ok) return { error: lsps2ErrorObject(verdict.code), reason: verdict.reason };
 
-    const live = opts.store.countLiveByClient
-      ? await opts.store.countLiveByClient(peer, now)
-      : (await opts.store.listByClient(peer)).filter(
-          (s) => s.state.kind !== 'closed' && s.terms.feeParams.validUntil.getTime() > now.getTime(),
-        ).length;
+    const live = (await countLive(peer, now)) + (creating.get(peer) ?? 0);
     if (live >= maxSessions) {
       return { error: clientRejectedObject('Too many open JIT channel requests'), reason: `${live} open sessions` };
     }
-
-    const fp = p.value.openingFeeParams;
-    let terms: SessionTerms = {
-      jitChannelScid: opts.node.getInterceptScid(),
-      clientNodeId: peer,
-      paymentSizeMsat: p.value.paymentSizeMsat ?? null,
-      openingFeeMsat: verdict.openingFeeMsat ?? null,
-      feeParams: {
-        minFeeMsat: fp.minFeeMsat,
-        proportional: fp.proportional,
-        validUntil: datetimeToDate(fp.validUntil),
-        minLifetime: fp.minLifetime,
-        maxClientToSelfDelay: fp.maxClientToSelfDelay,
-        minPaymentSizeMsat: fp.minPaymentSizeMsat,
-        maxPaymentSizeMsat: fp.maxPaymentSizeMsat,
-        promise: fp.promise,
-      },
-      lspCltvExpiryDelta: opts.lspCltvExpiryDelta,
-      clientTrustsLsp: opts.clientTrustsLsp,
-      userChannelId: userChannelId(opts.random),
-      createdAt: now,
-    };
-    let session: JitSession = { terms, state: initialState(), version: 0, updatedAt: now };
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await opts.store.create(session); // before answering (a failure here is answered -32603)
-        break;
-      } catch (e) {
-        if (!(e instanceof SessionExistsError) || attempt >= MAX_SCID_ATTEMPTS) throw e;
-        terms = { ...terms, jitChannelScid: opts.node.getInterceptScid() };
-        session = { ...session, terms };
-      }
+    creating.set(peer, (creating.get(peer) ?? 0) + 1);
+    try {
+      return await createSession(opts, peer, p.value, verdict.openingFeeMsat ?? null, now);
+    } finally {
+      const n = creating.get(peer)! - 1;
+      if (n === 0) creating.delete(peer);
+      else creating.set(peer, n);
     }
-    opts.onSessionCreated?.(session);
-    return {
-      result: buyResultToWire({
-        jitChannelScid: terms.jitChannelScid,
-        lspCltvExpiryDelta: terms.lspCltvExpiryDelta,
-        clientTrustsLsp: terms.clientTrustsLsp,
-      }),
-    };
+  };
+}
+
+/** Takes an intercept SCID, persists the session (retrying a taken SCID), and hands it to the shell. */
+async function createSession(
+  opts: BuyOptions,
+  peer: string,
+  request: BuyRequest,
+  openingFeeMsat: bigint | null,
+  now: Date,
+): Promise<HandlerOutcome> {
+  const fp = request.openingFeeParams;
+  let terms: SessionTerms = {
+    jitChannelScid: opts.node.getInterceptScid(),
+    clientNodeId: peer,
+    paymentSizeMsat: request.paymentSizeMsat ?? null,
+    openingFeeMsat,
+    feeParams: {
+      minFeeMsat: fp.minFeeMsat,
+      proportional: fp.proportional,
+      validUntil: datetimeToDate(fp.validUntil),
+      minLifetime: fp.minLifetime,
+      maxClientToSelfDelay: fp.maxClientToSelfDelay,
+      minPaymentSizeMsat: fp.minPaymentSizeMsat,
+      maxPaymentSizeMsat: fp.maxPaymentSizeMsat,
+      promise: fp.promise,
+    },
+    lspCltvExpiryDelta: opts.lspCltvExpiryDelta,
+    clientTrustsLsp: opts.clientTrustsLsp,
+    userChannelId: userChannelId(opts.random),
+    createdAt: now,
+  };
+  let session: JitSession = { terms, state: initialState(), version: 0, updatedAt: now };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await opts.store.create(session); // before answering (a failure here is answered -32603)
+      break;
+    } catch (e) {
+      if (!(e instanceof SessionExistsError) || attempt >= MAX_SCID_ATTEMPTS) throw e;
+      terms = { ...terms, jitChannelScid: opts.node.getInterceptScid() };
+      session = { ...session, terms };
+    }
+  }
+  opts.onSessionCreated?.(session);
+  return {
+    result: buyResultToWire({
+      jitChannelScid: terms.jitChannelScid,
+      lspCltvExpiryDelta: terms.lspCltvExpiryDelta,
+      clientTrustsLsp: terms.clientTrustsLsp,
+    }),
   };
 }
 

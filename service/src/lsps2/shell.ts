@@ -95,6 +95,8 @@ export function openFailureFromClosure(reason: string): ChannelOpenFailure {
 
 export class JitShell {
   private readonly sessions = new Map<bigint, JitSession>();
+  /** The SCIDs of each client's open sessions (per-peer questions must not scan every session). */
+  private readonly byClient = new Map<string, Set<bigint>>();
   private readonly byUserChannelId = new Map<bigint, bigint>();
   private readonly byChannelId = new Map<string, bigint>();
   private readonly heldFundingTxid = new Map<bigint, string>();
@@ -168,9 +170,24 @@ export class JitShell {
 
   /** Peers whose onion messages are held while offline. */
   isRegistered(peer: string): boolean {
-    const now = this.clock();
-    for (const s of this.sessions.values()) if (s.terms.clientNodeId === peer && isSessionLive(s, now)) return true;
-    return false;
+    return this.liveSessionCount(peer, this.clock()) > 0;
+  }
+
+  /**
+   * How many of `peer`'s sessions are live (not closed, valid_until after `now`): the buy handler's
+   * per-peer limit, answered from memory (the shell holds every open session) instead of a database read.
+   */
+  liveSessionCount(peer: string, now: Date): number {
+    let n = 0;
+    for (const s of this.sessionsOf(peer)) if (isSessionLive(s, now)) n++;
+    return n;
+  }
+
+  private *sessionsOf(peer: string): Iterable<JitSession> {
+    for (const scid of this.byClient.get(peer) ?? []) {
+      const s = this.sessions.get(scid);
+      if (s) yield s;
+    }
   }
 
   /** A snapshot of the open sessions (admin API, metrics). */
@@ -196,6 +213,9 @@ export class JitShell {
   private index(s: JitSession): void {
     const scid = s.terms.jitChannelScid;
     this.sessions.set(scid, s);
+    const mine = this.byClient.get(s.terms.clientNodeId);
+    if (mine) mine.add(scid);
+    else this.byClient.set(s.terms.clientNodeId, new Set([scid]));
     this.byUserChannelId.set(s.terms.userChannelId, scid);
     const ch = 'channelId' in s.state ? s.state.channelId : null;
     if (ch) this.byChannelId.set(ch, scid);
@@ -215,7 +235,7 @@ export class JitShell {
       this.opts.node.listChannels().find((c) => c.channelId === channelId)?.counterpartyNodeId;
     if (direct !== undefined && this.sessions.get(direct)?.state.kind === 'awaitingForward') return direct;
     if (client === undefined) return direct;
-    const waiting = [...this.sessions.values()].filter((s) => s.terms.clientNodeId === client && s.state.kind === 'awaitingForward');
+    const waiting = [...this.sessionsOf(client)].filter((s) => s.state.kind === 'awaitingForward');
     const exact = waiting.find((s) => s.state.forwarded.some((f) => f.paymentHash === (s.state as { payingHash: string }).payingHash && matches(f)));
     return exact?.terms.jitChannelScid ?? (waiting.length === 1 ? waiting[0]!.terms.jitChannelScid : direct);
   }
@@ -300,14 +320,10 @@ export class JitShell {
         return;
       }
       case 'peerConnected':
-        for (const s of this.sessions.values()) {
-          if (s.terms.clientNodeId === ev.peerNodeId) this.apply(s.terms.jitChannelScid, (ctx, st, env) => clientConnected(ctx, st, env));
-        }
+        for (const s of [...this.sessionsOf(ev.peerNodeId)]) this.apply(s.terms.jitChannelScid, (ctx, st, env) => clientConnected(ctx, st, env));
         return;
       case 'peerDisconnected':
-        for (const s of this.sessions.values()) {
-          if (s.terms.clientNodeId === ev.peerNodeId) this.apply(s.terms.jitChannelScid, (ctx, st, env) => clientDisconnected(ctx, st, env));
-        }
+        for (const s of [...this.sessionsOf(ev.peerNodeId)]) this.apply(s.terms.jitChannelScid, (ctx, st, env) => clientDisconnected(ctx, st, env));
         return;
       case 'fundingHeld': {
         this.heldFundingTxid.set(ev.userChannelId, ev.txid);
@@ -399,6 +415,9 @@ export class JitShell {
     }
     if (st.kind === 'closed') {
       this.sessions.delete(scid);
+      const mine = this.byClient.get(s.terms.clientNodeId);
+      mine?.delete(scid);
+      if (mine?.size === 0) this.byClient.delete(s.terms.clientNodeId);
       this.firstHtlcAt.delete(scid);
       const peer = s.terms.clientNodeId;
       if (!this.isRegistered(peer)) this.mailboxStep((m) => peerDeregistered(m, peer));

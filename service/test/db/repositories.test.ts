@@ -9,7 +9,7 @@ import { MailboxRepository } from '../../src/db/repositories/mailbox.repository.
 import { SessionRepository } from '../../src/db/repositories/session.repository.js';
 import { SessionExistsError, StaleSessionError, type HeldOnionMessage } from '../../src/lsps2/store.js';
 import { busyState, CLIENT_A, CLIENT_B, closedState, makeSession, T0 } from './fixtures.js';
-import { databaseSiteFactories, type TestDatabaseSite } from './targets.js';
+import { databaseSiteFactories, sqliteSite, type TestDatabaseSite } from './targets.js';
 
 const factories = await databaseSiteFactories();
 const U64_MAX = (1n << 64n) - 1n;
@@ -345,7 +345,7 @@ for (const factory of factories) {
         expect(await db.ping()).to.equal(true);
       });
 
-      it('leaves SQLite checkpoints to the reader connection: commits never checkpoint, a checkpoint copies every frame and loses no row', async function () {
+      it('leaves SQLite checkpoints to a connection of their own: commits never checkpoint, a checkpoint copies every frame and loses no row', async function () {
         if (db.dialect !== 'sqlite') this.skip();
         const [auto] = (await db.dataSource.query('PRAGMA wal_autocheckpoint')) as { wal_autocheckpoint: number }[];
         expect(auto!.wal_autocheckpoint).to.equal(0);
@@ -359,6 +359,35 @@ for (const factory of factories) {
     });
   });
 }
+
+describe('persistence on a SQLite file under continuous writes', () => {
+  it('restarts the WAL once it passes the restart size, although writes never pause, and loses no row', async () => {
+    // Without the checkpoint's second pass (under the write lock) every checkpoint ends behind the newest
+    // commit, SQLite never restarts the WAL, and it grows for as long as writes continue.
+    const site = await sqliteSite({ walRestartFrames: 20 });
+    const db = await site.open();
+    try {
+      const sessions = new SessionRepository(db, () => T0);
+      const walFrames = async () => ((await db.read((m) => m.query('PRAGMA wal_checkpoint(PASSIVE)'))) as { log: number }[])[0]!.log;
+      let written = 0;
+      const writer = (async () => {
+        for (; written < 400; written++) await sessions.create(makeSession({ terms: { jitChannelScid: BigInt(20_000 + written) } }));
+      })();
+      const seen: number[] = [];
+      while (written < 400) {
+        await db.checkpoint();
+        seen.push(await walFrames());
+      }
+      await writer;
+      const restarted = seen.some((frames, i) => i > 0 && frames < seen[i - 1]!);
+      expect(restarted, `WAL frames seen after each checkpoint: ${seen.join(', ')}`).to.equal(true);
+      expect(await sessions.listOpen()).to.have.length(400);
+    } finally {
+      await db.close();
+      await site.destroy();
+    }
+  });
+});
 
 function rowOf(scid: bigint) {
   return {

@@ -36,14 +36,14 @@ export interface TestDatabaseSite {
   destroy(): Promise<void>;
 }
 
-export async function sqliteSite(): Promise<TestDatabaseSite> {
+export async function sqliteSite(extras: DataSourceExtras = {}): Promise<TestDatabaseSite> {
   const dir = mkdtempSync(join(tmpdir(), 'jitlsp-db-'));
   const target: DatabaseTarget = { kind: 'sqlite', path: join(dir, 'test.sqlite') };
   return {
     dialect: 'sqlite',
     target,
-    extras: {},
-    open: () => Database.open(target),
+    extras,
+    open: () => Database.open(target, extras),
     destroy: async () => rmSync(dir, { recursive: true, force: true }),
   };
 }

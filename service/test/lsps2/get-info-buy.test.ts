@@ -212,6 +212,27 @@ describe('lsps2.buy (bLIP-52 §2)', () => {
     expect((await h.call(PEER_A, buy(e!, '100000000'))).error.code).to.equal(1);
   });
 
+  it('counts buys still being persisted against the per-peer limit: concurrent buys cannot pass it together', async () => {
+    const h = makeServer({ maxSessionsPerPeer: 2 });
+    const [e] = await menuFor(h);
+    const before = h.sent.length;
+    await Promise.all([1, 2, 3].map((i) => h.server.handleMessage(PEER_A, JSON.stringify({ ...buy(e!, '100000000'), id: `c${i}` }))));
+    const answers = h.sent.slice(before).map((s) => s.json);
+    expect(answers.filter((a) => a.result).length).to.equal(2);
+    expect(answers.filter((a) => a.error?.code === 1).length).to.equal(1);
+    expect(await h.store.listByClient(PEER_A)).to.have.length(2);
+  });
+
+  it('takes the live-session count from memory when given one, without asking the store', async () => {
+    const store = new MemorySessionStore();
+    store.countLiveByClient = () => Promise.reject(new Error('the store must not be asked'));
+    const h = makeServer({ store, maxSessionsPerPeer: 3, liveSessions: (peer) => (peer === PEER_A ? 3 : 0) });
+    const [e] = await menuFor(h);
+    expect((await h.call(PEER_A, buy(e!, '100000000'))).error.code).to.equal(1);
+    const [eb] = await menuFor(h, PEER_B);
+    expect((await h.call(PEER_B, buy(eb!, '100000000'))).result).to.be.an('object');
+  });
+
   it('answers -32602 for unknown params, a missing opening_fee_params or a malformed payment_size_msat', async () => {
     const h = makeServer();
     const [e] = await menuFor(h);

@@ -262,6 +262,17 @@ describe('lsps2 shell (state machine against a fake node and the in-memory store
     expect(shell.holdFunding({ userChannelId: 1005n })).to.equal(false);
   });
 
+  it('counts the live sessions of one peer from memory: sessions created later count, expired and other peers\' do not', async () => {
+    const expired = makeSession(6n, { feeParams: { ...makeSession(6n).terms.feeParams, validUntil: T0 } });
+    const { shell } = await setup([makeSession(5n), expired, makeSession(9n, { clientNodeId: OTHER })]);
+    expect(shell.liveSessionCount(CLIENT, T0)).to.equal(1);
+    shell.sessionCreated(makeSession(7n));
+    expect(shell.liveSessionCount(CLIENT, T0)).to.equal(2);
+    expect(shell.liveSessionCount(OTHER, T0)).to.equal(1);
+    expect(shell.liveSessionCount(CLIENT, new Date(T0.getTime() + 3_600_000))).to.equal(0);
+    expect(shell.isRegistered(CLIENT)).to.equal(true);
+  });
+
   it('releases a withheld funding transaction once the fee is collected', async () => {
     const { f, shell } = await setup([makeSession(8n, { clientTrustsLsp: true })]);
     f.emit(intercept(8n, 'i1', 500_000_000n));
