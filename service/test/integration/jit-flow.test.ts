@@ -5,38 +5,23 @@
  * client speaking JSON-RPC over 37913; its BOLT 12 router puts L's JIT SCID in its blinded paths.
  */
 import { expect } from 'chai';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
-import { SandboxChain } from '@jitlsp/shared/chain';
 import { parseScid } from '@jitlsp/shared/lsps0';
-import { LightningNode, type NodeLogger, type NodeOptions } from '@jitlsp/shared/node';
-import { confirmedChannel, viaPeerMessageRouter, viaPeerRouter } from '@jitlsp/shared/node/testing';
+import type { LightningNode } from '@jitlsp/shared/node';
+import { jitClientOptions, type TestNet } from '@jitlsp/shared/node/testing';
 import { MemoryMailboxStore, MemorySessionStore } from '../../src/lsps2/memory-store.js';
-import { createLsps2Server } from '../../src/lsps2/server.js';
 import type { NodePort } from '../../src/lsps2/node-port.js';
-import { JitShell } from '../../src/lsps2/shell.js';
-import type { Lsps0Dispatcher } from '../../src/lsps0/dispatcher.js';
-
-const quiet: NodeLogger = { log: (level, msg, fields) => level === 'error' && process.stderr.write(`${msg} ${JSON.stringify(fields ?? {}, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))}\n`) };
-
-/** Waits for a condition driven by node events (not a timed assertion: it fails only after 30 s). */
-async function until(cond: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error('until: condition not reached');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import type { JitShell } from '../../src/lsps2/shell.js';
+import { nodePortWith, serveLsps2, startTestShell } from './support/lsp-service.js';
+import { buyJitChannel, lsps0Request } from './support/lsps0-client.js';
+import { connectPayerAndClient, lspNodeOptions, reconnectToLsp, serviceTestNet } from './support/three-nodes.js';
+import { until } from './support/until.js';
 
 describe('integration: LSPS2 JIT channel with three LDK nodes over TCP', function () {
   this.timeout(120_000);
-  const dirs: string[] = [];
-  let chain: SandboxChain;
+  let net: TestNet;
   let p: LightningNode;
   let l: LightningNode;
   let c: LightningNode;
-  let server: Lsps0Dispatcher;
   let shell: JitShell;
   const store = new MemorySessionStore();
   const mailboxStore = new MemoryMailboxStore();
@@ -46,99 +31,33 @@ describe('integration: LSPS2 JIT channel with three LDK nodes over TCP', functio
   let clockOffsetMs = 0;
   let lDir = '';
   let lPort = 0;
-  const lspOptions = (): Partial<NodeOptions> => ({
-    acceptInterceptHtlcs: true,
-    interceptOfflinePeerOnionMessages: true,
-    holdFunding: (info) => shell?.holdFunding(info) ?? false,
-    nodeIdLookup: (scid) => shell?.nodeIdLookup(scid),
-  });
-  let idSeq = 0;
 
-  async function start(name: string, extra: Partial<NodeOptions> = {}, dir = mkdtempSync(path.join(tmpdir(), `jitlsp-svc-${name}-`))): Promise<LightningNode> {
-    if (!dirs.includes(dir)) dirs.push(dir);
-    return LightningNode.start({ dataDir: dir, chain, name, listen: { port: 0 }, logger: quiet, reconnectBackoffMs: { min: 50, max: 1000 }, ...extra });
-  }
-
-  /** C's side of LSPS0: one JSON-RPC request over 37913, the matching answer. */
-  async function rpc(method: string, params: Record<string, unknown>, from: LightningNode = c): Promise<any> {
-    const id = `req-${++idSeq}-${Math.random().toString(16).slice(2)}`;
-    const answer = from.waitFor('customMessageReceived', (e) => e.peerNodeId === l.nodeId && new TextDecoder().decode(e.payload).includes(id), 20_000);
-    from.sendCustomMessage(l.nodeId, new TextEncoder().encode(JSON.stringify({ jsonrpc: '2.0', id, method, params })));
-    return JSON.parse(new TextDecoder().decode((await answer).payload));
-  }
+  /** C's side of LSPS0 (or another client's): one JSON-RPC request over 37913, the matching answer. */
+  const rpc = (method: string, params: Record<string, unknown>, from: LightningNode = c): Promise<any> => lsps0Request(from, l.nodeId, method, params);
+  const buy = (sizeMsat: string): Promise<bigint> => buyJitChannel(c, l.nodeId, sizeMsat);
 
   /** The service's JIT core over L and the shared store (called again to simulate a service restart). */
   function startShell(node: NodePort = l): Promise<JitShell> {
-    return JitShell.start({
-      node,
-      store,
-      mailboxStore,
-      clock: () => new Date(Date.now() + clockOffsetMs),
-      // Small JIT channels need room for the LSP's reserve and commitment fees (ldk-node #913).
-      policy: { overProvisioningSat: 200_000n },
-      logger: { log: (level, msg, f) => process.env.JITLSP_TEST_LOG && process.stderr.write(`shell ${level} ${msg} ${JSON.stringify(f ?? {})}\n`) },
-    });
-  }
-
-  async function buy(sizeMsat: string): Promise<bigint> {
-    const info = await rpc('lsps2.get_info', {});
-    const bought = await rpc('lsps2.buy', { opening_fee_params: info.result.opening_fee_params_menu[0], payment_size_msat: sizeMsat });
-    return parseScid(bought.result.jit_channel_scid, 'jit_channel_scid');
+    return startTestShell({ node, store, mailboxStore, clock: () => new Date(Date.now() + clockOffsetMs) });
   }
 
   before(async () => {
-    chain = await SandboxChain.create({ log: () => undefined });
-    l = await start('lsp', lspOptions());
-    lDir = dirs[dirs.length - 1]!;
+    net = await serviceTestNet('jitlsp-svc');
+    lDir = net.tempDir('lsp');
+    l = await net.start('lsp', lspNodeOptions(() => shell), lDir);
     lPort = l.listenPort!;
-    p = await start('payer');
-    c = await start('client', {
-      inboundChannels: { manualAccept: true, trustedZeroConfPeers: [l.nodeId], decide: () => (rejectOpens ? 'reject' : 'accept-zero-conf') },
-      acceptUnderpayingHtlcsFrom: [l.nodeId],
-      routerHook: viaPeerRouter(() => ({ peerNodeId: l.nodeId, scid: jitScid })),
-      messageRouterHook: viaPeerMessageRouter(() => l.nodeId),
-    });
+    p = await net.start('payer');
+    c = await net.start('client', jitClientOptions(l.nodeId, () => jitScid, () => (rejectOpens ? 'reject' : 'accept-zero-conf')));
     shell = await startShell();
-    server = createLsps2Server({
-      send: (peer, payload) => l.sendCustomMessage(peer, payload),
-      promiseSecret: new Uint8Array(32).fill(9),
-      tiers: [
-        {
-          minFeeMsat: 1_000_000n,
-          proportionalPpm: 1000,
-          minLifetimeBlocks: 1008,
-          // Below LDK's own 2016-block limit, so the bound the slow client hits is the session's (bLIP-52).
-          maxClientToSelfDelayBlocks: 1000,
-          minPaymentSizeMsat: 1_000_000n,
-          maxPaymentSizeMsat: 500_000_000n,
-          validForSeconds: 3600,
-        },
-      ],
-      store,
-      node: l,
-      lspCltvExpiryDelta: 144,
-      clientTrustsLsp: false,
-      random: (n) => crypto.getRandomValues(new Uint8Array(n)),
-      onSessionCreated: (s) => shell.sessionCreated(s),
-    });
-    l.on('customMessageReceived', (ev) => void server.handleMessage(ev.peerNodeId, ev.payload));
-    await p.connect(l.address!);
-    await c.connect(l.address!);
-    await confirmedChannel(chain, p, l, 2_000_000n);
+    serveLsps2(l, store, () => shell);
+    await connectPayerAndClient(net.chain, l, p, c);
   });
 
-  // The machine may be loaded enough for LDK's ping timer to drop a peer: every test starts connected.
-  beforeEach(async () => {
-    for (const n of [p, c]) {
-      if (!n.listPeers().some((x) => x.nodeId === l.nodeId)) await n.connect(l.address!);
-    }
-  });
+  beforeEach(() => reconnectToLsp([p, c], l));
 
   after(async () => {
     shell?.stop();
-    for (const n of [p, l, c]) await n?.stop();
-    await chain?.close();
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    await net?.close();
   });
 
   it('answers lsps0.list_protocols with [2] over BOLT 8 message 37913', async () => {
@@ -228,13 +147,7 @@ describe('integration: LSPS2 JIT channel with three LDK nodes over TCP', functio
   it('refuses a JIT channel whose client asks for a to_self_delay above max_client_to_self_delay, fails the HTLC and keeps waiting for payment', async () => {
     let slowScid = 0n;
     // A client demanding 1001 blocks against the menu's max_client_to_self_delay of 1000.
-    const slow = await start('slow', {
-      ourToSelfDelay: 1001,
-      inboundChannels: { manualAccept: true, trustedZeroConfPeers: [l.nodeId] },
-      acceptUnderpayingHtlcsFrom: [l.nodeId],
-      routerHook: viaPeerRouter(() => ({ peerNodeId: l.nodeId, scid: slowScid })),
-      messageRouterHook: viaPeerMessageRouter(() => l.nodeId),
-    });
+    const slow = await net.start('slow', { ourToSelfDelay: 1001, ...jitClientOptions(l.nodeId, () => slowScid) });
     try {
       await slow.connect(l.address!);
       const info = await rpc('lsps2.get_info', {}, slow);
@@ -274,7 +187,7 @@ describe('integration: LSPS2 JIT channel with three LDK nodes over TCP', functio
 
   it('collects the parts of a multi-part payment by hash, opens once they reach payment_size_msat, and skims the fee once', async () => {
     // A payer whose channels are each too small for the payment: LDK must split it.
-    const p2 = await start('payer2');
+    const p2 = await net.start('payer2');
     try {
       await p2.connect(l.address!);
       for (let i = 0; i < 2; i++) {
@@ -283,7 +196,7 @@ describe('integration: LSPS2 JIT channel with three LDK nodes over TCP', functio
         await pending;
       }
       const ready = p2.waitFor('channelReady');
-      await chain.mine(6);
+      await net.chain.mine(6);
       await ready;
       await until(async () => p2.listChannels().filter((ch) => ch.isUsable).length === 2);
 
@@ -357,12 +270,7 @@ describe('integration: LSPS2 JIT channel with three LDK nodes over TCP', functio
   it('recovers when the LSP dies between persisting the open and opening: the restarted node and service finish the payment', async () => {
     jitScid = await buy('40000000');
     // The service "dies" inside openChannel: the state (openingChannel) is already persisted, no channel exists.
-    const dying: NodePort = Object.assign(Object.create(l) as LightningNode, {
-      openChannel: () => new Promise<never>(() => {}),
-      onEvent: l.onEvent.bind(l),
-      listPeers: l.listPeers.bind(l),
-      listChannels: l.listChannels.bind(l),
-    });
+    const dying = nodePortWith(l, { openChannel: () => new Promise<never>(() => {}) });
     shell.stop();
     shell = await startShell(dying);
     const offer = c.createOffer().offer;
@@ -375,8 +283,8 @@ describe('integration: LSPS2 JIT channel with three LDK nodes over TCP', functio
 
     const pBack = p.waitFor('peerConnected', (e) => e.peerNodeId === l.nodeId, 30_000);
     const cBack = c.waitFor('peerConnected', (e) => e.peerNodeId === l.nodeId, 30_000);
-    l = await start('lsp', { ...lspOptions(), listen: { port: lPort } }, lDir);
-    l.on('customMessageReceived', (ev) => void server.handleMessage(ev.peerNodeId, ev.payload));
+    l = await net.start('lsp', { ...lspNodeOptions(() => shell), listen: { port: lPort } }, lDir);
+    serveLsps2(l, store, () => shell);
     await Promise.all([pBack, cBack]);
     const claimable = c.waitFor('paymentClaimable', undefined, 60_000);
     shell = await startShell(); // re-issues the lost open; LDK replays the intercepted HTLC

@@ -8,43 +8,28 @@
  *     after the restart the intercepted HTLC goes over the SAME channel with exactly the opening fee skimmed.
  */
 import { expect } from 'chai';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { SandboxChain } from '@jitlsp/shared/chain';
-import { parseScid } from '@jitlsp/shared/lsps0';
-import { LightningNode, type NodeLogger, type NodeOptions } from '@jitlsp/shared/node';
-import { confirmedChannel, viaPeerMessageRouter, viaPeerRouter } from '@jitlsp/shared/node/testing';
+import type { LightningNode } from '@jitlsp/shared/node';
+import { jitClientOptions, type TestNet } from '@jitlsp/shared/node/testing';
 import { Database } from '../../src/db/database.js';
 import { MailboxRepository } from '../../src/db/repositories/mailbox.repository.js';
 import { SessionRepository } from '../../src/db/repositories/session.repository.js';
-import type { Lsps0Dispatcher } from '../../src/lsps0/dispatcher.js';
 import type { NodePort } from '../../src/lsps2/node-port.js';
-import { createLsps2Server } from '../../src/lsps2/server.js';
-import { JitShell } from '../../src/lsps2/shell.js';
-
-const quiet: NodeLogger = { log: (level, msg, fields) => level === 'error' && process.stderr.write(`${msg} ${JSON.stringify(fields ?? {}, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))}\n`) };
-
-/** Waits for a condition driven by node events (not a timed assertion: it fails only after 30 s). */
-async function until(cond: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error('until: condition not reached');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import type { JitShell } from '../../src/lsps2/shell.js';
+import { nodePortWith, serveLsps2, startTestShell } from './support/lsp-service.js';
+import { buyJitChannel } from './support/lsps0-client.js';
+import { connectPayerAndClient, lspNodeOptions, reconnectToLsp, serviceTestNet } from './support/three-nodes.js';
+import { until } from './support/until.js';
 
 describe('integration: the LSP restarts in the middle of a JIT stage (three LDK nodes, SQLite)', function () {
   this.timeout(180_000);
-  const dirs: string[] = [];
-  let chain: SandboxChain;
+  let net: TestNet;
   let p: LightningNode;
   let l: LightningNode;
   let c: LightningNode;
   let db: Database;
   let sessions: SessionRepository;
   let mailbox: MailboxRepository;
-  let server: Lsps0Dispatcher;
   let shell: JitShell | undefined;
   let jitScid = 0n;
   let lDir = '';
@@ -53,63 +38,24 @@ describe('integration: the LSP restarts in the middle of a JIT stage (three LDK 
   let offL: (() => void) | undefined;
   /** Counts from the shell's metrics hook, across restarts. */
   const counts = { held: 0, delivered: 0 };
-  let idSeq = 0;
-
-  async function start(name: string, extra: Partial<NodeOptions> = {}, dir = mkdtempSync(path.join(tmpdir(), `jitlsp-rst-${name}-`))): Promise<LightningNode> {
-    if (!dirs.includes(dir)) dirs.push(dir);
-    return LightningNode.start({ dataDir: dir, chain, name, listen: { port: 0 }, logger: quiet, reconnectBackoffMs: { min: 50, max: 1000 }, ...extra });
-  }
 
   /** L's node, database and LSPS0 server (what a process start brings up), from the same dir and file. */
   async function startLsp(): Promise<void> {
-    l = await start('lsp', {
-      acceptInterceptHtlcs: true,
-      interceptOfflinePeerOnionMessages: true,
-      holdFunding: (info) => shell?.holdFunding(info) ?? false,
-      nodeIdLookup: (scid) => shell?.nodeIdLookup(scid),
-      ...(lPort ? { listen: { port: lPort } } : {}),
-    }, lDir || undefined);
-    lDir ||= dirs[dirs.length - 1]!;
+    l = await net.start('lsp', { ...lspNodeOptions(() => shell), ...(lPort ? { listen: { port: lPort } } : {}) }, lDir);
     lPort = l.listenPort!;
     db = await Database.open({ kind: 'sqlite', path: dbPath });
     sessions = new SessionRepository(db);
     mailbox = new MailboxRepository(db);
-    const node = l;
-    server = createLsps2Server({
-      send: (peer, payload) => node.sendCustomMessage(peer, payload),
-      promiseSecret: new Uint8Array(32).fill(9),
-      tiers: [
-        {
-          minFeeMsat: 1_000_000n,
-          proportionalPpm: 1000,
-          minLifetimeBlocks: 1008,
-          maxClientToSelfDelayBlocks: 1000,
-          minPaymentSizeMsat: 1_000_000n,
-          maxPaymentSizeMsat: 500_000_000n,
-          validForSeconds: 3600,
-        },
-      ],
-      store: sessions,
-      node,
-      lspCltvExpiryDelta: 144,
-      clientTrustsLsp: false,
-      random: (n) => crypto.getRandomValues(new Uint8Array(n)),
-      onSessionCreated: (s) => shell?.sessionCreated(s),
-    });
-    const dispatcher = server;
-    offL = node.on('customMessageReceived', (ev) => void dispatcher.handleMessage(ev.peerNodeId, ev.payload));
+    offL = serveLsps2(l, sessions, () => shell);
   }
 
   /** The JIT core over `node` and the database (the daemon starts it after the node). */
   async function startShell(node: NodePort = l): Promise<JitShell> {
-    shell = await JitShell.start({
+    shell = await startTestShell({
       node,
       store: sessions,
       mailboxStore: mailbox,
-      // Small JIT channels need room for the LSP's reserve and commitment fees (ldk-node #913).
-      policy: { overProvisioningSat: 200_000n },
       metrics: { onionMessageHeld: () => counts.held++, onionMessagesDelivered: (n = 1) => (counts.delivered += n) },
-      logger: { log: (level, msg, f) => process.env.JITLSP_TEST_LOG && process.stderr.write(`shell ${level} ${msg} ${JSON.stringify(f ?? {})}\n`) },
     });
     return shell;
   }
@@ -126,54 +72,29 @@ describe('integration: the LSP restarts in the middle of a JIT stage (three LDK 
     await pBack;
   }
 
-  /** C's side of LSPS0: one JSON-RPC request over 37913, the matching answer. */
-  async function rpc(method: string, params: Record<string, unknown>): Promise<any> {
-    const id = `req-${++idSeq}-${Math.random().toString(16).slice(2)}`;
-    const answer = c.waitFor('customMessageReceived', (e) => e.peerNodeId === l.nodeId && new TextDecoder().decode(e.payload).includes(id), 20_000);
-    c.sendCustomMessage(l.nodeId, new TextEncoder().encode(JSON.stringify({ jsonrpc: '2.0', id, method, params })));
-    return JSON.parse(new TextDecoder().decode((await answer).payload));
-  }
-
-  async function buy(sizeMsat: string): Promise<bigint> {
-    const info = await rpc('lsps2.get_info', {});
-    const bought = await rpc('lsps2.buy', { opening_fee_params: info.result.opening_fee_params_menu[0], payment_size_msat: sizeMsat });
-    return parseScid(bought.result.jit_channel_scid, 'jit_channel_scid');
-  }
-
+  const buy = (sizeMsat: string): Promise<bigint> => buyJitChannel(c, l.nodeId, sizeMsat);
   const channelsToC = (): number => l.listChannels().filter((ch) => ch.counterpartyNodeId === c.nodeId).length;
 
   before(async () => {
-    chain = await SandboxChain.create({ log: () => undefined });
-    const dbDir = mkdtempSync(path.join(tmpdir(), 'jitlsp-rst-db-'));
-    dirs.push(dbDir);
-    dbPath = path.join(dbDir, 'service.sqlite');
+    net = await serviceTestNet('jitlsp-rst');
+    dbPath = path.join(net.tempDir('db'), 'service.sqlite');
+    lDir = net.tempDir('lsp');
     await startLsp();
-    p = await start('payer');
-    c = await start('client', {
-      inboundChannels: { manualAccept: true, trustedZeroConfPeers: [l.nodeId], decide: () => 'accept-zero-conf' },
-      acceptUnderpayingHtlcsFrom: [l.nodeId],
-      routerHook: viaPeerRouter(() => ({ peerNodeId: l.nodeId, scid: jitScid })),
-      messageRouterHook: viaPeerMessageRouter(() => l.nodeId),
-    });
+    p = await net.start('payer');
+    c = await net.start('client', jitClientOptions(l.nodeId, () => jitScid));
     await startShell();
-    await p.connect(l.address!);
-    await c.connect(l.address!);
-    await confirmedChannel(chain, p, l, 2_000_000n);
+    await connectPayerAndClient(net.chain, l, p, c);
   });
 
-  beforeEach(async () => {
-    for (const n of [p, c]) {
-      if (!n.listPeers().some((x) => x.nodeId === l.nodeId)) await n.connect(l.address!);
-    }
-  });
+  beforeEach(() => reconnectToLsp([p, c], l));
 
   after(async () => {
     shell?.stop();
     offL?.();
     for (const n of [p, l, c]) await n?.stop();
+    // The nodes first, then the database; `net.close()` removes its directory with the nodes'.
     await db?.close();
-    await chain?.close();
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    await net?.close();
   });
 
   it('keeps the onion messages held for an offline client across an LSP restart and delivers them when it reconnects', async () => {
@@ -219,14 +140,7 @@ describe('integration: the LSP restarts in the middle of a JIT stage (three LDK 
     // The service "dies" inside forwardInterceptedHtlc: awaitingForward (channel id, skim) is already persisted,
     // the HTLC is still held by L's node.
     const dropped: string[] = [];
-    const node = l;
-    const dying: NodePort = Object.assign(Object.create(node) as LightningNode, {
-      forwardInterceptedHtlc: (interceptId: string) => void dropped.push(interceptId),
-      onEvent: node.onEvent.bind(node),
-      listPeers: node.listPeers.bind(node),
-      listChannels: node.listChannels.bind(node),
-      openChannel: node.openChannel.bind(node),
-    });
+    const dying = nodePortWith(l, { forwardInterceptedHtlc: (interceptId: string) => void dropped.push(interceptId) });
     shell!.stop();
     await startShell(dying);
     const offer = c.createOffer().offer;

@@ -1,0 +1,45 @@
+/**
+ * The nodes of the service integration tests, payer P -> LSP L -> client C on a sandbox chain: where they
+ * live, how they log, and the node options of L's role (C's are the engine's `jitClientOptions`).
+ */
+import type { SandboxChain } from '@jitlsp/shared/chain';
+import type { LightningNode, NodeLogger, NodeOptions } from '@jitlsp/shared/node';
+import { TestNet, confirmedChannel } from '@jitlsp/shared/node/testing';
+import type { JitShell } from '../../../src/lsps2/shell.js';
+
+/** Only errors, one line each: LDK's warnings on purposeful failures would drown the test report. */
+const errorsOnly: NodeLogger = {
+  log: (level, msg, fields) => level === 'error' && process.stderr.write(`${msg} ${JSON.stringify(fields ?? {}, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))}\n`),
+};
+
+/** A sandbox chain for one suite's nodes; their directories are named `<dirPrefix>-<node>-XXXXXX`. */
+export function serviceTestNet(dirPrefix: string): Promise<TestNet> {
+  return TestNet.create({ dirPrefix, logger: () => errorsOnly });
+}
+
+/**
+ * L's node options: intercept HTLCs to JIT SCIDs and onion messages for offline peers, and ask the JIT core
+ * (which starts after the node, and is replaced on a simulated service restart) about funding holds and SCIDs.
+ */
+export function lspNodeOptions(shell: () => JitShell | undefined): Partial<NodeOptions> {
+  return {
+    acceptInterceptHtlcs: true,
+    interceptOfflinePeerOnionMessages: true,
+    holdFunding: (info) => shell()?.holdFunding(info) ?? false,
+    nodeIdLookup: (scid) => shell()?.nodeIdLookup(scid),
+  };
+}
+
+/** P and C connect to L, and P gets a confirmed 2,000,000 sat channel to L: the path every payment to C enters by. */
+export async function connectPayerAndClient(chain: SandboxChain, lsp: LightningNode, payer: LightningNode, client: LightningNode): Promise<void> {
+  await payer.connect(lsp.address!);
+  await client.connect(lsp.address!);
+  await confirmedChannel(chain, payer, lsp, 2_000_000n);
+}
+
+/** The machine may be loaded enough for LDK's ping timer to drop a peer: reconnects each of `nodes` that lost L. */
+export async function reconnectToLsp(nodes: LightningNode[], lsp: LightningNode): Promise<void> {
+  for (const n of nodes) {
+    if (!n.listPeers().some((x) => x.nodeId === lsp.nodeId)) await n.connect(lsp.address!);
+  }
+}
