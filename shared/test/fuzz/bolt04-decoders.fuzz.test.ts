@@ -101,6 +101,20 @@ const roundTrip = (name: string, input: Uint8Array, again: Uint8Array): void => 
 
 const pick = <T>(xs: readonly T[]): T => xs[rnd.int(xs.length)];
 
+/**
+ * An authentic hop's 1300-byte Sphinx plaintext around `payload`: [bigsize len][payload][next HMAC], the HMAC
+ * random half the time (a forward) and zeros otherwise (the final hop); a payload too long is cut to fit.
+ */
+function hopPlaintext(payload: Uint8Array): Uint8Array {
+  const plain = new Uint8Array(1300);
+  const len = BigSize.encode(BigInt(payload.length));
+  plain.set(len, 0);
+  plain.set(payload.subarray(0, 1300 - len.length), len.length);
+  const at = len.length + payload.length;
+  if (rnd.int(2) && at + 32 <= 1300) plain.set(rnd.bytes(32), at);
+  return plain;
+}
+
 type Stats = Record<string, number>;
 
 /** Feeds `n` inputs to `decode`; returns outcome counts. Any non-OnionError fails with the input. */
@@ -218,13 +232,7 @@ describe('fuzz: BOLT 4 decoders emit only OnionError (seeded)', function () {
       const data = rnd.int(2) === 0 ? mutate(pick(dataSeeds)) : pick(dataSeeds);
       let payload = encodePaymentOnionPayload({ currentPathKey: pathKey, encryptedRecipientData: encryptRecipientData(rho, data), ...(rnd.int(2) ? { amtToForwardMsat: 1000n, outgoingCltvValue: 800_000, totalAmountMsat: 1000n } : {}) });
       if (rnd.int(3) === 0) payload = mutate(payload);
-      const plain = new Uint8Array(1300);
-      const len = BigSize.encode(BigInt(payload.length));
-      plain.set(len, 0);
-      plain.set(payload.subarray(0, 1300 - len.length), len.length);
-      const at = len.length + payload.length;
-      if (rnd.int(2) && at + 32 <= 1300) plain.set(rnd.bytes(32), at); // a forward: non-zero next HMAC
-      ctx = { key: nodeSecret, packet: craft(plain, AD) };
+      ctx = { key: nodeSecret, packet: craft(hopPlaintext(payload), AD) };
       return new Uint8Array([0]);
     }, (b) => {
       const packet = ctx.packet ?? decodeOnionPacket(b, { payloadsLength: 1300 });
@@ -257,13 +265,7 @@ describe('fuzz: BOLT 4 decoders emit only OnionError (seeded)', function () {
       const data = rnd.int(2) === 0 ? mutate(pick(dataSeeds)) : pick(dataSeeds);
       let payload = encodeOnionMessagePayload({ encryptedRecipientData: encryptRecipientData(secrets.rho, data), ...(rnd.int(2) ? { invoiceRequest: rnd.bytes(10) } : {}) });
       if (rnd.int(3) === 0) payload = mutate(payload);
-      const plain = new Uint8Array(1300);
-      const len = BigSize.encode(BigInt(payload.length));
-      plain.set(len, 0);
-      plain.set(payload.subarray(0, 1300 - len.length), len.length);
-      const at = len.length + payload.length;
-      if (rnd.int(2) && at + 32 <= 1300) plain.set(rnd.bytes(32), at); // a forward: non-zero next HMAC
-      return encodeOnionMessage({ pathKey, packet: craft(plain) });
+      return encodeOnionMessage({ pathKey, packet: craft(hopPlaintext(payload)) });
     }, (b) => {
       const withType = b.length >= 2 && b[0] === 0x02 && b[1] === 0x01;
       peelOnionMessage(decodeOnionMessage(b, { withType }), key);
