@@ -263,7 +263,7 @@ export class JitShell {
             }
           });
         }
-        const htlc = { interceptId: ev.interceptId, paymentHash: ev.paymentHash, amountMsat: ev.expectedOutboundAmountMsat, cltvExpiry: null };
+        const htlc = { interceptId: ev.interceptId, paymentHash: ev.paymentHash, amountMsat: ev.expectedOutboundAmountMsat, cltvExpiry: ev.cltvExpiry };
         this.apply(scid, (ctx, st, env) => {
           if (!this.firstHtlcAt.has(scid)) this.firstHtlcAt.set(scid, env.now);
           return htlcIntercepted(ctx, st, htlc, env);

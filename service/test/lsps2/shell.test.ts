@@ -64,13 +64,14 @@ function fakeNode() {
   };
 }
 
-const intercept = (scid: bigint, id: string, amount: bigint, hash = HASH): NodeEvent => ({
+const intercept = (scid: bigint, id: string, amount: bigint, hash = HASH, cltvExpiry: number | null = null): NodeEvent => ({
   type: 'htlcIntercepted',
   interceptId: id,
   requestedNextHopScid: scid,
   paymentHash: hash,
   inboundAmountMsat: amount,
   expectedOutboundAmountMsat: amount,
+  cltvExpiry,
 });
 
 async function setup(sessions: JitSession[] = [makeSession(5n)]) {
@@ -230,6 +231,17 @@ describe('lsps2 shell (state machine against a fake node and the in-memory store
     setNow(new Date(T0.getTime() + 90_000));
     await shell.tick();
     expect(f.of('fail')).to.deep.equal([['i1']]);
+  });
+
+  it('fails a held part on tick once the CLTV expiry the node reported is within the safety margin (height 1000)', async () => {
+    const { f, shell, store } = await setup();
+    f.emit(intercept(5n, 'far', 100_000_000n, HASH, 1025)); // 25 blocks left: above the 24-block margin
+    f.emit(intercept(5n, 'near', 100_000_000n, 'bb'.repeat(32), 1024)); // 24 blocks left: within it
+    await shell.idle();
+    await shell.tick();
+    expect(f.of('fail')).to.deep.equal([['near']]);
+    const held = (await store.get(5n))!.state.held.map((h) => [h.interceptId, h.cltvExpiry]);
+    expect(held).to.deep.equal([['far', 1025]]);
   });
 
   it('holds onion messages for an offline registered client, persists them, and delivers them in order', async () => {

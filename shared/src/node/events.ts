@@ -49,6 +49,7 @@ export function convertEvent(ev: ldk.Event): NodeEvent | InternalEvent | undefin
       paymentHash: hex(ev.payment_hash),
       inboundAmountMsat: ev.inbound_amount_msat,
       expectedOutboundAmountMsat: ev.expected_outbound_amount_msat,
+      cltvExpiry: null, // filled in by the node (inboundHtlcExpiry): the event itself has none
     };
   }
   if (ev instanceof ldk.Event_ChannelPending) {

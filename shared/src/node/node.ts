@@ -398,6 +398,9 @@ export class LightningNode implements T.LightningNodeApi {
       case 'openChannelRequestRaw':
         this.onOpenChannelRequest(ev);
         return;
+      case 'htlcIntercepted':
+        this.emit({ ...ev, cltvExpiry: this.inboundHtlcExpiry(ev.paymentHash, ev.inboundAmountMsat) });
+        return;
       default:
         this.emit(ev);
     }
@@ -674,6 +677,22 @@ export class LightningNode implements T.LightningNodeApi {
     this.kick();
   }
 
+  /**
+   * The CLTV expiry of an intercepted HTLC, from the pending inbound HTLCs of every channel (an intercepted
+   * HTLC is irrevocably committed on its inbound channel). Matched by payment hash and inbound amount; several
+   * matches (equal MPP parts) give the earliest expiry, the safe side for a deadline.
+   */
+  private inboundHtlcExpiry(paymentHash: string, amountMsat: bigint): number | null {
+    let best: number | null = null;
+    for (const c of this.cm.list_channels()) {
+      for (const h of pendingHtlcs(c)) {
+        if (h.direction !== 'inbound' || h.amountMsat !== amountMsat || h.paymentHash !== paymentHash) continue;
+        if (best === null || h.cltvExpiry < best) best = h.cltvExpiry;
+      }
+    }
+    return best;
+  }
+
   listChannels(): T.ChannelInfo[] {
     const opt64 = (o: ldk.Option_u64Z): bigint | undefined => (o instanceof ldk.Option_u64Z_Some ? o.some : undefined);
     return this.cm.list_channels().map((c) => {
@@ -696,6 +715,7 @@ export class LightningNode implements T.LightningNodeApi {
         outboundPaymentScid: opt64(c.get_outbound_payment_scid()),
         fundingTxid: txo ? hex(Uint8Array.from(txo.get_txid()).reverse()) : undefined,
         confirmations: conf instanceof ldk.Option_u32Z_Some ? conf.some : undefined,
+        pendingHtlcs: pendingHtlcs(c),
       };
     });
   }
@@ -786,4 +806,15 @@ export class LightningNode implements T.LightningNodeApi {
     this.listeners.clear();
     this.log('info', 'node stopped', { nodeId: this.nodeId });
   }
+}
+
+/** A channel's unresolved HTLCs, both directions. */
+function pendingHtlcs(c: ldk.ChannelDetails): T.PendingHtlc[] {
+  const of = (direction: T.PendingHtlc['direction'], h: ldk.InboundHTLCDetails | ldk.OutboundHTLCDetails): T.PendingHtlc => ({
+    direction,
+    paymentHash: hex(h.get_payment_hash()),
+    amountMsat: h.get_amount_msat(),
+    cltvExpiry: h.get_cltv_expiry(),
+  });
+  return [...c.get_pending_inbound_htlcs().map((h) => of('inbound', h)), ...c.get_pending_outbound_htlcs().map((h) => of('outbound', h))];
 }

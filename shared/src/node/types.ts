@@ -218,6 +218,16 @@ export interface ChannelInfo {
   outboundPaymentScid?: bigint;
   fundingTxid?: Hex32;
   confirmations?: number;
+  /** HTLCs not yet resolved on this channel, both directions (LDK `pending_inbound_htlcs`/`_outbound_`). */
+  pendingHtlcs: PendingHtlc[];
+}
+
+export interface PendingHtlc {
+  direction: 'inbound' | 'outbound';
+  paymentHash: Hex32;
+  amountMsat: bigint;
+  /** Block height at which the HTLC expires. */
+  cltvExpiry: number;
 }
 
 export interface PeerInfo {
@@ -256,6 +266,12 @@ export type NodeEvent =
       paymentHash: Hex32;
       inboundAmountMsat: bigint;
       expectedOutboundAmountMsat: bigint;
+      /**
+       * Block height at which the inbound HTLC expires, or null if the node cannot tell. LDK 0.1's event has no
+       * such field: the engine reads it from the inbound channel's pending HTLCs (payment hash and inbound
+       * amount; with several equal parts, the earliest expiry).
+       */
+      cltvExpiry: number | null;
     }
   | { type: 'channelPending'; channelId: Hex32; userChannelId: bigint; counterpartyNodeId: NodeIdHex; fundingTxid: Hex32 }
   | { type: 'channelReady'; channelId: Hex32; userChannelId: bigint; counterpartyNodeId: NodeIdHex }

@@ -73,6 +73,11 @@ describe('engine: payer -> LSP -> client over TCP (JIT channel, interception, re
     const ev = await intercepted;
     expect(ev.requestedNextHopScid).to.equal(interceptScid);
     expect(ev.inboundAmountMsat).to.equal(50_000_000n);
+    // The CLTV expiry LDK's event lacks: the engine reads it from L's inbound channel; P's side agrees.
+    const sentHtlc = p.listChannels().flatMap((ch) => ch.pendingHtlcs).find((h) => h.paymentHash === ev.paymentHash);
+    expect(sentHtlc).to.include({ direction: 'outbound', amountMsat: 50_000_000n });
+    expect(ev.cltvExpiry).to.equal(sentHtlc!.cltvExpiry);
+    expect(ev.cltvExpiry).to.be.greaterThan((await net.chain.tip()).height);
     await jitForward(ev, 1_000_000n);
     const cl = await claimable;
     expect(cl.amountMsat).to.equal(49_000_000n);
