@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
 import {
   JSONRPC_INVALID_PARAMS,
   parseClientInbound,
@@ -17,23 +16,9 @@ import {
   parseOutputIndex,
   parseTxid,
 } from '../../src/lsps0/index.js';
+import { specExample, type SpecExample } from '../support/spec-examples.js';
 
-interface SpecExample {
-  spec: string;
-  fence_line: number;
-  what: string;
-  json: Record<string, unknown>;
-}
-const examples = (
-  JSON.parse(readFileSync(new URL('../../../../shared/vectors/blips/lsps-spec-json-examples.json', import.meta.url), 'utf8')) as {
-    cases: SpecExample[];
-  }
-).cases;
-const example = (line: number): SpecExample => {
-  const e = examples.find((c) => c.spec === 'blip-0050.md' && c.fence_line === line);
-  if (!e) throw new Error(`no bLIP-50 example at line ${line}`);
-  return e;
-};
+const example = (line: number): SpecExample => specExample('blip-0050.md', line);
 
 describe('bLIP-50 JSON examples (lsps-spec-json-examples.json)', () => {
   it('L420: the request with unrecognised params parses, and the method handler answers -32602 naming one of them', () => {

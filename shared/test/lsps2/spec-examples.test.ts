@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
 import { formatScid } from '../../src/lsps0/index.js';
 import {
   LSPS2_PAYMENT_SIZE_TOO_SMALL,
@@ -14,27 +13,14 @@ import {
   parseGetInfoParams,
   parseGetInfoResult,
 } from '../../src/lsps2/index.js';
+import { specExample, specExamples } from '../support/spec-examples.js';
 import { CLIENT, SECRET } from './fixtures.js';
 
-interface SpecExample {
-  spec: string;
-  fence_line: number;
-  json: Record<string, unknown>;
-}
-const examples = (
-  JSON.parse(readFileSync(new URL('../../../../shared/vectors/blips/lsps-spec-json-examples.json', import.meta.url), 'utf8')) as {
-    cases: SpecExample[];
-  }
-).cases;
-const example = (line: number): Record<string, unknown> => {
-  const e = examples.find((c) => c.spec === 'blip-0052.md' && c.fence_line === line);
-  if (!e) throw new Error(`no bLIP-52 example at line ${line}`);
-  return e.json;
-};
+const example = (line: number): Record<string, unknown> => specExample('blip-0052.md', line).json;
 
 describe('bLIP-52 JSON examples (lsps-spec-json-examples.json)', () => {
   it('has exactly the four LSPS2 examples this file tests', () => {
-    expect(examples.filter((c) => c.spec === 'blip-0052.md').map((c) => c.fence_line)).to.deep.equal([200, 221, 551, 624]);
+    expect(specExamples.filter((c) => c.spec === 'blip-0052.md').map((c) => c.fence_line)).to.deep.equal([200, 221, 551, 624]);
   });
 
   it('L200: get_info params with a token parse and serialise back equal', () => {
