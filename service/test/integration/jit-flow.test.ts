@@ -38,7 +38,7 @@ describe('integration: LSPS2 JIT channel with three LDK nodes over TCP', functio
 
   /** The service's JIT core over L and the shared store (called again to simulate a service restart). */
   function startShell(node: NodePort = l): Promise<JitShell> {
-    return startTestShell({ node, store, mailboxStore, clock: () => new Date(Date.now() + clockOffsetMs) });
+    return startTestShell({ node, store, mailboxStore, clock: () => new Date(Date.now() + clockOffsetMs), blockHeight: () => net.chain.height });
   }
 
   before(async () => {
@@ -243,6 +243,27 @@ describe('integration: LSPS2 JIT channel with three LDK nodes over TCP', functio
     } finally {
       clockOffsetMs = 0;
     }
+    await failed;
+    const s = (await store.get(jitScid))!;
+    expect(s.state.held).to.deep.equal([]);
+    expect(s.state.failed.map((f) => f.reason)).to.deep.equal(['temporary_channel_failure']);
+  });
+
+  it('fails a held part with temporary_channel_failure 24 blocks before its CLTV expiry, before LDK would (21 blocks)', async () => {
+    jitScid = await buy('60000000');
+    const offer = c.createOffer().offer;
+    const failed = p.waitFor('paymentFailed', undefined, 60_000);
+    p.payOffer(offer, 30_000_000n, { retries: 0 }); // the set never completes: the part stays held
+    await until(async () => (await store.get(jitScid))!.state.held.length === 1);
+    // The expiry LDK's HTLCIntercepted lacks, as the engine read it from the payer's channel.
+    const expiry = (await store.get(jitScid))!.state.held[0]!.cltvExpiry!;
+    const sentHtlc = p.listChannels().flatMap((ch) => ch.pendingHtlcs).find((h) => h.direction === 'outbound');
+    expect(expiry).to.equal(sentHtlc!.cltvExpiry);
+    await net.chain.mine(expiry - 25 - net.chain.height);
+    await shell.tick();
+    expect((await store.get(jitScid))!.state.held).to.have.length(1);
+    await net.chain.mine(1); // 24 blocks left: the safety margin
+    await shell.tick();
     await failed;
     const s = (await store.get(jitScid))!;
     expect(s.state.held).to.deep.equal([]);

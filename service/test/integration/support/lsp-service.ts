@@ -40,7 +40,7 @@ export function serveLsps2(node: LightningNode, store: SessionStore, shell: () =
 }
 
 /** The JIT core as these tests run it; its logs show only with JITLSP_TEST_LOG set. */
-export function startTestShell(opts: Pick<JitShellOptions, 'node' | 'store' | 'mailboxStore' | 'clock' | 'metrics'>): Promise<JitShell> {
+export function startTestShell(opts: Pick<JitShellOptions, 'node' | 'store' | 'mailboxStore' | 'clock' | 'metrics' | 'blockHeight'>): Promise<JitShell> {
   return JitShell.start({
     ...opts,
     // Small JIT channels need room for the LSP's reserve and commitment fees (ldk-node #913).
