@@ -1,7 +1,7 @@
 /** Helpers for table tests: raw TLV records (so invalid messages can be built) and test keys. */
 import { getPublicKey } from '../../src/crypto/index.js';
 import { encodeTlvStream, encodeTu64 } from '../../src/tlv/index.js';
-import { merkleRoot, signMerkleRoot, type SignedMessageName } from '../../src/bolt12/index.js';
+import { fieldsFromInvoiceRequest, merkleRoot, signMerkleRoot, type InvoiceFields, type InvoiceRequest, type SignedMessageName } from '../../src/bolt12/index.js';
 import { encodeBlindedPaths, encodeBlindedPayInfos, type BlindedPath, type BlindedPayInfo } from '../../src/wire/index.js';
 import { unhex } from './vectors.js';
 
@@ -52,6 +52,23 @@ export function payinfo(features: Uint8Array = new Uint8Array(0)): BlindedPayInf
   return { feeBaseMsat: 1000, feeProportionalMillionths: 100, cltvExpiryDelta: 144, htlcMinimumMsat: 1n, htlcMaximumMsat: 1_000_000_000n, features };
 }
 export const payinfos = (...p: BlindedPayInfo[]): Uint8Array => encodeBlindedPayInfos(p);
+
+/**
+ * The invoice Alice (the offer issuer) answers `req` with: the request's fields mirrored, one blinded path
+ * through Carol, created at 1,700,000,000; `over` replaces any field (amount, payment hash, paths).
+ */
+export function aliceInvoiceFields(req: InvoiceRequest, over: Partial<InvoiceFields> = {}): InvoiceFields {
+  return {
+    ...fieldsFromInvoiceRequest(req),
+    invoicePaths: [path(1)],
+    invoiceBlindedpay: [payinfo()],
+    invoiceCreatedAt: 1_700_000_000n,
+    invoicePaymentHash: new Uint8Array(32),
+    invoiceAmountMsat: 1000n,
+    invoiceNodeId: ALICE,
+    ...over,
+  };
+}
 
 /** A 33-byte string that is not a point: prefix 02 and x = 0 (no y satisfies the curve). */
 export const NOT_A_POINT = new Uint8Array(33).fill(0).fill(2, 0, 1);

@@ -13,12 +13,11 @@ import {
   decodeInvoiceRequest,
   decodeInvoiceRequestBytes,
   decodeOfferBytes,
-  fieldsFromInvoiceRequest,
   signInvoice,
   type Bolt12Rule,
   type InvoiceFields,
 } from '../../src/bolt12/index.js';
-import { ALICE, ALICE_KEY, BOB, BOB_KEY, CAROL, key, path, payinfo, signedTlv, tlv, tu64 } from './build.js';
+import { ALICE, ALICE_KEY, BOB, BOB_KEY, CAROL, aliceInvoiceFields, key, signedTlv, tlv, tu64 } from './build.js';
 import { readVectors, unhex } from './vectors.js';
 
 const TESTNET = unhex('43497fd7f826957108f4a30fd9cec3aeba79972084e90ead01ea330900000000');
@@ -74,16 +73,7 @@ describe('BOLT 12 rules that need the reader\'s context', () => {
 
   describe('an invoice against the invoice_request it answers', () => {
     const req = decodeInvoiceRequest(invreqString);
-    const fields = (over: Partial<InvoiceFields> = {}): InvoiceFields => ({
-      ...fieldsFromInvoiceRequest(req),
-      invoicePaths: [path(1)],
-      invoiceBlindedpay: [payinfo()],
-      invoiceCreatedAt: 1_700_000_000n,
-      invoicePaymentHash: new Uint8Array(32),
-      invoiceAmountMsat: 1000n,
-      invoiceNodeId: ALICE,
-      ...over,
-    });
+    const fields = (over: Partial<InvoiceFields> = {}): InvoiceFields => aliceInvoiceFields(req, over);
 
     it('accepts the invoice from offer_issuer_id that mirrors the request', () => {
       const inv = decodeInvoiceBytes(signInvoice(fields(), ALICE_KEY));

@@ -22,7 +22,7 @@ import {
 import { expectRule } from './expect-rule.js';
 import { bolt12ToJson } from '../../src/bolt12/json.js';
 import { decodeTlvStream } from '../../src/tlv/index.js';
-import { ALICE, ALICE_KEY, BOB, BOB_KEY, path, paths, payinfo, payinfos, signedTlv, tlv, tu64, type Fields } from './build.js';
+import { ALICE, ALICE_KEY, BOB, BOB_KEY, aliceInvoiceFields, path, paths, payinfo, payinfos, signedTlv, tlv, tu64, type Fields } from './build.js';
 import { hex, readVectors } from './vectors.js';
 
 const sigVectors = readVectors<{ bolt12?: string }[]>('bolts/bolt12/signature-test.json');
@@ -31,17 +31,7 @@ const PAYMENT_HASH = new Uint8Array(32).fill(0xab);
 
 /** The invoice Alice (offer_issuer_id) returns for Bob's invoice_request of signature-test.json. */
 function aliceInvoice(over: Partial<InvoiceFields> = {}): InvoiceFields {
-  const req = decodeInvoiceRequest(invreqString);
-  return {
-    ...fieldsFromInvoiceRequest(req),
-    invoicePaths: [path(2)],
-    invoiceBlindedpay: [payinfo()],
-    invoiceCreatedAt: 1_700_000_000n,
-    invoicePaymentHash: PAYMENT_HASH,
-    invoiceAmountMsat: 1_000_000n,
-    invoiceNodeId: ALICE,
-    ...over,
-  };
+  return aliceInvoiceFields(decodeInvoiceRequest(invreqString), { invoicePaths: [path(2)], invoicePaymentHash: PAYMENT_HASH, invoiceAmountMsat: 1_000_000n, ...over });
 }
 
 describe('BOLT 12 invoices: build, sign, decode, verify', () => {

@@ -5,12 +5,11 @@ import {
   decodeInvoiceRequestBytes,
   decodeOffer,
   encodeOffer,
-  fieldsFromInvoiceRequest,
   signInvoice,
   signInvoiceRequest,
 } from '../../src/bolt12/index.js';
 import { initLdk } from '../../src/node/wasm.js';
-import { ALICE, ALICE_KEY, BOB_KEY, path, payinfo } from './build.js';
+import { ALICE, ALICE_KEY, BOB_KEY, aliceInvoiceFields } from './build.js';
 import { hex, readVectors, type OfferVector } from './vectors.js';
 
 /**
@@ -36,18 +35,7 @@ describe('BOLT 12 interoperability with LDK', function () {
 
   it('LDK accepts an invoice we built from that request and signed as the offer issuer', () => {
     const req = decodeInvoiceRequestBytes(requestBytes);
-    const invoiceBytes = signInvoice(
-      {
-        ...fieldsFromInvoiceRequest(req),
-        invoicePaths: [path(1)],
-        invoiceBlindedpay: [payinfo()],
-        invoiceCreatedAt: 1_700_000_000n,
-        invoicePaymentHash: new Uint8Array(32).fill(3),
-        invoiceAmountMsat: 50_000n,
-        invoiceNodeId: ALICE,
-      },
-      ALICE_KEY,
-    );
+    const invoiceBytes = signInvoice(aliceInvoiceFields(req, { invoicePaymentHash: new Uint8Array(32).fill(3), invoiceAmountMsat: 50_000n }), ALICE_KEY);
     const r = ldk.Bolt12Invoice.constructor_read(invoiceBytes);
     expect(Boolean(r.is_ok())).to.equal(true);
     const inv = (r as ldk.Result_Bolt12InvoiceDecodeErrorZ_OK).res;

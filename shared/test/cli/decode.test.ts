@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { execFile, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { encodeBolt12String, signInvoice, decodeInvoiceRequest, fieldsFromInvoiceRequest } from '../../src/bolt12/index.js';
-import { ALICE, ALICE_KEY, path, payinfo } from '../bolt12/build.js';
+import { encodeBolt12String, signInvoice, decodeInvoiceRequest } from '../../src/bolt12/index.js';
+import { ALICE_KEY, aliceInvoiceFields } from '../bolt12/build.js';
 import { readVectors, type ExtraVector, type FormatVector, type OfferVector } from '../bolt12/vectors.js';
 
 /**
@@ -54,19 +54,8 @@ const extra = readVectors<{ cases: ExtraVector[] }>('rust-lightning/offer-parse-
 const invreq = readVectors<{ bolt12?: string }[]>('bolts/bolt12/signature-test.json')[3]!.bolt12!;
 
 function makeInvoice(): string {
-  const req = decodeInvoiceRequest(invreq);
-  const bytes = signInvoice(
-    {
-      ...fieldsFromInvoiceRequest(req),
-      invoicePaths: [path(1)],
-      invoiceBlindedpay: [payinfo()],
-      invoiceCreatedAt: 1_700_000_000n,
-      invoicePaymentHash: new Uint8Array(32).fill(1),
-      invoiceAmountMsat: 21_000n,
-      invoiceNodeId: ALICE,
-    },
-    ALICE_KEY,
-  );
+  const fields = aliceInvoiceFields(decodeInvoiceRequest(invreq), { invoicePaymentHash: new Uint8Array(32).fill(1), invoiceAmountMsat: 21_000n });
+  const bytes = signInvoice(fields, ALICE_KEY);
   return encodeBolt12String('lni', bytes);
 }
 /** The vector invoice_request with the last signature character changed: decodes, does not verify. */
