@@ -13,7 +13,7 @@ import type { NodePort } from '../../src/lsps2/node-port.js';
 import type { JitShell } from '../../src/lsps2/shell.js';
 import { nodePortWith, serveLsps2, startTestShell } from './support/lsp-service.js';
 import { buyJitChannel, lsps0Request } from './support/lsps0-client.js';
-import { connectPayerAndClient, lspNodeOptions, reconnectToLsp, serviceTestNet } from './support/three-nodes.js';
+import { connectPayerAndClient, disconnectFromLsp, lspNodeOptions, reconnectToLsp, serviceTestNet } from './support/three-nodes.js';
 import { until } from './support/until.js';
 
 describe('integration: LSPS2 JIT channel with three LDK nodes over TCP', function () {
@@ -102,9 +102,7 @@ describe('integration: LSPS2 JIT channel with three LDK nodes over TCP', functio
     jitScid = parseScid(bought.result.jit_channel_scid, 'jit_channel_scid');
     const offer = c.createOffer().offer;
 
-    const gone = l.waitFor('peerDisconnected', (e) => e.peerNodeId === c.nodeId);
-    c.disconnect(l.nodeId);
-    await gone;
+    await disconnectFromLsp(c, l);
     const intercepted = l.waitFor('onionMessageIntercepted', (e) => e.peerNodeId === c.nodeId);
     const sent = p.waitFor('paymentSent', undefined, 90_000);
     p.payOffer(offer, 20_000_000n);

@@ -18,7 +18,7 @@ import type { NodePort } from '../../src/lsps2/node-port.js';
 import type { JitShell } from '../../src/lsps2/shell.js';
 import { nodePortWith, serveLsps2, startTestShell } from './support/lsp-service.js';
 import { buyJitChannel } from './support/lsps0-client.js';
-import { connectPayerAndClient, lspNodeOptions, reconnectToLsp, serviceTestNet } from './support/three-nodes.js';
+import { connectPayerAndClient, disconnectFromLsp, lspNodeOptions, reconnectToLsp, serviceTestNet } from './support/three-nodes.js';
 import { until } from './support/until.js';
 
 describe('integration: the LSP restarts in the middle of a JIT stage (three LDK nodes, SQLite)', function () {
@@ -101,9 +101,7 @@ describe('integration: the LSP restarts in the middle of a JIT stage (three LDK 
     jitScid = await buy('20000000');
     const offer = c.createOffer().offer;
 
-    const gone = l.waitFor('peerDisconnected', (e) => e.peerNodeId === c.nodeId);
-    c.disconnect(l.nodeId);
-    await gone;
+    await disconnectFromLsp(c, l);
     const intercepted = l.waitFor('onionMessageIntercepted', (e) => e.peerNodeId === c.nodeId);
     const sent = p.waitFor('paymentSent', undefined, 150_000);
     p.payOffer(offer, 20_000_000n);

@@ -37,6 +37,13 @@ export async function connectPayerAndClient(chain: SandboxChain, lsp: LightningN
   await confirmedChannel(chain, payer, lsp, 2_000_000n);
 }
 
+/** `node` goes offline from L's point of view: resolves once L has seen it disconnect. */
+export async function disconnectFromLsp(node: LightningNode, lsp: LightningNode): Promise<void> {
+  const gone = lsp.waitFor('peerDisconnected', (e) => e.peerNodeId === node.nodeId);
+  node.disconnect(lsp.nodeId);
+  await gone;
+}
+
 /** The machine may be loaded enough for LDK's ping timer to drop a peer: reconnects each of `nodes` that lost L. */
 export async function reconnectToLsp(nodes: LightningNode[], lsp: LightningNode): Promise<void> {
   for (const n of nodes) {
