@@ -230,7 +230,7 @@ export class Daemon {
         network: config.network,
         chain: chain.kind,
         http: http.url,
-        openSessions: jit.openSessions().length,
+        openSessions: jit.openScids().length,
         trustModel: config.lsps2.trustModel,
       });
       return daemon;

@@ -6,11 +6,9 @@
  * Events of one session are processed one at a time (a promise chain per SCID). The shell owns no protocol
  * decision: everything it does is an action a transition returned.
  *
- * Known engine limits (lightningdevkit 0.1): `fail_intercepted_htlc` always fails with unknown_next_peer,
- * so a temporary_channel_failure decision reaches the payer as unknown_next_peer (logged with the intended
- * code); `HTLCIntercepted` carries no CLTV expiry, so the CLTV safety margin applies only when the node
- * reports one (LDK fails intercepted HTLCs itself near expiry); the client's `to_self_delay` bound
- * (max_client_to_self_delay) cannot be set per channel through the engine.
+ * Known engine limit (lightningdevkit 0.1): `fail_intercepted_htlc` always fails with unknown_next_peer, so a
+ * temporary_channel_failure decision reaches the payer as unknown_next_peer (logged with the intended code).
+ * The CLTV expiry `HTLCIntercepted` lacks is filled in by the engine from the inbound channel.
  */
 import type { NodeEvent } from '@jitlsp/shared/node';
 import type { DispatchLogger } from '../lsps0/dispatcher.js';
@@ -93,10 +91,28 @@ export function openFailureFromClosure(reason: string): ChannelOpenFailure {
   return 'lsp_error';
 }
 
+/**
+ * An open session with nothing in flight: awaiting payment, no HTLC held. Most sessions are like this (sold,
+ * not yet paid) and a transition cannot start without an event, so the shell keeps only what SCID and
+ * per-peer questions need and reads the whole session from the store when an event arrives for it. A full
+ * session in memory costs ~1.3 KB of JavaScript heap, this ~0.1 KB: with thousands of buys a second, that is
+ * the difference between the garbage collector copying every new session and barely noticing it.
+ */
+interface IdleSession {
+  clientNodeId: string;
+  validUntilMs: number;
+  clientTrustsLsp: boolean;
+}
+
+const isIdle = (s: JitSession): boolean => s.state.kind === 'awaitingPayment' && s.state.held.length === 0;
+
 export class JitShell {
+  /** Open sessions with something in flight (held HTLCs, a channel), whole. */
   private readonly sessions = new Map<bigint, JitSession>();
-  /** The SCIDs of each client's open sessions (per-peer questions must not scan every session). */
-  private readonly byClient = new Map<string, Set<bigint>>();
+  /** Open sessions with nothing in flight (see {@link IdleSession}). */
+  private readonly idleSessions = new Map<bigint, IdleSession>();
+  /** Each client's open sessions, active or idle (per-peer questions must not scan every session). */
+  private readonly byClient = new Map<string, { nodeId: string; scids: Set<bigint> }>();
   private readonly byUserChannelId = new Map<bigint, bigint>();
   private readonly byChannelId = new Map<string, bigint>();
   private readonly heldFundingTxid = new Map<bigint, string>();
@@ -159,13 +175,17 @@ export class JitShell {
   /** The engine's `holdFunding` hook: withhold funding for client_trusts_lsp sessions. */
   holdFunding(info: { userChannelId: bigint }): boolean {
     const scid = this.byUserChannelId.get(info.userChannelId);
-    return scid !== undefined && this.sessions.get(scid)!.terms.clientTrustsLsp;
+    if (scid === undefined) return false;
+    return this.sessions.get(scid)?.terms.clientTrustsLsp ?? this.idleSessions.get(scid)?.clientTrustsLsp ?? false;
   }
 
   /** The engine's `nodeIdLookup`: a live JIT SCID resolves to its client (bLIP-52 §6, onion messages too). */
   nodeIdLookup(scid: bigint): string | undefined {
+    const now = this.clock();
     const s = this.sessions.get(scid);
-    return s && isSessionLive(s, this.clock()) ? s.terms.clientNodeId : undefined;
+    if (s) return isSessionLive(s, now) ? s.terms.clientNodeId : undefined;
+    const idle = this.idleSessions.get(scid);
+    return idle && idle.validUntilMs > now.getTime() ? idle.clientNodeId : undefined;
   }
 
   /** Peers whose onion messages are held while offline. */
@@ -179,20 +199,24 @@ export class JitShell {
    */
   liveSessionCount(peer: string, now: Date): number {
     let n = 0;
-    for (const s of this.sessionsOf(peer)) if (isSessionLive(s, now)) n++;
+    for (const scid of this.byClient.get(peer)?.scids ?? []) {
+      const s = this.sessions.get(scid);
+      if (s ? isSessionLive(s, now) : this.idleSessions.get(scid)!.validUntilMs > now.getTime()) n++;
+    }
     return n;
   }
 
-  private *sessionsOf(peer: string): Iterable<JitSession> {
-    for (const scid of this.byClient.get(peer) ?? []) {
+  /** `peer`'s sessions with something in flight (idle ones have nothing a peer event could change). */
+  private *activeSessionsOf(peer: string): Iterable<JitSession> {
+    for (const scid of this.byClient.get(peer)?.scids ?? []) {
       const s = this.sessions.get(scid);
       if (s) yield s;
     }
   }
 
-  /** A snapshot of the open sessions (admin API, metrics). */
-  openSessions(): JitSession[] {
-    return [...this.sessions.values()];
+  /** The SCIDs of the open sessions (admin, logs). */
+  openScids(): bigint[] {
+    return [...this.sessions.keys(), ...this.idleSessions.keys()];
   }
 
   /** Timers: sweep every session (collect timer, valid_until, CLTV margin) and expire held messages. */
@@ -204,6 +228,9 @@ export class JitShell {
       if (s.state.held.length === 0 && now < s.terms.feeParams.validUntil.getTime()) continue;
       this.apply(scid, (ctx, st, env) => sweep(ctx, st, env));
     }
+    for (const [scid, idle] of this.idleSessions) {
+      if (now >= idle.validUntilMs) this.apply(scid, (ctx, st, env) => sweep(ctx, st, env));
+    }
     this.mailboxStep((m) => expire(m, this.clock()));
     return this.idle();
   }
@@ -212,11 +239,18 @@ export class JitShell {
 
   private index(s: JitSession): void {
     const scid = s.terms.jitChannelScid;
-    this.sessions.set(scid, s);
-    const mine = this.byClient.get(s.terms.clientNodeId);
-    if (mine) mine.add(scid);
-    else this.byClient.set(s.terms.clientNodeId, new Set([scid]));
+    let mine = this.byClient.get(s.terms.clientNodeId);
+    if (!mine) this.byClient.set(s.terms.clientNodeId, (mine = { nodeId: s.terms.clientNodeId, scids: new Set() }));
+    mine.scids.add(scid);
+    // Kept for idle sessions too: a channel event names its session by user channel id, whatever its state.
     this.byUserChannelId.set(s.terms.userChannelId, scid);
+    if (isIdle(s)) {
+      this.sessions.delete(scid);
+      this.idleSessions.set(scid, { clientNodeId: mine.nodeId, validUntilMs: s.terms.feeParams.validUntil.getTime(), clientTrustsLsp: s.terms.clientTrustsLsp });
+      return;
+    }
+    this.idleSessions.delete(scid);
+    this.sessions.set(scid, s);
     const ch = 'channelId' in s.state ? s.state.channelId : null;
     if (ch) this.byChannelId.set(ch, scid);
   }
@@ -235,7 +269,7 @@ export class JitShell {
       this.opts.node.listChannels().find((c) => c.channelId === channelId)?.counterpartyNodeId;
     if (direct !== undefined && this.sessions.get(direct)?.state.kind === 'awaitingForward') return direct;
     if (client === undefined) return direct;
-    const waiting = [...this.sessionsOf(client)].filter((s) => s.state.kind === 'awaitingForward');
+    const waiting = [...this.activeSessionsOf(client)].filter((s) => s.state.kind === 'awaitingForward');
     const exact = waiting.find((s) => s.state.forwarded.some((f) => f.paymentHash === (s.state as { payingHash: string }).payingHash && matches(f)));
     return exact?.terms.jitChannelScid ?? (waiting.length === 1 ? waiting[0]!.terms.jitChannelScid : direct);
   }
@@ -250,7 +284,7 @@ export class JitShell {
       case 'htlcIntercepted': {
         this.opts.metrics?.htlcIntercepted?.();
         const scid = ev.requestedNextHopScid;
-        if (!this.sessions.has(scid)) {
+        if (!this.sessions.has(scid) && !this.idleSessions.has(scid)) {
           this.enqueue(scid, async () => {
             const s = await this.opts.store.get(scid);
             // A closed session is loaded too: its machine refuses the HTLC (and remembers the refusal).
@@ -320,10 +354,10 @@ export class JitShell {
         return;
       }
       case 'peerConnected':
-        for (const s of [...this.sessionsOf(ev.peerNodeId)]) this.apply(s.terms.jitChannelScid, (ctx, st, env) => clientConnected(ctx, st, env));
+        for (const s of [...this.activeSessionsOf(ev.peerNodeId)]) this.apply(s.terms.jitChannelScid, (ctx, st, env) => clientConnected(ctx, st, env));
         return;
       case 'peerDisconnected':
-        for (const s of [...this.sessionsOf(ev.peerNodeId)]) this.apply(s.terms.jitChannelScid, (ctx, st, env) => clientDisconnected(ctx, st, env));
+        for (const s of [...this.activeSessionsOf(ev.peerNodeId)]) this.apply(s.terms.jitChannelScid, (ctx, st, env) => clientDisconnected(ctx, st, env));
         return;
       case 'fundingHeld': {
         this.heldFundingTxid.set(ev.userChannelId, ev.txid);
@@ -366,7 +400,7 @@ export class JitShell {
   /** Runs a transition on session `scid` (serialised per session): persist, then act. */
   private apply(scid: bigint, step: (ctx: JitContext, state: JitChannelState, env: JitEnv) => Transition): void {
     this.enqueue(scid, async () => {
-      const session = this.sessions.get(scid);
+      const session = this.sessions.get(scid) ?? (this.idleSessions.has(scid) ? await this.opts.store.get(scid) : undefined);
       if (!session) return;
       const ctx: JitContext = { terms: session.terms, policy: this.policy };
       const t = step(ctx, session.state, this.env(session.terms.clientNodeId));
@@ -397,8 +431,8 @@ export class JitShell {
       const follow = await this.act(current, ctx, a);
       if (follow) {
         // An action failed in a way the machine must hear about (e.g. the open was refused by the node).
-        const t2 = follow(ctx, this.sessions.get(scid)!.state, this.env(session.terms.clientNodeId));
-        await this.run(this.sessions.get(scid)!, ctx, t2);
+        const t2 = follow(ctx, current.state, this.env(session.terms.clientNodeId));
+        await this.run(current, ctx, t2);
         return;
       }
     }
@@ -415,9 +449,11 @@ export class JitShell {
     }
     if (st.kind === 'closed') {
       this.sessions.delete(scid);
+      this.idleSessions.delete(scid);
+      this.byUserChannelId.delete(s.terms.userChannelId);
       const mine = this.byClient.get(s.terms.clientNodeId);
-      mine?.delete(scid);
-      if (mine?.size === 0) this.byClient.delete(s.terms.clientNodeId);
+      mine?.scids.delete(scid);
+      if (mine?.scids.size === 0) this.byClient.delete(s.terms.clientNodeId);
       this.firstHtlcAt.delete(scid);
       const peer = s.terms.clientNodeId;
       if (!this.isRegistered(peer)) this.mailboxStep((m) => peerDeregistered(m, peer));

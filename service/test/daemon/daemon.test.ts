@@ -144,7 +144,7 @@ describe('daemon core (in-process, real LDK nodes over TCP)', function () {
         expect(session).to.deep.include({ clientNodeId: client.nodeId, mode: 'mpp' });
         expect(session.state.kind).to.equal('awaitingPayment');
         // The shell re-registered the client from the database: the JIT SCID resolves to it (bLIP-52 alias).
-        const u64 = b.shell.openSessions()[0]!.terms.jitChannelScid;
+        const u64 = b.shell.openScids()[0]!;
         expect(b.shell.nodeIdLookup(u64)).to.equal(client.nodeId);
         // A menu minted before the restart still verifies: the promise secret was kept in the data dir.
         await client.connect(b.nodeAddress!);

@@ -214,14 +214,26 @@ describe('lsps2 shell (state machine against a fake node and the in-memory store
 
   it('reloads a session another writer changed instead of acting on a stale state', async () => {
     const { store, f, shell } = await setup();
+    f.emit(intercept(5n, 'i0', 100_000_000n)); // a first part: the session is now held in memory
+    await shell.idle();
+    const cur = (await store.get(5n))!;
+    await store.update(5n, { ...cur.state, failed: [{ interceptId: 'z', reason: 'unknown_next_peer' }] }, cur.version, T0);
+    f.emit(intercept(5n, 'i1', 400_000_000n));
+    await shell.idle();
+    expect(f.of('openChannel')).to.deep.equal([]);
+    f.emit(intercept(5n, 'i1', 400_000_000n)); // LDK replays it: now it goes through
+    await shell.idle();
+    expect(f.of('openChannel')).to.have.length(1);
+  });
+
+  it('reads an idle session (nothing held) from the store when an HTLC arrives, so it acts on the stored state', async () => {
+    const { store, f, shell } = await setup();
     const cur = (await store.get(5n))!;
     await store.update(5n, { ...cur.state, failed: [{ interceptId: 'z', reason: 'unknown_next_peer' }] }, cur.version, T0);
     f.emit(intercept(5n, 'i1', 500_000_000n));
     await shell.idle();
-    expect(f.of('openChannel')).to.deep.equal([]);
-    f.emit(intercept(5n, 'i1', 500_000_000n)); // LDK replays it: now it goes through
-    await shell.idle();
     expect(f.of('openChannel')).to.have.length(1);
+    expect((await store.get(5n))!.state.failed).to.deep.equal([{ interceptId: 'z', reason: 'unknown_next_peer' }]);
   });
 
   it('runs the collect timer on tick', async () => {
