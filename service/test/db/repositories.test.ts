@@ -296,17 +296,7 @@ for (const factory of factories) {
       it('leaves no half-written row when a transaction fails midway (kill safety)', async () => {
         const err = await db
           .write(async (m) => {
-            await m.insert(JitSessionEntity, {
-              jitChannelScid: '77',
-              clientNodeId: CLIENT_A,
-              stateKind: 'awaitingPayment',
-              terms: '{}',
-              state: '{}',
-              validUntilMs: 0,
-              version: 0,
-              createdAtMs: 0,
-              updatedAtMs: 0,
-            });
+            await m.insert(JitSessionEntity, rowOf(77n));
             throw new Error('crash between two writes');
           })
           .catch((e: unknown) => e);

@@ -224,14 +224,30 @@ describe('integration: LSPS2 JIT channel with three LDK nodes over TCP', functio
     }
   });
 
-  it('fails held parts with the collect timer when a fixed-size payment stays incomplete', async () => {
+  /**
+   * Buys a 60,000,000 msat MPP session and pays half of it: the set never completes, so L holds the one part.
+   * Resolves once it is held, with the payer's failure still to come (wrapped: an async function returning a
+   * promise would wait for it).
+   */
+  async function holdHalfPayment(): Promise<{ failed: Promise<unknown> }> {
     jitScid = await buy('60000000');
     const offer = c.createOffer().offer;
-    const intercepted = l.waitFor('htlcIntercepted', (e) => e.requestedNextHopScid === jitScid);
     const failed = p.waitFor('paymentFailed', undefined, 60_000);
-    p.payOffer(offer, 30_000_000n, { retries: 0 }); // half of payment_size_msat: the set never completes
-    await intercepted;
+    p.payOffer(offer, 30_000_000n, { retries: 0 });
     await until(async () => (await store.get(jitScid))!.state.held.length === 1);
+    return { failed };
+  }
+
+  /** After `failed` resolved: nothing is held, and the one part was failed with `reason`. */
+  async function expectPartFailed(failed: Promise<unknown>, reason: string): Promise<void> {
+    await failed;
+    const s = (await store.get(jitScid))!;
+    expect(s.state.held).to.deep.equal([]);
+    expect(s.state.failed.map((f) => f.reason)).to.deep.equal([reason]);
+  }
+
+  it('fails held parts with the collect timer when a fixed-size payment stays incomplete', async () => {
+    const { failed } = await holdHalfPayment();
     try {
       clockOffsetMs = 89_000;
       await shell.tick();
@@ -241,18 +257,11 @@ describe('integration: LSPS2 JIT channel with three LDK nodes over TCP', functio
     } finally {
       clockOffsetMs = 0;
     }
-    await failed;
-    const s = (await store.get(jitScid))!;
-    expect(s.state.held).to.deep.equal([]);
-    expect(s.state.failed.map((f) => f.reason)).to.deep.equal(['temporary_channel_failure']);
+    await expectPartFailed(failed, 'temporary_channel_failure');
   });
 
   it('fails a held part with temporary_channel_failure 24 blocks before its CLTV expiry, before LDK would (21 blocks)', async () => {
-    jitScid = await buy('60000000');
-    const offer = c.createOffer().offer;
-    const failed = p.waitFor('paymentFailed', undefined, 60_000);
-    p.payOffer(offer, 30_000_000n, { retries: 0 }); // the set never completes: the part stays held
-    await until(async () => (await store.get(jitScid))!.state.held.length === 1);
+    const { failed } = await holdHalfPayment();
     // The expiry LDK's HTLCIntercepted lacks, as the engine read it from the payer's channel.
     const expiry = (await store.get(jitScid))!.state.held[0]!.cltvExpiry!;
     const sentHtlc = p.listChannels().flatMap((ch) => ch.pendingHtlcs).find((h) => h.direction === 'outbound');
@@ -262,10 +271,7 @@ describe('integration: LSPS2 JIT channel with three LDK nodes over TCP', functio
     expect((await store.get(jitScid))!.state.held).to.have.length(1);
     await net.chain.mine(1); // 24 blocks left: the safety margin
     await shell.tick();
-    await failed;
-    const s = (await store.get(jitScid))!;
-    expect(s.state.held).to.deep.equal([]);
-    expect(s.state.failed.map((f) => f.reason)).to.deep.equal(['temporary_channel_failure']);
+    await expectPartFailed(failed, 'temporary_channel_failure');
   });
 
   it('refuses an HTLC that arrives after valid_until with unknown_next_peer and closes the session on the sweep', async () => {
