@@ -37,6 +37,12 @@ interface SessionView {
   state: { kind: string; held: { paymentHash: string }[]; collectedFeeMsat?: string; channelId?: string | null; payingHash?: string };
 }
 
+/**
+ * Scenarios that leave an HTLC stuck today (the bugs are described at each): skipped unless
+ * JITLSP_KILL9_KNOWN_BUGS=1, which runs them to reproduce the bug or to check its fix.
+ */
+const itKnownBug = process.env.JITLSP_KILL9_KNOWN_BUGS === '1' ? it : it.skip;
+
 type Outcome = { kind: 'sent'; ev: NodeEventOf<'paymentSent'> } | { kind: 'failed'; ev: NodeEventOf<'paymentFailed'> };
 
 describe('end to end: kill -9 of the LSP daemon mid-flow, restarted from the same files', function () {
@@ -107,7 +113,7 @@ describe('end to end: kill -9 of the LSP daemon mid-flow, restarted from the sam
    * fee skimmed, over one new channel; the payer paid no routing fee; the stored session is done, collected
    * exactly the fee and holds no HTLC.
    */
-  async function expectPaidThroughJit(scid: bigint, sent: NodeEventOf<'paymentSent'>, amountMsat: bigint, channelsBefore: number) {
+  async function expectPaidThroughJit(scid: bigint, sent: NodeEventOf<'paymentSent'>, amountMsat: bigint, channelsBefore: number, others: LightningNode[] = []) {
     await until('C claimed the payment', () => claimed.some((c) => c.paymentHash === sent.paymentHash));
     const mine = claimables.filter((c) => c.paymentHash === sent.paymentHash);
     const skimmed = mine.reduce((a, c) => a + c.counterpartySkimmedFeeMsat, 0n);
@@ -119,6 +125,18 @@ describe('end to end: kill -9 of the LSP daemon mid-flow, restarted from the sam
     const s = (await session(scid))!;
     expect(s.state.collectedFeeMsat).to.equal(fee(amountMsat).toString());
     expect(s.state.held).to.deep.equal([]);
+    await nothingPending(others);
+  }
+
+  /** No HTLC left in any channel between L and P, C (and `others`): every part was settled or failed back. */
+  async function nothingPending(others: LightningNode[] = []): Promise<void> {
+    const nodes = [payer, client.node, ...others];
+    const ids = new Set(nodes.map((n) => n.nodeId));
+    const idle = (n: LightningNode) => n.listChannels().every((c) => c.pendingHtlcs.length === 0);
+    await until('no HTLC pending at P, L or C', async () => {
+      const l = (await lsp.admin<{ channels: { counterpartyNodeId: string; pendingHtlcs: unknown[] }[] }>('/channels'))!;
+      return nodes.every(idle) && l.channels.every((c) => !ids.has(c.counterpartyNodeId) || c.pendingHtlcs.length === 0);
+    });
   }
 
   const jitChannels = () => client.node.listChannels().filter((c) => c.counterpartyNodeId === lsp.nodeId).length;
@@ -148,6 +166,13 @@ describe('end to end: kill -9 of the LSP daemon mid-flow, restarted from the sam
     await confirmedChannel(chain, payer, lsp, 5_000_000n);
   });
 
+  // A failed scenario leaves the evidence a bug report needs: the stored sessions and L's pending HTLCs.
+  afterEach(async function () {
+    if (this.currentTest?.state !== 'failed') return;
+    const dump = async (path: string) => JSON.stringify(await lsp.admin(path).catch((e: unknown) => String(e)));
+    process.stderr.write(`kill9 diagnostics\n  sessions ${await dump('/sessions?limit=3')}\n  channels ${await dump('/channels')}\n`);
+  });
+
   after(async () => {
     await lsp?.kill9();
     await client?.node.stop();
@@ -170,5 +195,138 @@ describe('end to end: kill -9 of the LSP daemon mid-flow, restarted from the sam
     const { sent, failedAttempts } = await payUntilSent(payer, client.node.createOffer().offer, amount);
     expect(failedAttempts).to.equal(0);
     await expectPaidThroughJit(scid, sent, amount, channelsBefore);
+  });
+
+  // BUG (intercept lost by a kill): the node reports every part (htlcIntercepted) and the shell persists it
+  // asynchronously; LDK 0.1 never emits HTLCIntercepted again after a restart (node.ts `pass()` persists
+  // manager.bin with the event already handled, before dispatching it). A part the shell had not stored yet
+  // stays committed on the payer's channel, unknown to the session, until its CLTV expiry: the stored part is
+  // failed by the collect timer, and the payer can neither complete nor fail the payment.
+  itKnownBug('2. killed while the first part of an MPP payment is held: after the restart the session is there and the payment completes or is failed back promptly, never held to its CLTV expiry', async () => {
+    const amount = 150_000_000n;
+    const payer2 = await start('payer2');
+    try {
+      await payer2.connect(lsp.address);
+      // Two channels each too small for the payment: LDK must split it into parts.
+      for (let i = 0; i < 2; i++) {
+        const pending = payer2.waitFor('channelPending');
+        await payer2.openChannel({ peer: lsp.nodeId, capacitySat: 100_000n });
+        await pending;
+      }
+      await chain.mine(6);
+      await until('both payer2 channels usable', () => payer2.listChannels().filter((c) => c.isUsable).length === 2);
+
+      const channelsBefore = jitChannels();
+      const scid = await client.buy(amount);
+      const offer = client.node.createOffer().offer;
+      const firstPart = lsp.waitFor('htlcIntercepted', (e) => e.requestedNextHopScid === scid, 60_000);
+      const first = pay(payer2, offer, amount);
+      await firstPart;
+      await killAndRestart({ peers: [payer, payer2, client.node] });
+
+      const s = await session(scid);
+      expect(s, 'the session row survived the kill').to.not.equal(undefined);
+      expect(s!.mode).to.equal('mpp');
+      // bLIP-52: the parts of one payment are collected until payment_size_msat (then the channel opens) or
+      // failed by the collect timer; a failed-back attempt is retried by the payer on the same session.
+      const { sent } = await payUntilSent(payer2, offer, amount, first);
+      await expectPaidThroughJit(scid, sent, amount, channelsBefore, [payer2]);
+    } finally {
+      await payer2.stop();
+    }
+  });
+
+  /**
+   * Pays `amount` through a fresh no-MPP session and kills L as soon as it reports `event` for the JIT channel;
+   * after the restart the payment must go over THAT channel (no second channel funded by the payment), with
+   * the fee skimmed once. The HTLC is never failed back: the channel exists, so it can always be forwarded.
+   */
+  async function killOnJitChannelEvent(event: 'channelPending' | 'channelReady', amount: bigint): Promise<void> {
+    const channelsBefore = jitChannels();
+    const scid = await client.buy();
+    const opened = lsp.waitFor(event, (e) => e.counterpartyNodeId === client.node.nodeId, 60_000);
+    const first = pay(payer, client.node.createOffer().offer, amount);
+    const channel = await opened;
+    await killAndRestart();
+
+    const s = await session(scid);
+    expect(s, 'the session row survived the kill').to.not.equal(undefined);
+    expect(s!.state.kind).to.be.oneOf(['openingChannel', 'awaitingForward', 'done']);
+    const { sent, failedAttempts } = await payUntilSent(payer, client.node.createOffer().offer, amount, first);
+    expect(failedAttempts, 'the held HTLC was forwarded, not failed back').to.equal(0);
+    await expectPaidThroughJit(scid, sent, amount, channelsBefore);
+    expect(claimables.find((c) => c.paymentHash === sent.paymentHash)!.viaChannelId).to.equal(channel.channelId);
+  }
+
+  // BUG (channel events lost by a kill): channelPending/channelReady are emitted once (for a zero-conf channel
+  // in the same node pass); if the kill lands before the shell stored them, the restarted shell re-issues
+  // openChannel (`restarted()`), finds the node's channel with that user_channel_id, skips the open, and
+  // nothing ever feeds channelPending/channelReady to the machine: the session stays openingChannel and the
+  // paying HTLC stays held until its CLTV expiry.
+  itKnownBug('3. killed during the channel open (on the LSP channelPending): after the restart the channel becomes ready and the payment goes over it with the fee skimmed once', async () => {
+    await killOnJitChannelEvent('channelPending', 60_000_000n);
+  });
+
+  // BUG: as in 3 (channelReady lost by a kill before the shell stored it).
+  itKnownBug('4. killed right after the JIT channel is ready: after the restart the HTLC is forwarded over that channel and the fee is skimmed exactly once', async () => {
+    await killOnJitChannelEvent('channelReady', 70_000_000n);
+  });
+
+  it('5. onion messages held for the offline client survive a kill -9 and are delivered in order when it connects', async () => {
+    const [amountA, amountB] = [3_000_000n, 4_000_000n];
+    const channelsBefore = jitChannels();
+    const scid = await client.buy();
+    const offer = client.node.createOffer().offer;
+    const gone = lsp.waitFor('peerDisconnected', (e) => e.peerNodeId === client.node.nodeId);
+    client.node.disconnect(lsp.nodeId);
+    await gone;
+
+    // Two payments one after the other: each invoice_request is held (stored) before the next is sent.
+    const intercepted = () => lsp.events.filter((e) => e.type === 'onionMessageIntercepted' && e.peerNodeId === client.node.nodeId).length;
+    const allHeld = async () => {
+      const held = await lsp.metric('jitlsp_onion_messages_held_total');
+      return held > 0 && held === intercepted() ? held : 0;
+    };
+    const a = pay(payer, offer, amountA);
+    await until('the first invoice_request is held', async () => (await allHeld()) >= 1);
+    const heldA = await allHeld();
+    const b = pay(payer, offer, amountB);
+    await until('the second invoice_request is held', async () => (await allHeld()) > heldA);
+    const heldBefore = await allHeld();
+
+    await killAndRestart({
+      peers: [payer],
+      // While the daemon is dead, its SQLite file holds every message, in order, for the client only.
+      between: async () => {
+        const db = await Database.open(loadConfig(env).database);
+        try {
+          const stored = await new MailboxRepository(db).loadAll();
+          expect(stored).to.have.length(heldBefore);
+          expect(stored.every((m) => m.peerNodeId === client.node.nodeId)).to.equal(true);
+        } finally {
+          await db.close();
+        }
+      },
+    });
+    const s = await session(scid);
+    expect(s, 'the session row survived the kill').to.not.equal(undefined);
+    expect(s!.state.kind).to.equal('awaitingPayment');
+
+    const restartedAt = lsp.events.length;
+    await client.node.connect(lsp.address);
+    const [sentA, sentB] = await Promise.all([payUntilSent(payer, offer, amountA, a), payUntilSent(payer, offer, amountB, b)]);
+    expect(await lsp.metric('jitlsp_onion_messages_delivered_total')).to.be.at.least(heldBefore);
+    // Delivered in order: the client answered A's invoice_request first, so A's HTLC reached the LSP first
+    // and A (not B) is the payment that opened the channel and paid the fee.
+    const htlcs = lsp.events.slice(restartedAt).filter((e): e is NodeEventOf<'htlcIntercepted'> => e.type === 'htlcIntercepted' && e.requestedNextHopScid === scid);
+    expect(htlcs.map((e) => e.expectedOutboundAmountMsat).filter((v, i, all) => all.indexOf(v) === i)).to.deep.equal([amountA, amountB]);
+    await until('C claimed both payments', () => [sentA, sentB].every(({ sent }) => claimed.some((c) => c.paymentHash === sent.paymentHash)));
+    const skim = (h: string) => claimables.filter((c) => c.paymentHash === h).reduce((acc, c) => acc + c.counterpartySkimmedFeeMsat, 0n);
+    expect(skim(sentA.sent.paymentHash)).to.equal(fee(amountA));
+    expect(skim(sentB.sent.paymentHash)).to.equal(0n);
+    expect(jitChannels()).to.equal(channelsBefore + 1);
+    await until('the session is done', async () => (await session(scid))?.state.kind === 'done');
+    expect((await session(scid))!.state.collectedFeeMsat).to.equal(fee(amountA).toString());
+    await nothingPending();
   });
 });

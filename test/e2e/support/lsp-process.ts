@@ -5,6 +5,7 @@
  * and P2P port, so the payer and the client reconnect by themselves.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { get as httpGet } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import type { SandboxChain } from '@jitlsp/shared/chain';
 import type { NodeEvent, NodeEventOf, NodeEventType } from '@jitlsp/shared/node';
@@ -140,17 +141,34 @@ export class LspProcess {
 
   /** GET on the admin API (`Authorization: Bearer $JITLSP_ADMIN_TOKEN`); the parsed JSON, or undefined on 404. */
   async admin<T = unknown>(path: string): Promise<T | undefined> {
-    const res = await fetch(`${this.httpUrl}/admin${path}`, { headers: { authorization: `Bearer ${this.adminToken ?? ''}` } });
+    const res = await get(`${this.httpUrl}/admin${path}`, { authorization: `Bearer ${this.adminToken ?? ''}` });
     if (res.status === 404) return undefined;
-    if (!res.ok) throw new Error(`admin ${path}: HTTP ${res.status} ${await res.text()}`);
-    return (await res.json()) as T;
+    if (res.status !== 200) throw new Error(`admin ${path}: HTTP ${res.status} ${res.body}`);
+    return JSON.parse(res.body) as T;
   }
 
   /** One unlabelled series of `GET /metrics` (counters restart at 0 with the process). */
   async metric(name: string): Promise<number> {
-    const text = await (await fetch(`${this.httpUrl}/metrics`)).text();
+    const text = (await get(`${this.httpUrl}/metrics`)).body;
     const line = text.split('\n').find((l) => l.startsWith(`${name} `));
     if (line === undefined) throw new Error(`metric ${name} not served`);
     return Number(line.slice(name.length + 1));
   }
+}
+
+/**
+ * One GET without keep-alive: tests poll the daemon, and a pooled connection the server closes between two
+ * polls fails the next request ("other side closed").
+ */
+function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpGet(url, { headers, agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+  });
 }
