@@ -329,4 +329,22 @@ describe('end to end: kill -9 of the LSP daemon mid-flow, restarted from the sam
     expect((await session(scid))!.state.collectedFeeMsat).to.equal(fee(amountA).toString());
     await nothingPending();
   });
+
+  it('6. killed while the client claims the forwarded HTLC: after the restart the preimage reaches the payer and the fee is recorded once', async () => {
+    const amount = 80_000_000n;
+    const channelsBefore = jitChannels();
+    const scid = await client.buy();
+    // C claims as soon as the payment is claimable (its handler runs first): L dies with the fulfill on the way.
+    const claimable = client.node.waitFor('paymentClaimable', undefined, 60_000);
+    const first = pay(payer, client.node.createOffer().offer, amount);
+    await claimable;
+    await killAndRestart();
+
+    const s = await session(scid);
+    expect(s, 'the session row survived the kill').to.not.equal(undefined);
+    expect(s!.state.kind).to.be.oneOf(['awaitingForward', 'done']);
+    const { sent, failedAttempts } = await payUntilSent(payer, client.node.createOffer().offer, amount, first);
+    expect(failedAttempts).to.equal(0);
+    await expectPaidThroughJit(scid, sent, amount, channelsBefore);
+  });
 });
