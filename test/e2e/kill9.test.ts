@@ -34,7 +34,12 @@ interface SessionView {
   jitChannelScidU64: string;
   clientNodeId: string;
   mode: 'mpp' | 'no_mpp';
-  state: { kind: string; held: { paymentHash: string }[]; collectedFeeMsat?: string; channelId?: string | null; payingHash?: string };
+  state: {
+    kind: string;
+    held: { interceptId: string; paymentHash: string; amountMsat: string }[];
+    failed: { interceptId: string; reason: string }[];
+    collectedFeeMsat?: string;
+  };
 }
 
 /**
@@ -53,6 +58,7 @@ describe('end to end: kill -9 of the LSP daemon mid-flow, restarted from the sam
   let lsp: LspProcess;
   let payer: LightningNode;
   let client: JitClient;
+  let payer2: LightningNode | undefined;
   const claimables: NodeEventOf<'paymentClaimable'>[] = [];
   const claimed: NodeEventOf<'paymentClaimed'>[] = [];
 
@@ -64,10 +70,29 @@ describe('end to end: kill -9 of the LSP daemon mid-flow, restarted from the sam
     return d;
   };
 
+  /** L's peers in this file: P, C and, once started, the splitting payer. */
+  const peers = (): LightningNode[] => [payer, client.node, ...(payer2 ? [payer2] : [])];
+
+  /** A second payer with two channels to L, each too small for the MPP payments, so LDK splits them (started on first use). */
+  async function splittingPayer(): Promise<LightningNode> {
+    if (payer2) return payer2;
+    const p2 = await start('payer2');
+    await p2.connect(lsp.address);
+    for (let i = 0; i < 2; i++) {
+      const pending = p2.waitFor('channelPending');
+      await p2.openChannel({ peer: lsp.nodeId, capacitySat: 100_000n });
+      await pending;
+    }
+    await chain.mine(6);
+    await until('both payer2 channels usable', () => p2.listChannels().filter((c) => c.isUsable).length === 2);
+    payer2 = p2;
+    return p2;
+  }
+
   /** SIGKILL the daemon; `between` runs while it is dead; start it again and wait for the peers named back. */
   async function killAndRestart(opts: { peers?: LightningNode[]; between?: () => Promise<void> } = {}): Promise<void> {
     await lsp.kill9();
-    const back = (opts.peers ?? [payer, client.node]).map((n) => n.waitFor('peerConnected', (e) => e.peerNodeId === lsp.nodeId, 60_000));
+    const back = (opts.peers ?? peers()).map((n) => n.waitFor('peerConnected', (e) => e.peerNodeId === lsp.nodeId, 60_000));
     await opts.between?.();
     lsp = await LspProcess.start({ chain, env });
     await Promise.all(back);
@@ -78,7 +103,8 @@ describe('end to end: kill -9 of the LSP daemon mid-flow, restarted from the sam
   }
 
   /** Pays `offer` from `from`; resolves with the payer's outcome (sent or failed), never left pending. */
-  function pay(from: LightningNode, offer: string, amountMsat: bigint, timeoutMs = 90_000): Promise<Outcome> {
+  function pay(from: LightningNode, offer: string, amountMsat: bigint, opts: { retries?: number; timeoutMs?: number } = {}): Promise<Outcome> {
+    const timeoutMs = opts.timeoutMs ?? 90_000;
     const paymentId = randomBytes(32).toString('hex');
     return new Promise((resolve, reject) => {
       const offs = [
@@ -92,7 +118,7 @@ describe('end to end: kill -9 of the LSP daemon mid-flow, restarted from the sam
         if (r instanceof Error) reject(r);
         else resolve(r);
       };
-      from.payOffer(offer, amountMsat, { paymentId });
+      from.payOffer(offer, amountMsat, { paymentId, retries: opts.retries });
     });
   }
 
@@ -113,7 +139,7 @@ describe('end to end: kill -9 of the LSP daemon mid-flow, restarted from the sam
    * fee skimmed, over one new channel; the payer paid no routing fee; the stored session is done, collected
    * exactly the fee and holds no HTLC.
    */
-  async function expectPaidThroughJit(scid: bigint, sent: NodeEventOf<'paymentSent'>, amountMsat: bigint, channelsBefore: number, others: LightningNode[] = []) {
+  async function expectPaidThroughJit(scid: bigint, sent: NodeEventOf<'paymentSent'>, amountMsat: bigint, channelsBefore: number) {
     await until('C claimed the payment', () => claimed.some((c) => c.paymentHash === sent.paymentHash));
     const mine = claimables.filter((c) => c.paymentHash === sent.paymentHash);
     const skimmed = mine.reduce((a, c) => a + c.counterpartySkimmedFeeMsat, 0n);
@@ -125,12 +151,12 @@ describe('end to end: kill -9 of the LSP daemon mid-flow, restarted from the sam
     const s = (await session(scid))!;
     expect(s.state.collectedFeeMsat).to.equal(fee(amountMsat).toString());
     expect(s.state.held).to.deep.equal([]);
-    await nothingPending(others);
+    await nothingPending();
   }
 
-  /** No HTLC left in any channel between L and P, C (and `others`): every part was settled or failed back. */
-  async function nothingPending(others: LightningNode[] = []): Promise<void> {
-    const nodes = [payer, client.node, ...others];
+  /** No HTLC left in any channel between L and its peers: every part was settled or failed back. */
+  async function nothingPending(): Promise<void> {
+    const nodes = peers();
     const ids = new Set(nodes.map((n) => n.nodeId));
     const idle = (n: LightningNode) => n.listChannels().every((c) => c.pendingHtlcs.length === 0);
     await until('no HTLC pending at P, L or C', async () => {
@@ -153,7 +179,7 @@ describe('end to end: kill -9 of the LSP daemon mid-flow, restarted from the sam
       JITLSP_MIN_PAYMENT_SIZE_MSAT: '1000000',
       JITLSP_CHANNEL_OVERPROVISIONING_SAT: '100000',
       // Below bLIP-52's 90 s SHOULD so that a part failed back by the collect timer resolves within the test.
-      JITLSP_MPP_COLLECT_TIMEOUT_SECONDS: '10',
+      JITLSP_MPP_COLLECT_TIMEOUT_SECONDS: '15',
       JITLSP_LOG_LEVEL: process.env.JITLSP_TEST_LOG === 'debug' ? 'debug' : 'error',
     };
     lsp = await LspProcess.start({ chain, env });
@@ -175,6 +201,7 @@ describe('end to end: kill -9 of the LSP daemon mid-flow, restarted from the sam
 
   after(async () => {
     await lsp?.kill9();
+    await payer2?.stop();
     await client?.node.stop();
     await payer?.stop();
     await chain?.close();
@@ -204,36 +231,22 @@ describe('end to end: kill -9 of the LSP daemon mid-flow, restarted from the sam
   // failed by the collect timer, and the payer can neither complete nor fail the payment.
   itKnownBug('2. killed while the first part of an MPP payment is held: after the restart the session is there and the payment completes or is failed back promptly, never held to its CLTV expiry', async () => {
     const amount = 150_000_000n;
-    const payer2 = await start('payer2');
-    try {
-      await payer2.connect(lsp.address);
-      // Two channels each too small for the payment: LDK must split it into parts.
-      for (let i = 0; i < 2; i++) {
-        const pending = payer2.waitFor('channelPending');
-        await payer2.openChannel({ peer: lsp.nodeId, capacitySat: 100_000n });
-        await pending;
-      }
-      await chain.mine(6);
-      await until('both payer2 channels usable', () => payer2.listChannels().filter((c) => c.isUsable).length === 2);
+    const p2 = await splittingPayer();
+    const channelsBefore = jitChannels();
+    const scid = await client.buy(amount);
+    const offer = client.node.createOffer().offer;
+    const firstPart = lsp.waitFor('htlcIntercepted', (e) => e.requestedNextHopScid === scid, 60_000);
+    const first = pay(p2, offer, amount);
+    await firstPart;
+    await killAndRestart();
 
-      const channelsBefore = jitChannels();
-      const scid = await client.buy(amount);
-      const offer = client.node.createOffer().offer;
-      const firstPart = lsp.waitFor('htlcIntercepted', (e) => e.requestedNextHopScid === scid, 60_000);
-      const first = pay(payer2, offer, amount);
-      await firstPart;
-      await killAndRestart({ peers: [payer, payer2, client.node] });
-
-      const s = await session(scid);
-      expect(s, 'the session row survived the kill').to.not.equal(undefined);
-      expect(s!.mode).to.equal('mpp');
-      // bLIP-52: the parts of one payment are collected until payment_size_msat (then the channel opens) or
-      // failed by the collect timer; a failed-back attempt is retried by the payer on the same session.
-      const { sent } = await payUntilSent(payer2, offer, amount, first);
-      await expectPaidThroughJit(scid, sent, amount, channelsBefore, [payer2]);
-    } finally {
-      await payer2.stop();
-    }
+    const s = await session(scid);
+    expect(s, 'the session row survived the kill').to.not.equal(undefined);
+    expect(s!.mode).to.equal('mpp');
+    // bLIP-52: the parts of one payment are collected until payment_size_msat (then the channel opens) or
+    // failed by the collect timer; a failed-back attempt is retried by the payer on the same session.
+    const { sent } = await payUntilSent(p2, offer, amount, first);
+    await expectPaidThroughJit(scid, sent, amount, channelsBefore);
   });
 
   /**
@@ -346,5 +359,38 @@ describe('end to end: kill -9 of the LSP daemon mid-flow, restarted from the sam
     const { sent, failedAttempts } = await payUntilSent(payer, client.node.createOffer().offer, amount, first);
     expect(failedAttempts).to.equal(0);
     await expectPaidThroughJit(scid, sent, amount, channelsBefore);
+  });
+
+  it('7. killed while every part of an incomplete MPP payment is stored as held: after the restart the session still holds them, the collect timer fails them back promptly, and the full payment then opens the channel', async () => {
+    const size = 150_000_000n;
+    const partial = 100_000_000n; // above one channel's capacity: split, and short of payment_size_msat
+    const p2 = await splittingPayer();
+    const channelsBefore = jitChannels();
+    const scid = await client.buy(size);
+    const offer = client.node.createOffer().offer;
+    const heldMsat = async () => ((await session(scid))?.state.held ?? []).reduce((a, h) => a + BigInt(h.amountMsat), 0n);
+    const attempt = pay(p2, offer, partial, { retries: 0 });
+    await until('every part is stored as held', async () => (await heldMsat()) === partial);
+    const stored = (await session(scid))!.state.held.map((h) => h.interceptId);
+    expect(stored.length).to.be.at.least(2);
+    await killAndRestart();
+
+    // The restarted daemon holds them, or (on a slow restart) its collect timer already failed them: either
+    // way it knew every stored part from the database alone.
+    const s = await session(scid);
+    expect(s, 'the session row survived the kill').to.not.equal(undefined);
+    const known = [...s!.state.held.map((h) => h.interceptId), ...s!.state.failed.map((f) => f.interceptId)];
+    expect(known).to.include.members(stored);
+    // bLIP-52 MUST #19: the incomplete set fails with temporary_channel_failure when the collect timer (15 s
+    // here, counted from the stored arrival times) runs out; the payer sees the failure, the CLTV is not awaited.
+    expect((await attempt).kind).to.equal('failed');
+    const after = (await session(scid))!;
+    expect(after.state.kind).to.equal('awaitingPayment');
+    expect(after.state.held).to.deep.equal([]);
+    expect(after.state.failed.filter((f) => stored.includes(f.interceptId)).map((f) => f.reason)).to.deep.equal(stored.map(() => 'temporary_channel_failure'));
+    await nothingPending();
+
+    const { sent } = await payUntilSent(p2, offer, size);
+    await expectPaidThroughJit(scid, sent, size, channelsBefore);
   });
 });
