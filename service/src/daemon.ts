@@ -22,7 +22,7 @@ import { createHttpApp } from './http/app.js';
 import { listen, type RunningHttpServer } from './http/server.js';
 import type { DispatchRecord, Lsps0Dispatcher } from './lsps0/dispatcher.js';
 import { createLsps2Server } from './lsps2/server.js';
-import { JitShell } from './lsps2/shell.js';
+import { JIT_DURABLE_EVENTS, JitShell } from './lsps2/shell.js';
 import { createLogger, type Logger } from './log.js';
 import { type BuyResult, type GetInfoResult, ServiceMetrics } from './metrics/metrics.js';
 
@@ -132,6 +132,8 @@ export class Daemon {
         name: 'lsp',
         acceptInterceptHtlcs: true,
         interceptOfflinePeerOnionMessages: true,
+        // Issue 5: kill -9 at any point loses no HTLC: LDK keeps each JIT event until its new state is stored.
+        durableEvents: JIT_DURABLE_EVENTS,
         // bLIP-50: an LSP advertises LSPS0 with feature bit 729 (clients MUST NOT).
         advertiseLsps0: true,
         nodeIdLookup: (scid) => shell?.nodeIdLookup(scid),

@@ -10,7 +10,7 @@
  * temporary_channel_failure decision reaches the payer as unknown_next_peer (logged with the intended code).
  * The CLTV expiry `HTLCIntercepted` lacks is filled in by the engine from the inbound channel.
  */
-import type { NodeEvent } from '@jitlsp/shared/node';
+import type { NodeEvent, NodeEventType } from '@jitlsp/shared/node';
 import type { DispatchLogger } from '../lsps0/dispatcher.js';
 import {
   DEFAULT_JIT_POLICY,
@@ -90,6 +90,19 @@ export function openFailureFromClosure(reason: string): ChannelOpenFailure {
   if (/counterparty|peer (requested|closed)/i.test(reason)) return 'client_rejected';
   return 'lsp_error';
 }
+
+/**
+ * The node events whose handling the shell stores: the daemon's node keeps each until the session job it
+ * started has stored the new state (NodeOptions.durableEvents), so a kill -9 in between loses none of them.
+ */
+export const JIT_DURABLE_EVENTS: readonly NodeEventType[] = [
+  'htlcIntercepted',
+  'channelPending',
+  'channelReady',
+  'channelClosed',
+  'paymentForwarded',
+  'htlcHandlingFailed',
+];
 
 /**
  * An open session with nothing in flight: awaiting payment, no HTLC held. Most sessions are like this (sold,
@@ -279,7 +292,12 @@ export class JitShell {
     return { now: this.clock(), blockHeight: this.opts.blockHeight?.() ?? null, clientConnected: connected };
   }
 
-  private onEvent(ev: NodeEvent): void {
+  /**
+   * One node event. For the events the daemon makes durable (`JIT_DURABLE_EVENTS`) it returns the promise of
+   * the session job the event started: the engine lets LDK drop the event only once it resolved (the new
+   * state is stored), so a kill before that has LDK deliver the event again after the restart.
+   */
+  private onEvent(ev: NodeEvent): Promise<void> | undefined {
     switch (ev.type) {
       case 'htlcIntercepted': {
         this.opts.metrics?.htlcIntercepted?.();
@@ -298,34 +316,31 @@ export class JitShell {
           });
         }
         const htlc = { interceptId: ev.interceptId, paymentHash: ev.paymentHash, amountMsat: ev.expectedOutboundAmountMsat, cltvExpiry: ev.cltvExpiry };
-        this.apply(scid, (ctx, st, env) => {
+        return this.apply(scid, (ctx, st, env) => {
           if (!this.firstHtlcAt.has(scid)) this.firstHtlcAt.set(scid, env.now);
           return htlcIntercepted(ctx, st, htlc, env);
         });
-        return;
       }
       case 'channelPending': {
         const scid = this.byUserChannelId.get(ev.userChannelId);
         if (scid === undefined) return;
         this.byChannelId.set(ev.channelId, scid);
-        this.apply(scid, (ctx, st) => channelPending(ctx, st, ev.channelId));
-        return;
+        return this.apply(scid, (ctx, st) => channelPending(ctx, st, ev.channelId));
       }
       case 'channelReady': {
         const scid = this.byUserChannelId.get(ev.userChannelId);
         if (scid === undefined) return;
         this.byChannelId.set(ev.channelId, scid);
-        this.apply(scid, (ctx, st, env) => {
+        return this.apply(scid, (ctx, st, env) => {
           const first = this.firstHtlcAt.get(scid);
           if (first && st.kind === 'openingChannel') this.opts.metrics?.channelReadyAfterFirstHtlc?.(first, env.now);
           return channelReady(ctx, st, ev.channelId, env);
         });
-        return;
       }
       case 'channelClosed': {
         const scid = this.byUserChannelId.get(ev.userChannelId) ?? this.byChannelId.get(ev.channelId);
         if (scid === undefined) return;
-        this.apply(scid, (ctx, st, env) => {
+        return this.apply(scid, (ctx, st, env) => {
           if (st.kind === 'openingChannel') {
             const why = openFailureFromClosure(ev.reason);
             this.opts.metrics?.channelOpenFailed?.(why === 'lsp_error' ? 'node_error' : why);
@@ -333,25 +348,22 @@ export class JitShell {
           }
           return channelClosed(ctx, st, env);
         });
-        return;
       }
       case 'paymentForwarded':
         // Resolved once the queued events are applied: the owner is found from the sessions' states.
-        void this.afterQueued(() => {
+        return this.afterQueued(() => {
           const scid = this.forwardOwner(ev.nextChannelId, ev.nextUserChannelId, (f) =>
             f.forwardMsat === ev.outboundAmountForwardedMsat && f.skimMsat === (ev.skimmedFeeMsat ?? 0n),
           );
-          if (scid !== undefined) this.apply(scid, (ctx, st, env) => paymentForwarded(ctx, st, ev.skimmedFeeMsat ?? 0n, env));
+          if (scid !== undefined) return this.apply(scid, (ctx, st, env) => paymentForwarded(ctx, st, ev.skimmedFeeMsat ?? 0n, env));
         });
-        return;
       case 'htlcHandlingFailed': {
         const d = ev.failedNextDestination;
         if (d.kind !== 'next-hop-channel') return;
-        void this.afterQueued(() => {
+        return this.afterQueued(() => {
           const scid = this.forwardOwner(d.channelId, undefined, () => true);
-          if (scid !== undefined) this.apply(scid, (ctx, st, env) => htlcHandlingFailed(ctx, st, env));
+          if (scid !== undefined) return this.apply(scid, (ctx, st, env) => htlcHandlingFailed(ctx, st, env));
         });
-        return;
       }
       case 'peerConnected':
         for (const s of [...this.activeSessionsOf(ev.peerNodeId)]) this.apply(s.terms.jitChannelScid, (ctx, st, env) => clientConnected(ctx, st, env));
@@ -378,28 +390,35 @@ export class JitShell {
   }
 
   /** Runs `f` after every session job queued so far. */
-  private afterQueued(f: () => void): Promise<void> {
+  private afterQueued(f: () => Promise<void> | undefined): Promise<void> {
     const p = Promise.all([...this.chains.values()]).then(f);
     const key = -1n - BigInt(this.afterQueuedSeq++); // a private chain slot (SCIDs are >= 0) so idle() waits for it
-    this.chains.set(key, p);
-    void p.then(() => {
-      if (this.chains.get(key) === p) this.chains.delete(key);
+    const settled = p.then(
+      () => undefined,
+      () => undefined, // the failure reaches whoever holds `p` (the engine retries a durable event)
+    );
+    this.chains.set(key, settled);
+    void settled.then(() => {
+      if (this.chains.get(key) === settled) this.chains.delete(key);
     });
     return p;
   }
 
-  private enqueue(scid: bigint, job: () => Promise<void>): void {
+  /** Queues `job` on session `scid`'s chain; the promise rejects if the job failed (the chain goes on). */
+  private enqueue(scid: bigint, job: () => Promise<void>): Promise<void> {
     const prev = this.chains.get(scid) ?? Promise.resolve();
-    const next = prev.then(job).catch((e) => this.log.log('error', 'lsps2: session job failed', { scid: scid.toString(), error: String(e) }));
+    const run = prev.then(job);
+    const next = run.catch((e) => this.log.log('error', 'lsps2: session job failed', { scid: scid.toString(), error: String(e) }));
     this.chains.set(scid, next);
     void next.then(() => {
       if (this.chains.get(scid) === next) this.chains.delete(scid);
     });
+    return run;
   }
 
   /** Runs a transition on session `scid` (serialised per session): persist, then act. */
-  private apply(scid: bigint, step: (ctx: JitContext, state: JitChannelState, env: JitEnv) => Transition): void {
-    this.enqueue(scid, async () => {
+  private apply(scid: bigint, step: (ctx: JitContext, state: JitChannelState, env: JitEnv) => Transition): Promise<void> {
+    return this.enqueue(scid, async () => {
       const session = this.sessions.get(scid) ?? (this.idleSessions.has(scid) ? await this.opts.store.get(scid) : undefined);
       if (!session) return;
       const ctx: JitContext = { terms: session.terms, policy: this.policy };

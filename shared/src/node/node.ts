@@ -75,7 +75,15 @@ export class LightningNode implements T.LightningNodeApi {
   private readonly manualAccept: boolean;
   private readonly trusted: Set<string>;
   private readonly tcp: TcpTransport;
-  private readonly listeners = new Set<(ev: T.NodeEvent) => void>();
+  private readonly listeners = new Set<T.EventListener>();
+  /**
+   * Durable events (NodeOptions.durableEvents) by content key: 'dispatched' while listeners work on it (LDK is
+   * told to replay it), 'handled' once they finished (the next replay is acknowledged and LDK drops it).
+   */
+  private readonly durable = new Map<string, 'dispatched' | 'handled'>();
+  private durableTypes!: ReadonlySet<T.NodeEventType>;
+  /** The key of each queued durable event, until it is dispatched. */
+  private readonly durableKeyOf = new WeakMap<object, string>();
   private readonly waiters = new Set<{ reject: (e: Error) => void; cleanup: () => void }>();
   private readonly connected = new Map<string, { inbound: boolean; initFeatures: Uint8Array }>();
   private readonly persistent = new Map<string, PersistentPeer>();
@@ -276,10 +284,12 @@ export class LightningNode implements T.LightningNodeApi {
       this.customMessages.handler, Math.floor(nowMs / 1000), this.random(32), this.ldkLog, this.km.as_NodeSigner(),
     );
     this.keepAlive.push(ignorer);
+    this.durableTypes = new Set(opts.durableEvents ?? []);
     this.eventHandler = ldk.EventHandler.new_impl({
       handle_event: (ev: ldk.Event) => {
         try {
           const converted = convertEvent(ev);
+          if (converted && this.durableTypes.has(converted.type as T.NodeEventType)) return this.handleDurable(converted as T.NodeEvent);
           if (converted) this.queue.push(converted);
         } catch (err) {
           this.log('error', 'event conversion failed', { error: String(err) });
@@ -338,7 +348,9 @@ export class LightningNode implements T.LightningNodeApi {
     markLdkActivity();
     try {
       this.chainMonitor.as_EventsProvider().process_pending_events(this.eventHandler);
-      this.cm.as_EventsProvider().process_pending_events(this.eventHandler);
+      // While a durable event's listeners work, LDK would only replay it (and wake us again at once: a busy
+      // loop of ~600 passes a second was measured); their completion kicks the next pass instead.
+      if (!this.durableInFlight()) this.cm.as_EventsProvider().process_pending_events(this.eventHandler);
       this.om.as_EventsProvider().process_pending_events(this.eventHandler);
       if (this.cm.get_and_clear_needs_persistence()) this.persistManager();
       this.pm.process_events();
@@ -399,22 +411,69 @@ export class LightningNode implements T.LightningNodeApi {
         this.onOpenChannelRequest(ev);
         return;
       case 'htlcIntercepted':
-        this.emit({ ...ev, cltvExpiry: this.inboundHtlcExpiry(ev.paymentHash, ev.inboundAmountMsat) });
+        this.emit({ ...ev, cltvExpiry: this.inboundHtlcExpiry(ev.paymentHash, ev.inboundAmountMsat) }, this.durableKeyOf.get(ev));
         return;
       default:
-        this.emit(ev);
+        this.emit(ev, this.durableKeyOf.get(ev));
     }
   }
 
-  private emit(ev: T.NodeEvent): void {
+  /**
+   * A durable event (inside LDK's process_pending_events): dispatched the first time it is seen and replayed
+   * (LDK keeps it, and the events after it) until its listeners finished, then acknowledged. LDK hands over
+   * the same event content on every replay, so the content is its key.
+   */
+  private handleDurable(ev: T.NodeEvent): ldk.Result_NoneReplayEventZ {
+    const key = eventKey(ev);
+    const seen = this.durable.get(key);
+    if (seen === 'handled') {
+      this.durable.delete(key);
+      return ldk.Result_NoneReplayEventZ.constructor_ok();
+    }
+    // Nobody to hand it to yet (the application subscribes after the node started): LDK keeps it.
+    if (seen === undefined && this.listeners.size === 0) return ldk.Result_NoneReplayEventZ.constructor_err(ldk.ReplayEvent.constructor_new());
+    if (seen === undefined) {
+      this.durable.set(key, 'dispatched');
+      this.durableKeyOf.set(ev, key);
+      this.queue.push(ev);
+    }
+    return ldk.Result_NoneReplayEventZ.constructor_err(ldk.ReplayEvent.constructor_new());
+  }
+
+  private durableInFlight(): boolean {
+    for (const v of this.durable.values()) if (v === 'dispatched') return true;
+    return false;
+  }
+
+  /** Runs every listener; for a durable event (`key`), acknowledges it once their promises resolved. */
+  private emit(ev: T.NodeEvent, key?: string): void {
     if (ev.type !== 'customMessageReceived' && ev.type !== 'onionMessageIntercepted') this.log('debug', 'event', { ...ev });
+    const work: Promise<unknown>[] = [];
     for (const l of [...this.listeners]) {
       try {
-        l(ev);
+        const r = l(ev);
+        if (r instanceof Promise) work.push(r);
       } catch (err) {
         this.log('error', 'event listener threw', { event: ev.type, error: String(err) });
       }
     }
+    if (key === undefined) return;
+    Promise.all(work).then(
+      () => {
+        this.durable.set(key, 'handled');
+        this.kick(); // LDK replays it: now acknowledged, and the events behind it come through
+      },
+      (err: unknown) => {
+        // Not stored: deliver it again (LDK still holds it), after a pause rather than in a tight loop.
+        this.log('error', 'durable event handling failed; retrying', { event: ev.type, error: String(err) });
+        const t = setTimeout(() => {
+          this.timers.delete(t);
+          this.durable.delete(key);
+          this.kick();
+        }, 1000);
+        this.timers.add(t);
+      },
+    );
   }
 
   private onOpenChannelRequest(ev: Extract<InternalEvent, { type: 'openChannelRequestRaw' }>): void {
@@ -517,15 +576,14 @@ export class LightningNode implements T.LightningNodeApi {
 
   // ---------------------------------------------------------------- events API
 
-  onEvent(handler: (ev: T.NodeEvent) => void): () => void {
+  onEvent(handler: T.EventListener): () => void {
     this.listeners.add(handler);
+    if (this.durableTypes?.size) this.kick(); // durable events LDK kept for a first listener
     return () => this.listeners.delete(handler);
   }
 
-  on<K extends T.NodeEventType>(type: K, handler: (ev: T.NodeEventOf<K>) => void): () => void {
-    return this.onEvent((ev) => {
-      if (ev.type === type) handler(ev as T.NodeEventOf<K>);
-    });
+  on<K extends T.NodeEventType>(type: K, handler: (ev: T.NodeEventOf<K>) => unknown): () => void {
+    return this.onEvent((ev) => (ev.type === type ? handler(ev as T.NodeEventOf<K>) : undefined));
   }
 
   waitFor<K extends T.NodeEventType>(type: K, pred?: (ev: T.NodeEventOf<K>) => boolean, timeoutMs = 30_000): Promise<T.NodeEventOf<K>> {
@@ -817,4 +875,9 @@ function pendingHtlcs(c: ldk.ChannelDetails): T.PendingHtlc[] {
     cltvExpiry: h.get_cltv_expiry(),
   });
   return [...c.get_pending_inbound_htlcs().map((h) => of('inbound', h)), ...c.get_pending_outbound_htlcs().map((h) => of('outbound', h))];
+}
+
+/** A durable event's identity: its whole content (LDK replays an event unchanged). */
+function eventKey(ev: T.NodeEvent): string {
+  return JSON.stringify(ev, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v instanceof Uint8Array ? hex(v) : v));
 }

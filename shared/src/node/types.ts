@@ -104,6 +104,14 @@ export interface NodeOptions {
 
   /** LSP: let HTLCs to intercept SCIDs raise `htlcIntercepted` (UserConfig.accept_intercept_htlcs). */
   acceptInterceptHtlcs?: boolean;
+  /**
+   * Events LDK keeps until the application has finished with them (see {@link EventListener}), so that a
+   * process killed before its listeners stored what the event told them gets it again after the restart.
+   * Without this, LDK drops an event as soon as the synchronous handler returns and persists the
+   * ChannelManager without it: an HTLCIntercepted or ChannelReady lost that way leaves an HTLC held until its
+   * CLTV expiry. The price: LDK hands over its next events only once the earlier one is finished with.
+   */
+  durableEvents?: readonly NodeEventType[];
   /** LSP: hold onion messages for offline peers and raise `onionMessageIntercepted` (all-or-nothing in 0.1). */
   interceptOfflinePeerOnionMessages?: boolean;
   /** Inbound channel policy. Default: accept automatically (LDK's default), no zero-conf. */
@@ -322,6 +330,14 @@ export type NodeEventOf<T extends NodeEventType> = Extract<NodeEvent, { type: T 
 /** The LSPS0 custom message type (bLIP-50): the only one the engine reads by default. */
 export const LSPS0_MESSAGE_TYPE = 37913;
 
+/**
+ * An event listener. For a type in `NodeOptions.durableEvents` it may return a promise: LDK is told the event
+ * was handled only once every listener's promise has resolved (a rejected one has the event delivered again
+ * a second later), so an event whose handling did not finish is delivered again after a restart. Listeners
+ * of durable events must therefore be idempotent.
+ */
+export type EventListener = (ev: NodeEvent) => unknown;
+
 /** The public surface of {@link LightningNode} (what the service and the client code against). */
 export interface LightningNodeApi {
   readonly nodeId: NodeIdHex;
@@ -331,9 +347,9 @@ export interface LightningNodeApi {
   readonly address: string | undefined;
 
   /** Subscribe to every event; returns an unsubscribe function. Handlers run after LDK returned (never inside it). */
-  onEvent(handler: (ev: NodeEvent) => void): () => void;
+  onEvent(handler: EventListener): () => void;
   /** Subscribe to one event type. */
-  on<T extends NodeEventType>(type: T, handler: (ev: NodeEventOf<T>) => void): () => void;
+  on<T extends NodeEventType>(type: T, handler: (ev: NodeEventOf<T>) => unknown): () => void;
   /** Resolve on the first future event of `type` matching `pred`; rejects after `timeoutMs` (default 30 s) or on stop. */
   waitFor<T extends NodeEventType>(type: T, pred?: (ev: NodeEventOf<T>) => boolean, timeoutMs?: number): Promise<NodeEventOf<T>>;
 

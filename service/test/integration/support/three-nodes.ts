@@ -5,7 +5,7 @@
 import type { SandboxChain } from '@jitlsp/shared/chain';
 import type { LightningNode, NodeLogger, NodeOptions } from '@jitlsp/shared/node';
 import { TestNet, confirmedChannel } from '@jitlsp/shared/node/testing';
-import type { JitShell } from '../../../src/lsps2/shell.js';
+import { JIT_DURABLE_EVENTS, type JitShell } from '../../../src/lsps2/shell.js';
 
 /** Only errors, one line each: LDK's warnings on purposeful failures would drown the test report. */
 const errorsOnly: NodeLogger = {
@@ -25,6 +25,7 @@ export function lspNodeOptions(shell: () => JitShell | undefined): Partial<NodeO
   return {
     acceptInterceptHtlcs: true,
     interceptOfflinePeerOnionMessages: true,
+    durableEvents: JIT_DURABLE_EVENTS,
     holdFunding: (info) => shell()?.holdFunding(info) ?? false,
     nodeIdLookup: (scid) => shell()?.nodeIdLookup(scid),
   };
