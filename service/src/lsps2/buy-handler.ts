@@ -8,7 +8,7 @@
  * (203), valid_until in the future (201), promise verified in constant time against the params AND the
  * asking client's node id (201). Over the per-peer session limit -> `client_rejected` (1).
  */
-import { fromHex } from '@jitlsp/shared/crypto';
+import { fromHex, toHex } from '@jitlsp/shared/crypto';
 import { clientRejectedObject, datetimeToDate } from '@jitlsp/shared/lsps0';
 import { buyResultToWire, checkBuy, lsps2ErrorObject, parseBuyParams, type BuyRequest } from '@jitlsp/shared/lsps2';
 import type { HandlerOutcome, RequestContext } from '../lsps0/dispatcher.js';
@@ -141,8 +141,7 @@ async function createSession(
  * values >= 2^124 (its bound constant has one hex digit too few).
  */
 function userChannelId(random: (n: number) => Uint8Array): bigint {
-  const b = random(15);
-  let v = 0n;
-  for (const x of b) v = (v << 8n) | BigInt(x);
+  // One BigInt from the hex, not one per byte: the buy path runs thousands of times a second.
+  const v = BigInt('0x' + toHex(random(15)));
   return v === 0n ? 1n : v;
 }

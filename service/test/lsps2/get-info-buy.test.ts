@@ -84,6 +84,8 @@ describe('lsps2.buy (bLIP-52 §2)', () => {
     });
     const s = await h.store.get(1099592695809n);
     expect(s!.terms).to.deep.include({ clientNodeId: PEER_A, paymentSizeMsat: 100_000_000n, openingFeeMsat: 546_000n, lspCltvExpiryDelta: 144 });
+    // 120 random bits (the harness's randomness is 0xab bytes) as the channel's user_channel_id.
+    expect(s!.terms.userChannelId).to.equal(BigInt('0x' + 'ab'.repeat(15)));
     expect(s!.terms.feeParams.validUntil).to.deep.equal(new Date('2026-01-01T01:00:00.000Z'));
     expect(s!.state.kind).to.equal('awaitingPayment');
   });
