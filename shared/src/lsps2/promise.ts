@@ -17,7 +17,7 @@
  * compares in constant time.
  */
 import { equalBytes } from '../crypto/constant-time.js';
-import { hmacSha256 } from '../crypto/hashes.js';
+import { keyedHmacSha256 } from '../crypto/hashes.js';
 import { chronoRfc3339 } from '../lsps0/datetime.js';
 import { U32_MAX } from '../lsps0/guards.js';
 import { U64_MAX } from '../lsps0/msat.js';
@@ -65,7 +65,17 @@ export function promiseHmacInput(clientNodeId: Uint8Array, p: UnsignedOpeningFee
  */
 export function derivePromise(secret: Uint8Array, clientNodeId: Uint8Array, p: UnsignedOpeningFeeParams): string {
   assertSecret(secret);
-  return Buffer.from(hmacSha256(secret, promiseHmacInput(clientNodeId, p))).toString('hex');
+  return Buffer.from(macFor(secret)(promiseHmacInput(clientNodeId, p))).toString('hex');
+}
+
+/** The keyed MAC of each secret in use (a daemon has one, for its whole life). */
+const macs = new WeakMap<Uint8Array, { bytes: Uint8Array; mac: (msg: Uint8Array) => Uint8Array }>();
+
+function macFor(secret: Uint8Array): (msg: Uint8Array) => Uint8Array {
+  // Found by the array, checked against a copy of its bytes: a caller may refill an array with another secret.
+  let m = macs.get(secret);
+  if (!m || !equalBytes(m.bytes, secret)) macs.set(secret, (m = { bytes: Uint8Array.from(secret), mac: keyedHmacSha256(secret) }));
+  return m.mac;
 }
 
 /** The params with their promise, ready to put on a get_info menu. */

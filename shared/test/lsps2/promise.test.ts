@@ -53,6 +53,17 @@ function unsignedFrom(c: PromiseCase): UnsignedOpeningFeeParams {
   return rest;
 }
 
+/** Params of a 2035 tier (valid for the tests' lifetime), without their promise. */
+const unsigned: UnsignedOpeningFeeParams = {
+  minFeeMsat: 546_000n,
+  proportional: 1200,
+  validUntil: parseDatetime('2035-01-01T00:00:00.000Z', 'x'),
+  minLifetime: 1008,
+  maxClientToSelfDelay: 2016,
+  minPaymentSizeMsat: 1000n,
+  maxPaymentSizeMsat: 1_000_000n,
+};
+
 describe('LSPS2 promise, byte-compatible with LDK (rust-lightning/lsps2-promise.json)', () => {
   for (const c of file.cases) {
     if (c.historic) {
@@ -126,15 +137,6 @@ describe('LSPS2 promise, byte-compatible with LDK (rust-lightning/lsps2-promise.
 
   it('mints params whose promise verifies, and changing any committed field breaks it', () => {
     const secret = new Uint8Array(32).fill(7);
-    const unsigned: UnsignedOpeningFeeParams = {
-      minFeeMsat: 546_000n,
-      proportional: 1200,
-      validUntil: parseDatetime('2035-01-01T00:00:00.000Z', 'x'),
-      minLifetime: 1008,
-      maxClientToSelfDelay: 2016,
-      minPaymentSizeMsat: 1000n,
-      maxPaymentSizeMsat: 1_000_000n,
-    };
     const minted = mintOpeningFeeParams(secret, clientNodeId, unsigned);
     expect(minted.promise).to.match(/^[0-9a-f]{64}$/);
     expect(verifyPromise(secret, clientNodeId, minted)).to.equal(true);
@@ -151,6 +153,14 @@ describe('LSPS2 promise, byte-compatible with LDK (rust-lightning/lsps2-promise.
       { promise: '' },
     ];
     for (const change of changes) expect(verifyPromise(secret, clientNodeId, { ...minted, ...change }), JSON.stringify(Object.keys(change))).to.equal(false);
+  });
+
+  it('MACs with the bytes a secret array holds now, when the same array is refilled with another secret', () => {
+    const secret = new Uint8Array(32).fill(7);
+    const under7 = derivePromise(secret, clientNodeId, unsigned);
+    secret.fill(8);
+    expect(derivePromise(secret, clientNodeId, unsigned)).to.equal(derivePromise(new Uint8Array(32).fill(8), clientNodeId, unsigned));
+    expect(derivePromise(secret, clientNodeId, unsigned)).to.not.equal(under7);
   });
 
   it('refuses a secret that is not 32 bytes and a node id that is not a compressed key', () => {
