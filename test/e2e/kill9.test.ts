@@ -7,8 +7,9 @@
  * every assertion holds wherever exactly it landed.
  *
  * Each scenario ends with the payment resolved at the payer, the money adding up at C (what C claims plus
- * what the LSP skimmed is what P sent, the fee taken once), and nothing held: P's payment settled, C's
- * payment claimed, and the session's stored state holding no HTLC.
+ * what the LSP skimmed is what P sent, the fee taken once), and nothing held: the session's stored state holds
+ * no HTLC and no channel of P, L or C has a pending HTLC. After every restart the session row is read back
+ * through the daemon's admin API (from its SQLite file).
  */
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
@@ -39,6 +40,7 @@ interface SessionView {
     held: { interceptId: string; paymentHash: string; amountMsat: string }[];
     failed: { interceptId: string; reason: string }[];
     collectedFeeMsat?: string;
+    channelId?: string | null;
   };
 }
 
@@ -224,11 +226,12 @@ describe('end to end: kill -9 of the LSP daemon mid-flow, restarted from the sam
     await expectPaidThroughJit(scid, sent, amount, channelsBefore);
   });
 
-  // BUG (intercept lost by a kill): the node reports every part (htlcIntercepted) and the shell persists it
-  // asynchronously; LDK 0.1 never emits HTLCIntercepted again after a restart (node.ts `pass()` persists
-  // manager.bin with the event already handled, before dispatching it). A part the shell had not stored yet
-  // stays committed on the payer's channel, unknown to the session, until its CLTV expiry: the stored part is
-  // failed by the collect timer, and the payer can neither complete nor fail the payment.
+  // BUG (intercept lost by a kill; about two runs in three here): the node reports every part
+  // (htlcIntercepted) and the shell stores it asynchronously; LDK 0.1 never emits HTLCIntercepted again after
+  // a restart (node.ts `pass()` persists manager.bin with the event already handled, before dispatching it).
+  // A part the shell had not stored yet stays committed on the payer's channel, unknown to the session, until
+  // its CLTV expiry: the stored part is failed by the collect timer, and the payer can neither complete nor
+  // fail the payment.
   itKnownBug('2. killed while the first part of an MPP payment is held: after the restart the session is there and the payment completes or is failed back promptly, never held to its CLTV expiry', async () => {
     const amount = 150_000_000n;
     const p2 = await splittingPayer();
@@ -250,9 +253,11 @@ describe('end to end: kill -9 of the LSP daemon mid-flow, restarted from the sam
   });
 
   /**
-   * Pays `amount` through a fresh no-MPP session and kills L as soon as it reports `event` for the JIT channel;
-   * after the restart the payment must go over THAT channel (no second channel funded by the payment), with
-   * the fee skimmed once. The HTLC is never failed back: the channel exists, so it can always be forwarded.
+   * Pays `amount` through a fresh no-MPP session and kills L as soon as it reports `event` for the JIT channel.
+   * Two outcomes are legitimate, depending on where the kill landed: the held HTLC goes over the channel after
+   * the restart, or (when L had already forwarded it and the forward died with the process) LDK fails it back
+   * on reload, the session keeps the open channel (channelOpen) and the payer's retry pays over it. Either way
+   * the payment succeeds, the fee is skimmed once, and no second channel is funded.
    */
   async function killOnJitChannelEvent(event: 'channelPending' | 'channelReady', amount: bigint): Promise<void> {
     const channelsBefore = jitChannels();
@@ -264,24 +269,23 @@ describe('end to end: kill -9 of the LSP daemon mid-flow, restarted from the sam
 
     const s = await session(scid);
     expect(s, 'the session row survived the kill').to.not.equal(undefined);
-    expect(s!.state.kind).to.be.oneOf(['openingChannel', 'awaitingForward', 'done']);
-    const { sent, failedAttempts } = await payUntilSent(payer, client.node.createOffer().offer, amount, first);
-    expect(failedAttempts, 'the held HTLC was forwarded, not failed back').to.equal(0);
+    expect(s!.state.kind).to.be.oneOf(['openingChannel', 'awaitingForward', 'channelOpen', 'done']);
+    const { sent } = await payUntilSent(payer, client.node.createOffer().offer, amount, first);
     await expectPaidThroughJit(scid, sent, amount, channelsBefore);
-    expect(claimables.find((c) => c.paymentHash === sent.paymentHash)!.viaChannelId).to.equal(channel.channelId);
+    expect((await session(scid))!.state.channelId, 'the session paid over the channel whose open the kill interrupted').to.equal(channel.channelId);
   }
 
-  // BUG (channel events lost by a kill): channelPending/channelReady are emitted once (for a zero-conf channel
-  // in the same node pass); if the kill lands before the shell stored them, the restarted shell re-issues
-  // openChannel (`restarted()`), finds the node's channel with that user_channel_id, skips the open, and
-  // nothing ever feeds channelPending/channelReady to the machine: the session stays openingChannel and the
-  // paying HTLC stays held until its CLTV expiry.
-  itKnownBug('3. killed during the channel open (on the LSP channelPending): after the restart the channel becomes ready and the payment goes over it with the fee skimmed once', async () => {
+  // BUG (channel events lost by a kill; about half the runs here): channelPending/channelReady are emitted
+  // once (for a zero-conf channel in the same node pass); if the kill lands before the shell stored them, the
+  // restarted shell re-issues openChannel (`restarted()`), finds the node's channel with that user_channel_id,
+  // skips the open, and nothing ever feeds channelPending/channelReady to the machine: the session stays
+  // openingChannel and the paying HTLC stays held until its CLTV expiry.
+  itKnownBug('3. killed during the channel open (on the LSP channelPending): after the restart the payment goes over that channel with the fee skimmed once', async () => {
     await killOnJitChannelEvent('channelPending', 60_000_000n);
   });
 
   // BUG: as in 3 (channelReady lost by a kill before the shell stored it).
-  itKnownBug('4. killed right after the JIT channel is ready: after the restart the HTLC is forwarded over that channel and the fee is skimmed exactly once', async () => {
+  itKnownBug('4. killed right after the JIT channel is ready: after the restart the payment goes over that channel and the fee is skimmed exactly once', async () => {
     await killOnJitChannelEvent('channelReady', 70_000_000n);
   });
 
