@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SandboxChain, type ChainSource } from '@jitlsp/shared/chain';
+import { pooledRandom } from '@jitlsp/shared/crypto';
 import { LSPS0_MESSAGE_TYPE, LightningNode, type NodeOptions } from '@jitlsp/shared/node';
 import type { ServiceConfig } from './config/config.js';
 import { redactDatabaseUrl } from './config/database-url.js';
@@ -185,7 +186,8 @@ export class Daemon {
         lspCltvExpiryDelta: config.lsps2.lspCltvExpiryDeltaBlocks,
         clientTrustsLsp: config.lsps2.clientTrustsLsp,
         maxSessionsPerPeer: config.lsps2.maxSessionsPerPeer,
-        random,
+        // The buy path draws 15 bytes per buy (user_channel_id): in blocks (see pooledRandom).
+        random: pooledRandom(random),
         onSessionCreated: (s) => jit.sessionCreated(s),
         liveSessions: (peer, now) => jit.liveSessionCount(peer, now),
         onDispatched: (r) => countDispatch(metrics, r),

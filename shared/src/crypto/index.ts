@@ -4,10 +4,12 @@
  * - `hashes.ts`: SHA-256, HMAC-SHA256, BIP-340 tagged hashes
  * - `constant-time.ts`: comparison of secrets
  * - `hex.ts`: strict hex parsing for inputs
+ * - `random.ts`: OS randomness drawn in blocks, for hot paths
  */
 export { equalBytes } from './constant-time.js';
 export { hmacSha256, sha256, taggedHash } from './hashes.js';
 export { fromHex, toHex } from './hex.js';
+export { pooledRandom } from './random.js';
 export {
   Secp256k1Error,
   decompressPublicKey,
