@@ -44,12 +44,6 @@ interface SessionView {
   };
 }
 
-/**
- * Scenarios that leave an HTLC stuck today (the bugs are described at each): skipped unless
- * JITLSP_KILL9_KNOWN_BUGS=1, which runs them to reproduce the bug or to check its fix.
- */
-const itKnownBug = process.env.JITLSP_KILL9_KNOWN_BUGS === '1' ? it : it.skip;
-
 type Outcome = { kind: 'sent'; ev: NodeEventOf<'paymentSent'> } | { kind: 'failed'; ev: NodeEventOf<'paymentFailed'> };
 
 describe('end to end: kill -9 of the LSP daemon mid-flow, restarted from the same files', function () {
@@ -75,19 +69,24 @@ describe('end to end: kill -9 of the LSP daemon mid-flow, restarted from the sam
   /** L's peers in this file: P, C and, once started, the splitting payer. */
   const peers = (): LightningNode[] => [payer, client.node, ...(payer2 ? [payer2] : [])];
 
-  /** A second payer with two channels to L, each too small for the MPP payments, so LDK splits them (started on first use). */
+  /**
+   * The payer of the MPP scenarios: two fresh 100,000 sat channels to L per call (each scenario has its own
+   * liquidity), each too small for the payments, so LDK splits them. The node is started on first use.
+   */
   async function splittingPayer(): Promise<LightningNode> {
-    if (payer2) return payer2;
-    const p2 = await start('payer2');
-    await p2.connect(lsp.address);
+    if (!payer2) {
+      payer2 = await start('payer2');
+      await payer2.connect(lsp.address);
+    }
+    const p2 = payer2;
+    const usable = p2.listChannels().filter((c) => c.isUsable).length;
     for (let i = 0; i < 2; i++) {
       const pending = p2.waitFor('channelPending');
       await p2.openChannel({ peer: lsp.nodeId, capacitySat: 100_000n });
       await pending;
     }
     await chain.mine(6);
-    await until('both payer2 channels usable', () => p2.listChannels().filter((c) => c.isUsable).length === 2);
-    payer2 = p2;
+    await until('two more payer2 channels usable', () => p2.listChannels().filter((c) => c.isUsable).length === usable + 2);
     return p2;
   }
 
@@ -194,6 +193,12 @@ describe('end to end: kill -9 of the LSP daemon mid-flow, restarted from the sam
     await confirmedChannel(chain, payer, lsp, 5_000_000n);
   });
 
+  // A scenario that failed between a kill and the restart (or with C offline) must not take the next ones down.
+  beforeEach(async () => {
+    if (!lsp.alive) lsp = await LspProcess.start({ chain, env });
+    for (const n of peers()) if (!n.listPeers().some((p) => p.nodeId === lsp.nodeId)) await n.connect(lsp.address);
+  });
+
   // A failed scenario leaves the evidence a bug report needs: the stored sessions and L's pending HTLCs.
   afterEach(async function () {
     if (this.currentTest?.state !== 'failed') return;
@@ -226,13 +231,11 @@ describe('end to end: kill -9 of the LSP daemon mid-flow, restarted from the sam
     await expectPaidThroughJit(scid, sent, amount, channelsBefore);
   });
 
-  // BUG (intercept lost by a kill; about two runs in three here): the node reports every part
-  // (htlcIntercepted) and the shell stores it asynchronously; LDK 0.1 never emits HTLCIntercepted again after
-  // a restart (node.ts `pass()` persists manager.bin with the event already handled, before dispatching it).
-  // A part the shell had not stored yet stays committed on the payer's channel, unknown to the session, until
-  // its CLTV expiry: the stored part is failed by the collect timer, and the payer can neither complete nor
-  // fail the payment.
-  itKnownBug('2. killed while the first part of an MPP payment is held: after the restart the session is there and the payment completes or is failed back promptly, never held to its CLTV expiry', async () => {
+  // Guards the durable htlcIntercepted: LDK 0.1 never emits HTLCIntercepted again after a restart, so before
+  // the node kept the event until the shell had stored the part, a part reported but not yet stored when the
+  // kill landed (two runs in three here) stayed committed on the payer's channel, unknown to the session,
+  // until its CLTV expiry.
+  it('2. killed while the first part of an MPP payment is held: after the restart the session is there and the payment completes or is failed back promptly, never held to its CLTV expiry', async () => {
     const amount = 150_000_000n;
     const p2 = await splittingPayer();
     const channelsBefore = jitChannels();
@@ -275,17 +278,15 @@ describe('end to end: kill -9 of the LSP daemon mid-flow, restarted from the sam
     expect((await session(scid))!.state.channelId, 'the session paid over the channel whose open the kill interrupted').to.equal(channel.channelId);
   }
 
-  // BUG (channel events lost by a kill; about half the runs here): channelPending/channelReady are emitted
-  // once (for a zero-conf channel in the same node pass); if the kill lands before the shell stored them, the
-  // restarted shell re-issues openChannel (`restarted()`), finds the node's channel with that user_channel_id,
-  // skips the open, and nothing ever feeds channelPending/channelReady to the machine: the session stays
-  // openingChannel and the paying HTLC stays held until its CLTV expiry.
-  itKnownBug('3. killed during the channel open (on the LSP channelPending): after the restart the payment goes over that channel with the fee skimmed once', async () => {
+  // Guards the durable channelPending/channelReady (emitted in one node pass for a zero-conf channel): before,
+  // a kill before the shell stored them (half the runs here) left the session in openingChannel for good (the
+  // restarted shell finds the channel by user_channel_id and skips the open; nothing feeds the machine the
+  // events) and the paying HTLC held until its CLTV expiry.
+  it('3. killed during the channel open (on the LSP channelPending): after the restart the payment goes over that channel with the fee skimmed once', async () => {
     await killOnJitChannelEvent('channelPending', 60_000_000n);
   });
 
-  // BUG: as in 3 (channelReady lost by a kill before the shell stored it).
-  itKnownBug('4. killed right after the JIT channel is ready: after the restart the payment goes over that channel and the fee is skimmed exactly once', async () => {
+  it('4. killed right after the JIT channel is ready: after the restart the payment goes over that channel and the fee is skimmed exactly once', async () => {
     await killOnJitChannelEvent('channelReady', 70_000_000n);
   });
 

@@ -99,6 +99,10 @@ export class LspProcess {
     return this.child.pid;
   }
 
+  get alive(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
   /**
    * The first reported event of `type` matching `pred` from now on (or already reported, with `past`).
    * Rejects after `timeoutMs` or when the child exits.
@@ -135,7 +139,7 @@ export class LspProcess {
 
   /** kill -9: SIGKILL, resolved once the process is gone (its files are what the crash left). */
   async kill9(): Promise<void> {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+    if (this.alive) this.child.kill('SIGKILL');
     await this.exited;
   }
 
