@@ -32,7 +32,6 @@ const fee = (amountMsat: bigint): bigint => computeOpeningFee(amountMsat, FEE_MI
 
 /** The session as the admin API serves it (amounts as decimal strings). */
 interface SessionView {
-  jitChannelScidU64: string;
   clientNodeId: string;
   mode: 'mpp' | 'no_mpp';
   state: {
@@ -58,8 +57,8 @@ describe('end to end: kill -9 of the LSP daemon mid-flow, restarted from the sam
   const claimables: NodeEventOf<'paymentClaimable'>[] = [];
   const claimed: NodeEventOf<'paymentClaimed'>[] = [];
 
-  const start = (name: string, extra: Partial<Parameters<typeof LightningNode.start>[0]> = {}) =>
-    LightningNode.start({ dataDir: dir(name), chain, name, logger: quietNode(name), reconnectBackoffMs: { min: 50, max: 1000 }, ...extra });
+  const start = (name: string) =>
+    LightningNode.start({ dataDir: dir(name), chain, name, logger: quietNode(name), reconnectBackoffMs: { min: 50, max: 1000 } });
   const dir = (name: string) => {
     const d = join(root, name);
     mkdirSync(d, { recursive: true });
