@@ -2,9 +2,10 @@
  * `npm run bench:service`: the LSP daemon's buy path and its cost on the JIT payment path.
  *
  * 1. `lsps2.buy` through the daemon core's LSPS0 dispatcher (message 37913 as the node hands it over: JSON
- *    parse -> params check -> promise verify (HMAC, constant time) -> per-client session limit (DB read) ->
- *    intercept SCID from the real LDK node -> session persisted (SQLite file in a temp dir, WAL) -> response
- *    serialised and handed to the node's send). The daemon is the real one (`Daemon.start`: node, shell,
+ *    parse -> params check -> promise verify (HMAC, constant time) -> per-client session limit (the shell's
+ *    in-memory count) -> intercept SCID from the real LDK node -> session persisted (SQLite file in a temp
+ *    dir, WAL, group commit) -> response serialised and handed to the node's send). The daemon is the real
+ *    one (`Daemon.start`: node, shell,
  *    metrics, sweep timer); only the node's `sendCustomMessage` is replaced by a sink, since the simulated
  *    peers are not connected over TCP. Clients are distinct node ids, each doing get_info (untimed, before
  *    the phase) and then a few buys, as wallets do. Three loads:
@@ -22,7 +23,8 @@
  *
  * Environment: BENCH_PART=buy|pay (one part only), BENCH_DB=sqlite|postgres (one database only), BENCH_BUYS
  * (closed-loop count, default 10000), BENCH_SEQ_BUYS (default 2000), BENCH_RATE (top open-loop rate, default
- * 2000; open loops run at 1000/s and that rate, 4 s worth of requests each), BENCH_PAYMENTS (default 60).
+ * 2000; open loops run at 1000/s and that rate, 4 s worth of requests each), BENCH_PAYMENTS (default 200 per
+ * path: a p99 needs a few hundred samples to mean more than "the slowest one").
  *
  * Run without --expose-gc, as `npm start` runs the daemon: with it, the engine forces a full GC every few
  * seconds (LDK WASM memory, shared/src/node/wasm.ts), and each one stalls the event loop 100-250 ms here.
@@ -53,7 +55,7 @@ const OPEN_RATES = [1000, Number(env.BENCH_RATE ?? 2000)];
 /** Each open-loop phase offers this many seconds' worth of requests (a fixed count: rate x seconds). */
 const OPEN_SECONDS = 4;
 const LABEL = 50;
-const PAYMENTS = Number(env.BENCH_PAYMENTS ?? 60);
+const PAYMENTS = Number(env.BENCH_PAYMENTS ?? 200);
 const WARMUP_PAYMENTS = 5;
 const PAYMENT_SIZE_MSAT = '50000000';
 const GOAL_RATE = 2000;
@@ -75,10 +77,14 @@ interface BuyJob {
 /** A daemon whose 37913 answers land in a sink instead of on TCP. */
 interface BuyRig {
   daemon: Daemon;
-  /** Answers of the current phase. */
-  answers: Uint8Array[];
-  /** Last answer per peer (set-up). */
+  /**
+   * Answers of the current phase, tallied on arrival (a real daemon's answers leave on TCP and are garbage at
+   * once; keeping thousands of them alive here would add the bench's own objects to the daemon's GC work).
+   */
+  answers: { n: number; ok: number; rejected: number; firstOk?: string; unexpected: string[] };
+  /** Last answer per peer, kept while `setUp` only. */
   last: Map<string, Uint8Array>;
+  setUp: boolean;
   clientSeq: number;
 }
 
@@ -97,11 +103,19 @@ async function startBuyRig(chain: SandboxChain, root: string, database: 'sqlite'
     logger: createLogger({ level: config.logLevel }),
     database: database === 'sqlite' ? undefined : { postgresSchema: database.schema },
   });
-  const rig: BuyRig = { daemon, answers: [], last: new Map(), clientSeq: 0 };
+  const rig: BuyRig = { daemon, answers: freshTally(), last: new Map(), setUp: false, clientSeq: 0 };
   const node = daemon.node as LightningNode;
   node.sendCustomMessage = (peer, payload) => {
-    rig.answers.push(payload);
-    rig.last.set(String(peer), payload);
+    const a = rig.answers;
+    a.n++;
+    const text = dec.decode(payload);
+    // The SCID's syntax is checked on a sample (checkAnswers); here only which kind of answer it is.
+    if (text.includes('"jit_channel_scid"')) {
+      a.ok++;
+      a.firstOk ??= text;
+    } else if (text.includes('"error":{"code":1,')) a.rejected++;
+    else if (a.unexpected.length < 3) a.unexpected.push(text);
+    if (rig.setUp) rig.last.set(String(peer), payload);
   };
   // On regtest LDK puts every intercept SCID at block height 1 (~2,500 values), far fewer than the sessions
   // sold here; mainnet spreads them over every block since segwit. The LDK call stays (its cost is part of
@@ -125,6 +139,7 @@ async function makeJobs(rig: BuyRig, n: number, workers: number): Promise<BuyJob
   const lists: BuyJob[][] = Array.from({ length: workers }, () => []);
   const clients = Math.ceil(n / BUYS_PER_CLIENT);
   let made = 0;
+  rig.setUp = true;
   for (let c = 0; c < clients && made < n; c++) {
     const peer = clientId(rig.clientSeq++);
     await rig.daemon.dispatcher.handleMessage(peer, enc.encode(JSON.stringify({ jsonrpc: '2.0', id: 'gi', method: 'lsps2.get_info', params: {} })));
@@ -136,30 +151,27 @@ async function makeJobs(rig: BuyRig, n: number, workers: number): Promise<BuyJob
       lists[c % workers]!.push({ peer, payload: enc.encode(JSON.stringify(request)) });
     }
   }
-  rig.answers = [];
+  rig.answers = freshTally();
+  rig.last.clear();
+  rig.setUp = false;
   return lists;
 }
 
+function freshTally(): BuyRig['answers'] {
+  return { n: 0, ok: 0, rejected: 0, unexpected: [] };
+}
+
 /**
- * Every answer of the phase is a buy result with a SCID, or (overload) LSPS0 `client_rejected`, which is
- * counted; anything else stops the bench. Checked after the clock stopped. Resolves the rejected count.
+ * Every answer of the phase is a buy result with a SCID (the first one's SCID is parsed), or (overload) LSPS0
+ * `client_rejected`, which is counted; anything else stops the bench. Resolves the rejected count.
  */
 function checkAnswers(rig: BuyRig, n: number, label: string): number {
-  let ok = 0;
-  let rejected = 0;
-  const sample: string[] = [];
-  for (const a of rig.answers) {
-    const m = JSON.parse(dec.decode(a)) as { result?: { jit_channel_scid?: string }; error?: { code: number } };
-    if (m.result?.jit_channel_scid !== undefined) {
-      parseScid(m.result.jit_channel_scid, 'jit_channel_scid');
-      ok++;
-    } else if (m.error?.code === 1) rejected++;
-    else if (sample.length < 3) sample.push(dec.decode(a));
+  const { ok, rejected, firstOk, unexpected } = rig.answers;
+  if (firstOk) parseScid((JSON.parse(firstOk) as { result: { jit_channel_scid: string } }).result.jit_channel_scid, 'jit_channel_scid');
+  if (ok + rejected !== n || rig.answers.n !== n) {
+    throw new Error(`bench ${label}: ${ok}/${n} buys answered with a SCID, ${rejected} rejected (${rig.answers.n} answers); e.g. ${unexpected.join(' | ')}`);
   }
-  if (ok + rejected !== n || rig.answers.length !== n) {
-    throw new Error(`bench ${label}: ${ok}/${n} buys answered with a SCID, ${rejected} rejected (${rig.answers.length} answers); e.g. ${sample.join(' | ')}`);
-  }
-  rig.answers = [];
+  rig.answers = freshTally();
   return rejected;
 }
 
@@ -394,10 +406,11 @@ async function paymentBench(chain: SandboxChain): Promise<void> {
   };
   rows.push(line('pay (a) engine only: intercept -> forward', base));
   rows.push(line('pay (b) daemon: intercept -> SM -> DB -> fwd', full));
-  const r50 = percentile(full, 50) / percentile(base, 50);
-  const r99 = percentile(full, 99) / percentile(base, 99);
+  const ratio = (q: number) => percentile(full, q) / percentile(base, q);
+  const [r50, r90, r99] = [ratio(50), ratio(90), ratio(99)];
+  const met = r50 <= GOAL_PAY_RATIO && r90 <= GOAL_PAY_RATIO;
   rows.push(
-    `${'pay ratio (b)/(a)'.padEnd(LABEL)}p50 x${r50.toFixed(2)}  p99 x${r99.toFixed(2)}  [${r50 <= GOAL_PAY_RATIO ? 'goal met' : 'goal MISSED'}: p50 <= x${GOAL_PAY_RATIO}]`,
+    `${'pay ratio (b)/(a)'.padEnd(LABEL)}p50 x${r50.toFixed(2)}  p90 x${r90.toFixed(2)}  p99 x${r99.toFixed(2)}  [${met ? 'goal met' : 'goal MISSED'}: p50 and p90 <= x${GOAL_PAY_RATIO}]`,
   );
   rows.push(
     `${'daemon time per HTLC (intercepted -> fwd)'.padEnd(LABEL)}p50 ${fmt(percentile(d.serviceMs, 50))} ms  p99 ${fmt(percentile(d.serviceMs, 99))} ms  n=${d.serviceMs.length} (${done} session done)`,
