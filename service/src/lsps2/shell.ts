@@ -194,7 +194,11 @@ export class JitShell {
 
   /** The engine's `nodeIdLookup`: a live JIT SCID resolves to its client (bLIP-52 §6, onion messages too). */
   nodeIdLookup(scid: bigint): string | undefined {
-    const now = this.clock();
+    return this.liveClientOf(scid, this.clock());
+  }
+
+  /** The client of session `scid` if it is live (open, valid_until after `now`), whole or idle. */
+  private liveClientOf(scid: bigint, now: Date): string | undefined {
     const s = this.sessions.get(scid);
     if (s) return isSessionLive(s, now) ? s.terms.clientNodeId : undefined;
     const idle = this.idleSessions.get(scid);
@@ -212,10 +216,7 @@ export class JitShell {
    */
   liveSessionCount(peer: string, now: Date): number {
     let n = 0;
-    for (const scid of this.byClient.get(peer)?.scids ?? []) {
-      const s = this.sessions.get(scid);
-      if (s ? isSessionLive(s, now) : this.idleSessions.get(scid)!.validUntilMs > now.getTime()) n++;
-    }
+    for (const scid of this.byClient.get(peer)?.scids ?? []) if (this.liveClientOf(scid, now) !== undefined) n++;
     return n;
   }
 
