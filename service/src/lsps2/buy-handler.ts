@@ -13,6 +13,7 @@ import { clientRejectedObject, datetimeToDate } from '@jitlsp/shared/lsps0';
 import { buyResultToWire, checkBuy, lsps2ErrorObject, parseBuyParams, type BuyRequest } from '@jitlsp/shared/lsps2';
 import type { HandlerOutcome, RequestContext } from '../lsps0/dispatcher.js';
 import { initialState } from './jit-channel.js';
+import { isSessionLive } from './onion-registry.js';
 import type { ScidSource } from './node-port.js';
 import type { JitSession, SessionTerms } from './session.js';
 import { SessionExistsError, type SessionStore } from './store.js';
@@ -55,8 +56,7 @@ export function makeBuyHandler(opts: BuyOptions): (ctx: RequestContext) => Promi
   const countLive = async (peer: string, now: Date): Promise<number> => {
     if (opts.liveSessions) return opts.liveSessions(peer, now);
     if (opts.store.countLiveByClient) return opts.store.countLiveByClient(peer, now);
-    const mine = await opts.store.listByClient(peer);
-    return mine.filter((s) => s.state.kind !== 'closed' && s.terms.feeParams.validUntil.getTime() > now.getTime()).length;
+    return (await opts.store.listByClient(peer)).filter((s) => isSessionLive(s, now)).length;
   };
   return async ({ peer, request, now }) => {
     const p = parseBuyParams(request.params);
