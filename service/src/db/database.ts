@@ -23,6 +23,22 @@ export const SQLITE_CHECKPOINT_INTERVAL_MS = 1000;
 /** WAL size (4 KiB frames, so ~32 MiB) past which a checkpoint also makes the WAL restart (see `checkpoint`). */
 export const SQLITE_WAL_RESTART_FRAMES = 8192;
 
+/**
+ * A restarting checkpoint takes the write lock only once at most this many frames are left to copy (see
+ * `checkpoint`): the last pass, which writes wait for, then copies little more than that.
+ */
+export const SQLITE_WAL_RESTART_TAIL_FRAMES = 64;
+
+/** Passes beside the writes, at most, before the one under the write lock (each copies less than the last). */
+export const SQLITE_WAL_CONVERGE_PASSES = 4;
+
+interface WalState {
+  /** Frames in the WAL when the pass began (it copies them all unless a reader holds some back). */
+  frames: number;
+  /** Frames of those copied into the database file. */
+  copied: number;
+}
+
 /** Most single-statement writes committed together on SQLite (bounds the latency of the first one). */
 export const MAX_GROUP_COMMIT = 256;
 
@@ -65,9 +81,12 @@ export class Database {
    * SQLite restarts the WAL from its beginning only when a write begins with every frame already copied.
    * Under continuous writes a checkpoint running beside them never gets there (each ends behind the newest
    * commit), and the WAL grew by ~28 MB a second at 2,000 buys/s. So once the WAL holds
-   * {@link SQLITE_WAL_RESTART_FRAMES} frames, a second pass runs under the write lock: it copies only what
-   * was committed during the first (a few hundred frames), then the next write restarts the WAL. Writes wait
-   * for that pass only, and only once per that many frames.
+   * {@link SQLITE_WAL_RESTART_FRAMES} frames, the checkpoint converges: further passes beside the writes,
+   * each copying what was committed during the previous one, until at most
+   * {@link SQLITE_WAL_RESTART_TAIL_FRAMES} are left (or {@link SQLITE_WAL_CONVERGE_PASSES} passes ran); only
+   * then does one last pass run under the write lock, and the next write restarts the WAL. Writes wait for
+   * that short last pass only (it used to copy everything committed during the first pass: 10-25 ms, long
+   * enough to set the buy path's p99 at 2,000/s).
    *
    * Durability does not depend on checkpoints (a commit is durable in the WAL); a pass that cannot finish
    * (a reader still on old frames) simply runs again at the next tick.
@@ -76,13 +95,24 @@ export class Database {
     const ck = this.checkpointer;
     if (!ck || this.closing || this.checkpointing) return Promise.resolve();
     this.checkpointing = true;
-    const pass = async () => ((await ck.query('PRAGMA wal_checkpoint(PASSIVE)')) as { log: number }[])[0]?.log ?? 0;
-    return this.track(pass, false, false)
-      .then((frames) => (frames >= this.walRestartFrames ? this.track(pass) : 0))
-      .then(
-        () => undefined,
-        () => undefined
-      )
+    const pass = async (): Promise<WalState> => {
+      const [r] = (await ck.query('PRAGMA wal_checkpoint(PASSIVE)')) as { log?: number; checkpointed?: number }[];
+      return { frames: r?.log ?? 0, copied: r?.checkpointed ?? 0 };
+    };
+    const beside = () => this.track(pass, false, false);
+    const run = async () => {
+      let wal = await beside();
+      if (wal.frames < this.walRestartFrames) return;
+      // A pass copies the frames committed before it began; those committed during the previous pass are
+      // its new ones, and about as many as the next pass will find.
+      for (let i = 1, prev = wal.frames; i < SQLITE_WAL_CONVERGE_PASSES && !this.closing; i++, prev = wal.frames) {
+        wal = await beside();
+        if (wal.frames < prev || wal.frames - prev <= SQLITE_WAL_RESTART_TAIL_FRAMES) break;
+      }
+      if (wal.frames >= this.walRestartFrames) await this.track(pass);
+    };
+    return run()
+      .catch(() => undefined)
       .finally(() => (this.checkpointing = false));
   }
 
