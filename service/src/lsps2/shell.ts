@@ -45,6 +45,7 @@ import {
   type MailboxEffect,
   type MailboxLimits,
 } from './onion-mailbox.js';
+import { ExpiryQueue } from './expiry-queue.js';
 import { isSessionLive } from './onion-registry.js';
 import type { JitChannelState, JitSession } from './session.js';
 import { StaleSessionError, type MailboxStore, type SessionStore } from './store.js';
@@ -124,6 +125,8 @@ export class JitShell {
   private readonly sessions = new Map<bigint, JitSession>();
   /** Open sessions with nothing in flight (see {@link IdleSession}). */
   private readonly idleSessions = new Map<bigint, IdleSession>();
+  /** When each idle session's `valid_until` passes (the tick sweeps those only, not every idle session). */
+  private readonly idleExpiries = new ExpiryQueue<bigint>();
   /** Each client's open sessions, active or idle (per-peer questions must not scan every session). */
   private readonly byClient = new Map<string, { nodeId: string; scids: Set<bigint> }>();
   private readonly byUserChannelId = new Map<bigint, bigint>();
@@ -236,14 +239,25 @@ export class JitShell {
   /** Timers: sweep every session (collect timer, valid_until, CLTV margin) and expire held messages. */
   tick(): Promise<void> {
     const now = this.clock().getTime();
-    for (const [scid, s] of this.sessions) {
+    this.sessions.forEach((s, scid) => {
       // `sweep` acts only on held HTLCs and on valid_until: a session holding none before its valid_until
-      // cannot change, and skipping it keeps the tick cheap with thousands of sessions awaiting payment.
-      if (s.state.held.length === 0 && now < s.terms.feeParams.validUntil.getTime()) continue;
+      // cannot change.
+      if (s.state.held.length === 0 && now < s.terms.feeParams.validUntil.getTime()) return;
       this.apply(scid, (ctx, st, env) => sweep(ctx, st, env));
+    });
+    // Idle sessions (the thousands sold and not yet paid) are visited only once their valid_until passed. An
+    // entry whose session has since left the idle set is stale (a session that became active again is
+    // swept above); one still idle and not swept away stays due, and is queued again for the next tick.
+    const swept = new Set<bigint>();
+    for (const { key: scid, expiresAtMs } of this.idleExpiries.popDue(now)) {
+      const idle = this.idleSessions.get(scid);
+      if (idle === undefined || idle.validUntilMs !== expiresAtMs || swept.has(scid)) continue;
+      swept.add(scid);
+      this.apply(scid, (ctx, st, env) => sweep(ctx, st, env));
+      this.idleExpiries.push(scid, expiresAtMs);
     }
-    for (const [scid, idle] of this.idleSessions) {
-      if (now >= idle.validUntilMs) this.apply(scid, (ctx, st, env) => sweep(ctx, st, env));
+    if (this.idleExpiries.size > 2 * this.idleSessions.size + 1024) {
+      this.idleExpiries.compact((scid, at) => this.idleSessions.get(scid)?.validUntilMs === at);
     }
     this.mailboxStep((m) => expire(m, this.clock()));
     return this.idle();
@@ -260,7 +274,10 @@ export class JitShell {
     this.byUserChannelId.set(s.terms.userChannelId, scid);
     if (isIdle(s)) {
       this.sessions.delete(scid);
-      this.idleSessions.set(scid, { clientNodeId: mine.nodeId, validUntilMs: s.terms.feeParams.validUntil.getTime(), clientTrustsLsp: s.terms.clientTrustsLsp });
+      const validUntilMs = s.terms.feeParams.validUntil.getTime();
+      const was = this.idleSessions.get(scid);
+      this.idleSessions.set(scid, { clientNodeId: mine.nodeId, validUntilMs, clientTrustsLsp: s.terms.clientTrustsLsp });
+      if (was?.validUntilMs !== validUntilMs) this.idleExpiries.push(scid, validUntilMs);
       return;
     }
     this.idleSessions.delete(scid);

@@ -245,6 +245,25 @@ describe('lsps2 shell (state machine against a fake node and the in-memory store
     expect(f.of('fail')).to.deep.equal([['i1']]);
   });
 
+  it('closes on tick exactly the idle sessions whose valid_until passed, those sold since included, and no others', async () => {
+    const validFor = (ms: number) => ({ ...makeSession(0n).terms.feeParams, validUntil: new Date(T0.getTime() + ms) });
+    const { store, shell, setNow } = await setup([makeSession(5n, { feeParams: validFor(10_000) }), makeSession(6n, { feeParams: validFor(30_000) })]);
+    const sold = makeSession(7n, { feeParams: validFor(20_000) });
+    await store.create(sold);
+    shell.sessionCreated(sold);
+    const kinds = async () => Promise.all([5n, 6n, 7n].map(async (k) => (await store.get(k))!.state.kind));
+    await shell.tick();
+    expect(await kinds()).to.deep.equal(['awaitingPayment', 'awaitingPayment', 'awaitingPayment']);
+    setNow(new Date(T0.getTime() + 20_000));
+    await shell.tick();
+    expect(await kinds()).to.deep.equal(['closed', 'awaitingPayment', 'closed']);
+    expect(shell.openScids()).to.deep.equal([6n]);
+    setNow(new Date(T0.getTime() + 30_000));
+    await shell.tick();
+    expect(await kinds()).to.deep.equal(['closed', 'closed', 'closed']);
+    expect(shell.openScids()).to.deep.equal([]);
+  });
+
   it('fails a held part on tick once the CLTV expiry the node reported is within the safety margin (height 1000)', async () => {
     const { f, shell, store } = await setup();
     f.emit(intercept(5n, 'far', 100_000_000n, HASH, 1025)); // 25 blocks left: above the 24-block margin
