@@ -13,29 +13,23 @@ import type {
   SessionTerms,
 } from './session.js';
 
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-
-/** Converts bigints to `{"$n":"123"}`-free decimal strings and Dates to ISO strings, recursively. */
-function toJson(v: unknown): Json {
-  if (v === null || v === undefined) return null;
+/**
+ * Writes bigints as decimal strings, Dates as ISO strings (their own toJSON) and undefined as null: one
+ * JSON.stringify pass, without first building a converted copy of the session (this runs on every buy).
+ */
+function jsonValue(_key: string, v: unknown): unknown {
   if (typeof v === 'bigint') return v.toString();
-  if (v instanceof Date) return v.toISOString();
-  if (Array.isArray(v)) return v.map(toJson);
-  if (typeof v === 'object') {
-    const out: { [k: string]: Json } = {};
-    for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = toJson(x);
-    return out;
-  }
-  if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
-  throw new TypeError(`session-codec: cannot encode ${typeof v}`);
+  if (v === undefined) return null;
+  if (typeof v === 'function' || typeof v === 'symbol') throw new TypeError(`session-codec: cannot encode ${typeof v}`);
+  return v;
 }
 
 export function encodeTerms(terms: SessionTerms): string {
-  return JSON.stringify(toJson(terms));
+  return JSON.stringify(terms, jsonValue);
 }
 
 export function encodeState(state: JitChannelState): string {
-  return JSON.stringify(toJson(state));
+  return JSON.stringify(state, jsonValue);
 }
 
 class Reader {
