@@ -25,20 +25,14 @@ export const SQLITE_CHECKPOINT_INTERVAL_MS = 1000;
 export const SQLITE_WAL_RESTART_FRAMES = 8192;
 
 /**
- * A restarting checkpoint takes the write lock only once at most this many frames are left to copy (see
- * `checkpoint`): the last pass, which writes wait for, then copies little more than that.
+ * A restarting checkpoint takes the write lock only once a pass beside the writes found at most this many
+ * frames committed during the pass before it (see `checkpoint`): the last pass, which writes wait for, then
+ * copies about that many.
  */
 export const SQLITE_WAL_RESTART_TAIL_FRAMES = 64;
 
 /** Passes beside the writes, at most, before the one under the write lock (each copies less than the last). */
 export const SQLITE_WAL_CONVERGE_PASSES = 4;
-
-interface WalState {
-  /** Frames in the WAL when the pass began (it copies them all unless a reader holds some back). */
-  frames: number;
-  /** Frames of those copied into the database file. */
-  copied: number;
-}
 
 /** Most single-statement writes committed together on SQLite (bounds the latency of the first one). */
 export const MAX_GROUP_COMMIT = 256;
@@ -98,21 +92,20 @@ export class Database {
     const ck = this.checkpointer;
     if (!ck || this.closing || this.checkpointing) return Promise.resolve();
     this.checkpointing = true;
-    const pass = async (): Promise<WalState> => {
-      const [r] = (await ck.query('PRAGMA wal_checkpoint(PASSIVE)')) as { log?: number; checkpointed?: number }[];
-      return { frames: r?.log ?? 0, copied: r?.checkpointed ?? 0 };
-    };
+    // A pass copies the frames in the WAL when it began (all of them, unless a reader holds some back), and
+    // says how many that was.
+    const pass = async () => ((await ck.query('PRAGMA wal_checkpoint(PASSIVE)')) as { log?: number }[])[0]?.log ?? 0;
     const beside = () => this.track(pass, false, false);
     const run = async () => {
-      let wal = await beside();
-      if (wal.frames < this.walRestartFrames) return;
-      // A pass copies the frames committed before it began; those committed during the previous pass are
-      // its new ones, and about as many as the next pass will find.
-      for (let i = 1, prev = wal.frames; i < SQLITE_WAL_CONVERGE_PASSES && !this.closing; i++, prev = wal.frames) {
-        wal = await beside();
-        if (wal.frames < prev || wal.frames - prev <= SQLITE_WAL_RESTART_TAIL_FRAMES) break;
+      let frames = await beside();
+      if (frames < this.walRestartFrames) return;
+      // The frames a pass finds beyond the previous one's were committed during that previous pass, and
+      // about as many will be committed during this one: once they are few, the next pass copies few.
+      for (let i = 1, prev = frames; i < SQLITE_WAL_CONVERGE_PASSES && !this.closing; i++, prev = frames) {
+        frames = await beside();
+        if (frames < prev || frames - prev <= SQLITE_WAL_RESTART_TAIL_FRAMES) break;
       }
-      if (wal.frames < this.walRestartFrames) return;
+      if (frames < this.walRestartFrames) return;
       // SQLite syncs the database file only in a pass that copies the whole WAL, i.e. the one under the lock,
       // and that sync then writes back everything every earlier pass copied (6-15 ms here). Synced now, beside
       // the writes, the locked pass finds only its own few pages to write back.
