@@ -9,11 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JitWallet } from '@jitlsp/client';
 import { Daemon, createLogger, loadConfig } from '@jitlsp/service';
-import { SandboxChain } from '@jitlsp/shared/chain';
+import { SandboxChain } from '@jitlsp/engine/chain';
 import { formatScid } from '@jitlsp/shared/lsps0';
 import { computeOpeningFee } from '@jitlsp/shared/lsps2';
-import { LightningNode, type NodeLogger } from '@jitlsp/shared/node';
-import { confirmedChannel } from '@jitlsp/shared/node/testing';
+import { LightningNode, type NodeLogger } from '@jitlsp/engine/node';
+import { confirmedChannel } from '@jitlsp/engine/testing';
 
 const silent: NodeLogger = { log: () => undefined };
 const t0 = performance.now();

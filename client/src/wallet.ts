@@ -20,9 +20,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { ChainSource } from '@jitlsp/shared/chain';
+import type { ChainSource } from '@jitlsp/engine/chain';
 import type { ClientFeeLimits, OpeningFeeParams } from '@jitlsp/shared/lsps2';
-import { LightningNode, type NodeIdHex, type NodeLogger, type NodeOptions, type PeerAddress } from '@jitlsp/shared/node';
+import { LightningNode, type NodeIdHex, type NodeLogger, type NodeOptions, type PeerAddress } from '@jitlsp/engine/node';
 import { openingFeeMsat } from './lsps2/fees.js';
 import { Lsps2Client } from './lsps2/client.js';
 import { Lsps2ClientError } from './lsps2/errors.js';

@@ -18,7 +18,7 @@
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import * as ldk from 'lightningdevkit';
-import { initLdk } from '@jitlsp/shared/node';
+import { initLdk } from '@jitlsp/engine/node';
 import { buildBlindedPaymentPath, buildBlindedMessagePath } from '@jitlsp/shared/blinding';
 import { buildOnionMessage, decodeOnionMessage, encodeOnionMessage, peelOnionMessage } from '@jitlsp/shared/onion-message';
 import { getPublicKey } from '@jitlsp/shared/crypto';

@@ -15,7 +15,7 @@
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import * as ldk from 'lightningdevkit';
-import { initLdk } from '@jitlsp/shared/node';
+import { initLdk } from '@jitlsp/engine/node';
 import {
   decodeInvoiceRequest,
   encodeBolt12String,

@@ -18,10 +18,10 @@ import { performance } from 'node:perf_hooks';
 import * as ldk from 'lightningdevkit';
 import { buildJitPath, JitWallet, JsonFileRouterStateStore, Lsps2Bolt12Router, MemoryRouterStateStore, type Lease, type RouterStateStore } from '@jitlsp/client';
 import { Daemon, createLogger, loadConfig } from '@jitlsp/service';
-import { SandboxChain } from '@jitlsp/shared/chain';
+import { SandboxChain } from '@jitlsp/engine/chain';
 import { getPublicKey } from '@jitlsp/shared/crypto';
-import { initLdk, LightningNode, type NodeLogger } from '@jitlsp/shared/node';
-import { confirmedChannel } from '@jitlsp/shared/node/testing';
+import { initLdk, LightningNode, type NodeLogger } from '@jitlsp/engine/node';
+import { confirmedChannel } from '@jitlsp/engine/testing';
 
 const gc = process.env.BENCH_GC === "0" ? () => undefined : (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));

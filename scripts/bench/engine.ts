@@ -18,9 +18,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { SandboxChain } from '@jitlsp/shared/chain';
-import { LightningNode, type NodeOptions } from '@jitlsp/shared/node';
-import { confirmedChannel, viaPeerMessageRouter, viaPeerRouter } from '@jitlsp/shared/node/testing';
+import { SandboxChain } from '@jitlsp/engine/chain';
+import { LightningNode, type NodeOptions } from '@jitlsp/engine/node';
+import { confirmedChannel, viaPeerMessageRouter, viaPeerRouter } from '@jitlsp/engine/testing';
 
 const PAYMENTS = Number(process.env.BENCH_PAYMENTS ?? 1000);
 const JIT_RUNS = Number(process.env.BENCH_JIT ?? 5);

@@ -27,19 +27,19 @@
  * path: a p99 needs a few hundred samples to mean more than "the slowest one").
  *
  * Run without --expose-gc, as `npm start` runs the daemon: with it, the engine forces a full GC every few
- * seconds (LDK WASM memory, shared/src/node/wasm.ts), and each one stalls the event loop 100-250 ms here.
+ * seconds (LDK WASM memory, engine/src/node/wasm.ts), and each one stalls the event loop 100-250 ms here.
  */
 import { rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Daemon, createLogger, loadConfig, type ServiceConfig } from '@jitlsp/service';
-import { SandboxChain } from '@jitlsp/shared/chain';
+import { SandboxChain } from '@jitlsp/engine/chain';
 import { getPublicKey, sha256, toHex } from '@jitlsp/shared/crypto';
 import { parseScid } from '@jitlsp/shared/lsps0';
-import type { LightningNode } from '@jitlsp/shared/node';
-import { viaPeerMessageRouter, viaPeerRouter } from '@jitlsp/shared/node/testing';
-import { confirmedChannel } from '@jitlsp/shared/node/testing';
+import type { LightningNode } from '@jitlsp/engine/node';
+import { viaPeerMessageRouter, viaPeerRouter } from '@jitlsp/engine/testing';
+import { confirmedChannel } from '@jitlsp/engine/testing';
 import { benchDir, startBenchNode, timedPayment } from './support/nodes.js';
 import { benchPostgresUrl, scratchSchema } from './support/postgres.js';
 import { fmt, gc, pause, percentile, progress, summarize, type Summary } from './support/stats.js';

@@ -9,9 +9,9 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SandboxChain, type ChainSource } from '@jitlsp/shared/chain';
+import { SandboxChain, type ChainSource } from '@jitlsp/engine/chain';
 import { pooledRandom } from '@jitlsp/shared/crypto';
-import { LSPS0_MESSAGE_TYPE, LightningNode, type NodeOptions } from '@jitlsp/shared/node';
+import { LSPS0_MESSAGE_TYPE, LightningNode, type NodeOptions } from '@jitlsp/engine/node';
 import type { ServiceConfig } from './config/config.js';
 import { redactDatabaseUrl } from './config/database-url.js';
 import { resolvePromiseSecret } from './config/promise-secret.js';

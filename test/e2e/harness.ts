@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JitWallet, type JitWalletOptions } from '@jitlsp/client';
 import { Daemon, createLogger, loadConfig } from '@jitlsp/service';
-import { SandboxChain } from '@jitlsp/shared/chain';
-import { LightningNode, type NodeLogger } from '@jitlsp/shared/node';
-import { confirmedChannel } from '@jitlsp/shared/node/testing';
+import { SandboxChain } from '@jitlsp/engine/chain';
+import { LightningNode, type NodeLogger } from '@jitlsp/engine/node';
+import { confirmedChannel } from '@jitlsp/engine/testing';
 
 export const quietNode = (name: string): NodeLogger => ({
   log(level, msg, fields) {

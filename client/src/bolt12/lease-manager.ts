@@ -8,7 +8,7 @@
  * - Renewal: `maintain()` drops leases past `valid_until` and refills; the wallet calls it on a timer.
  * Errors are logged, never thrown into the caller of `want` (it runs inside LDK callbacks).
  */
-import type { NodeIdHex, NodeLogger } from '@jitlsp/shared/node';
+import type { NodeIdHex, NodeLogger } from '@jitlsp/engine/node';
 import type { Lsps2Client, Purchase } from '../lsps2/client.js';
 import type { Lease } from './lease.js';
 import type { LeaseWant, Lsps2Bolt12Router } from './router.js';

@@ -11,7 +11,7 @@
  * - Otherwise an unassigned `no-mpp` lease whose tier accepts the amount (min <= amount <= max and
  *   opening fee < amount, bLIP-52 "payment_size_too_small") is assigned.
  */
-import type { NodeIdHex } from '@jitlsp/shared/node';
+import type { NodeIdHex } from '@jitlsp/engine/node';
 import { openingFeeMsat } from '../lsps2/fees.js';
 import type { Lease, LeaseMode } from './lease.js';
 

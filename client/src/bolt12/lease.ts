@@ -17,7 +17,7 @@
  * one reuses the first one's lease. A lease is never given to a different invoice: two payments over
  * one no-MPP SCID before the channel exists would be judged by the LSP as one payment.
  */
-import type { NodeIdHex } from '@jitlsp/shared/node';
+import type { NodeIdHex } from '@jitlsp/engine/node';
 
 export type LeaseMode = 'no-mpp' | 'mpp';
 

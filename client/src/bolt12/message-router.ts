@@ -22,7 +22,7 @@ import {
   Result_BlindedMessagePathNoneZ_OK,
   Result_CVec_BlindedMessagePathZNoneZ,
 } from 'lightningdevkit';
-import type { NodeIdHex, NodeLogger, RouterHookContext } from '@jitlsp/shared/node';
+import type { NodeIdHex, NodeLogger, RouterHookContext } from '@jitlsp/engine/node';
 
 export interface Lsps2MessageRouterOptions {
   /** The LSPs to route through, read at each call (registrations can change). */

@@ -4,7 +4,7 @@
  * `AsyncBolt12OfferContext`, used by the project's own async-offer/static-invoice work; LDK 0.1 never
  * hands it to a router, so that path is reached through `Lsps2Bolt12Router.pathsFor`).
  */
-import type { NodeIdHex } from '@jitlsp/shared/node';
+import type { NodeIdHex } from '@jitlsp/engine/node';
 
 export type OfferKey = { offerId: string } | { offerNonce: string };
 

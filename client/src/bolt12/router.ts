@@ -28,7 +28,7 @@ import {
   type RouteParameters,
   Router,
 } from 'lightningdevkit';
-import type { NodeIdHex, NodeLogger, RouterHookContext } from '@jitlsp/shared/node';
+import type { NodeIdHex, NodeLogger, RouterHookContext } from '@jitlsp/engine/node';
 import { buildJitPath } from './jit-path.js';
 import { invoiceKey, type Lease, leaseId } from './lease.js';
 import { pickLease, poolDeficit, pruneExpired } from './lease-pool.js';

@@ -42,7 +42,7 @@ import {
   parseBuyResult,
   parseGetInfoResult,
 } from '@jitlsp/shared/lsps2';
-import type { NodeIdHex, NodeLogger } from '@jitlsp/shared/node';
+import type { NodeIdHex, NodeLogger } from '@jitlsp/engine/node';
 import { Lsps2ClientError } from './errors.js';
 import type { Lsps0Transport } from './transport.js';
 

@@ -3,7 +3,7 @@
  * of type 37913 whose payload is one JSON object). Implemented on the engine's node; in tests by an
  * in-memory pair.
  */
-import { LSPS0_MESSAGE_TYPE, type LightningNodeApi, type NodeIdHex } from '@jitlsp/shared/node';
+import { LSPS0_MESSAGE_TYPE, type LightningNodeApi, type NodeIdHex } from '@jitlsp/engine/node';
 
 export interface Lsps0Transport {
   /** Sends one 37913 payload. Throws if the peer is not connected. */

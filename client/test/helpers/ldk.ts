@@ -1,6 +1,6 @@
 /** Real LDK objects for router tests: WASM init, key material, authenticated ReceiveTlvs, hop decryption. */
 import * as ldk from 'lightningdevkit';
-import { initLdk as initEngineLdk } from '@jitlsp/shared/node';
+import { initLdk as initEngineLdk } from '@jitlsp/engine/node';
 import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { hmacSha256 } from '@jitlsp/shared/crypto';
 import { decodeTlvStream, ByteReader } from '@jitlsp/shared/tlv';

@@ -7,9 +7,9 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SandboxChain } from '@jitlsp/shared/chain';
+import { SandboxChain } from '@jitlsp/engine/chain';
 import { computeOpeningFee } from '@jitlsp/shared/lsps2';
-import { LightningNode, type NodeLogger } from '@jitlsp/shared/node';
+import { LightningNode, type NodeLogger } from '@jitlsp/engine/node';
 import { JitWallet } from '../../src/wallet.js';
 import { LspStandIn } from './lsp-stand-in.js';
 

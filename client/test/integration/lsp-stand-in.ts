@@ -5,7 +5,7 @@
  * forwarding it with the opening fee skimmed, and holding onion messages for offline peers.
  * No promise checking, no MPP collection: just enough LSP to exercise the wallet side for real.
  */
-import type { SandboxChain } from '@jitlsp/shared/chain';
+import type { SandboxChain } from '@jitlsp/engine/chain';
 import {
   encodePayload,
   formatMsat,
@@ -17,7 +17,7 @@ import {
   methodNotFoundObject,
 } from '@jitlsp/shared/lsps0';
 import { computeOpeningFee, LSPS2_BUY_METHOD, LSPS2_GET_INFO_METHOD, parseBuyParams } from '@jitlsp/shared/lsps2';
-import { LightningNode, type NodeLogger } from '@jitlsp/shared/node';
+import { LightningNode, type NodeLogger } from '@jitlsp/engine/node';
 
 export interface StandInSale {
   client: string;

@@ -6,8 +6,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { SandboxChain } from '@jitlsp/shared/chain';
-import { LightningNode, type NodeLogger, type NodeOptions } from '@jitlsp/shared/node';
+import type { SandboxChain } from '@jitlsp/engine/chain';
+import { LightningNode, type NodeLogger, type NodeOptions } from '@jitlsp/engine/node';
 import { gc, pause } from './stats.js';
 
 /** Errors only (BENCH_VERBOSE=1: everything but trace). */

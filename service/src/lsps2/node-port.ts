@@ -1,8 +1,8 @@
 /**
  * The few engine calls the LSPS2 service makes, as a slice of the engine's public API
- * (`shared/src/node/types.ts`), so tests can pass a fake and the daemon passes the real `LightningNode`.
+ * (`engine/src/node/types.ts`), so tests can pass a fake and the daemon passes the real `LightningNode`.
  */
-import type { LightningNodeApi } from '@jitlsp/shared/node';
+import type { LightningNodeApi } from '@jitlsp/engine/node';
 
 /** What the buy handler needs: a fresh intercept SCID (bLIP-52 `jit_channel_scid`). */
 export type ScidSource = Pick<LightningNodeApi, 'getInterceptScid'>;

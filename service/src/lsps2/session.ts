@@ -3,7 +3,7 @@
  * HTLC-interception state machine is (the state, see `jit-channel.ts`). Plain data: the store persists it
  * through `session-codec.ts`.
  *
- * Identifiers follow `shared/src/node/types.ts`: node ids, payment hashes, channel ids and intercept ids
+ * Identifiers follow `engine/src/node/types.ts`: node ids, payment hashes, channel ids and intercept ids
  * are lower-case hex; amounts, SCIDs and user channel ids are `bigint`.
  */
 

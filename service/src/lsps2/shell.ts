@@ -10,7 +10,7 @@
  * temporary_channel_failure decision reaches the payer as unknown_next_peer (logged with the intended code).
  * The CLTV expiry `HTLCIntercepted` lacks is filled in by the engine from the inbound channel.
  */
-import type { NodeEvent, NodeEventType } from '@jitlsp/shared/node';
+import type { NodeEvent, NodeEventType } from '@jitlsp/engine/node';
 import type { DispatchLogger } from '../lsps0/dispatcher.js';
 import {
   DEFAULT_JIT_POLICY,

@@ -6,8 +6,8 @@
  */
 import { expect } from 'chai';
 import { parseScid } from '@jitlsp/shared/lsps0';
-import type { LightningNode } from '@jitlsp/shared/node';
-import { jitClientOptions, type TestNet } from '@jitlsp/shared/node/testing';
+import type { LightningNode } from '@jitlsp/engine/node';
+import { jitClientOptions, type TestNet } from '@jitlsp/engine/testing';
 import { MemoryMailboxStore, MemorySessionStore } from '../../src/lsps2/memory-store.js';
 import type { NodePort } from '../../src/lsps2/node-port.js';
 import type { JitShell } from '../../src/lsps2/shell.js';

@@ -9,8 +9,8 @@
  */
 import { expect } from 'chai';
 import * as path from 'node:path';
-import type { LightningNode } from '@jitlsp/shared/node';
-import { jitClientOptions, type TestNet } from '@jitlsp/shared/node/testing';
+import type { LightningNode } from '@jitlsp/engine/node';
+import { jitClientOptions, type TestNet } from '@jitlsp/engine/testing';
 import { Database } from '../../src/db/database.js';
 import { MailboxRepository } from '../../src/db/repositories/mailbox.repository.js';
 import { SessionRepository } from '../../src/db/repositories/session.repository.js';

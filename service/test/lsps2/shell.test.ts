@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { NodeEvent } from '@jitlsp/shared/node';
+import type { NodeEvent } from '@jitlsp/engine/node';
 import { initialState } from '../../src/lsps2/jit-channel.js';
 import { MemoryMailboxStore, MemorySessionStore } from '../../src/lsps2/memory-store.js';
 import type { NodePort } from '../../src/lsps2/node-port.js';

@@ -8,7 +8,7 @@ import {
   signInvoice,
   signInvoiceRequest,
 } from '../../src/bolt12/index.js';
-import { initLdk } from '../../src/node/wasm.js';
+import { initLdk } from '@jitlsp/engine/node';
 import { ALICE, ALICE_KEY, BOB_KEY, aliceInvoiceFields } from './build.js';
 import { hex, readVectors, type OfferVector } from './vectors.js';
 

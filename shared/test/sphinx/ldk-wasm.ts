@@ -5,7 +5,7 @@
 import * as ldk from 'lightningdevkit';
 // The engine's once-per-process init: mocha loads every test file into one process, and a second
 // initializeWasmFromBinary swaps the WASM instance under live objects (their finalizers then crash).
-import { initLdk } from '../../src/node/wasm.js';
+import { initLdk } from '@jitlsp/engine/node';
 
 export { initLdk };
 

@@ -8,7 +8,7 @@
  * Needs `serialization: 'advanced'` on the fork, so headers and transactions cross as Uint8Array.
  */
 import type { ChildProcess } from 'node:child_process';
-import type { ChainBlock, ChainNetwork, ChainSource, ChainTip } from '@jitlsp/shared/chain';
+import type { ChainBlock, ChainNetwork, ChainSource, ChainTip } from '@jitlsp/engine/chain';
 
 type Target = 'urgent' | 'normal' | 'background';
 export type FeeRates = Record<Target, number>;

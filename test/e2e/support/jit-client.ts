@@ -5,10 +5,10 @@
  * (not `JitWallet`) so a test picks exactly which session a payment uses, MPP or not.
  */
 import { randomUUID } from 'node:crypto';
-import type { SandboxChain } from '@jitlsp/shared/chain';
+import type { SandboxChain } from '@jitlsp/engine/chain';
 import { parseScid } from '@jitlsp/shared/lsps0';
-import { LightningNode, type NodeLogger } from '@jitlsp/shared/node';
-import { viaPeerMessageRouter, viaPeerRouter } from '@jitlsp/shared/node/testing';
+import { LightningNode, type NodeLogger } from '@jitlsp/engine/node';
+import { viaPeerMessageRouter, viaPeerRouter } from '@jitlsp/engine/testing';
 
 export interface JitClient {
   node: LightningNode;

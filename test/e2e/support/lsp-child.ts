@@ -5,7 +5,7 @@
  * test can time its SIGKILL on them. It installs no signal handler: a SIGKILL runs no code here anyway.
  */
 import { Daemon, createLogger, loadConfig } from '@jitlsp/service';
-import type { NodeEvent } from '@jitlsp/shared/node';
+import type { NodeEvent } from '@jitlsp/engine/node';
 import { IpcChain, type FeeRates } from './ipc-chain.js';
 
 /** parent -> child, first message */

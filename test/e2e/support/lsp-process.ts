@@ -7,8 +7,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { get as httpGet } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import type { SandboxChain } from '@jitlsp/shared/chain';
-import type { NodeEvent, NodeEventOf, NodeEventType } from '@jitlsp/shared/node';
+import type { SandboxChain } from '@jitlsp/engine/chain';
+import type { NodeEvent, NodeEventOf, NodeEventType } from '@jitlsp/engine/node';
 import { feeRatesOf, serveChain } from './ipc-chain.js';
 import type { ChildReport, StartMessage } from './lsp-child.js';
 

@@ -3,7 +3,7 @@
  * Read-only. SCIDs are accepted as BOLT 7 `BBBxTTTxOOO` or as a decimal u64; node ids as 66 hex characters.
  */
 import { formatScid, parseScid } from '@jitlsp/shared/lsps0';
-import type { LightningNodeApi } from '@jitlsp/shared/node';
+import type { LightningNodeApi } from '@jitlsp/engine/node';
 import { Router, type Request } from 'express';
 import type { JitChannelStateKind, JitSession } from '../../lsps2/session.js';
 import { badRequest, HttpError, notFound } from '../http-error.js';

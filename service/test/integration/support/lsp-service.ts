@@ -2,7 +2,7 @@
  * The parts of the LSP service an integration test wires by hand around L's node (what the daemon does in
  * production): the LSPS0 server selling LSPS2, the JIT core, and a node that "dies" inside a call.
  */
-import type { LightningNode } from '@jitlsp/shared/node';
+import type { LightningNode } from '@jitlsp/engine/node';
 import type { NodePort } from '../../../src/lsps2/node-port.js';
 import { createLsps2Server } from '../../../src/lsps2/server.js';
 import { JitShell, type JitShellOptions } from '../../../src/lsps2/shell.js';

@@ -3,7 +3,7 @@
  * the node) so a test sees exactly what the LSP answered, errors included.
  */
 import { parseScid } from '@jitlsp/shared/lsps0';
-import type { LightningNode, NodeIdHex } from '@jitlsp/shared/node';
+import type { LightningNode, NodeIdHex } from '@jitlsp/engine/node';
 
 let idSeq = 0;
 

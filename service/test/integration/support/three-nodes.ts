@@ -2,9 +2,9 @@
  * The nodes of the service integration tests, payer P -> LSP L -> client C on a sandbox chain: where they
  * live, how they log, and the node options of L's role (C's are the engine's `jitClientOptions`).
  */
-import type { SandboxChain } from '@jitlsp/shared/chain';
-import type { LightningNode, NodeLogger, NodeOptions } from '@jitlsp/shared/node';
-import { TestNet, confirmedChannel } from '@jitlsp/shared/node/testing';
+import type { SandboxChain } from '@jitlsp/engine/chain';
+import type { LightningNode, NodeLogger, NodeOptions } from '@jitlsp/engine/node';
+import { TestNet, confirmedChannel } from '@jitlsp/engine/testing';
 import { JIT_DURABLE_EVENTS, type JitShell } from '../../../src/lsps2/shell.js';
 
 /** Only errors, one line each: LDK's warnings on purposeful failures would drown the test report. */

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { LightningNode } from '../../src/node/index.js';
-import { viaPeerMessageRouter, viaPeerRouter, type TestNet } from '../../src/node/testing/index.js';
+import { viaPeerMessageRouter, viaPeerRouter, type TestNet } from '../../src/testing/index.js';
 import { testNet, viaChannelWith } from './support.js';
 
 describe('engine: two nodes over TCP on 127.0.0.1', function () {

@@ -1,5 +1,5 @@
-import type { SandboxChain } from '../../chain/index.js';
-import type { LightningNode } from '../node.js';
+import type { SandboxChain } from '../chain/index.js';
+import type { LightningNode } from '../node/node.js';
 
 /**
  * `from` (already connected to `to`) opens an ordinary channel, the sandbox mines the 6 blocks LDK's default

@@ -1,4 +1,4 @@
-import type { NodeIdHex, NodeOptions } from '../types.js';
+import type { NodeIdHex, NodeOptions } from '../node/types.js';
 import { viaPeerMessageRouter, viaPeerRouter } from './via-peer-router.js';
 
 /**

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { NodeIdHex, NodeLogger, NodeOptions, RouterHookContext } from '../../src/node/index.js';
-import { TestNet, type ViaPeer } from '../../src/node/testing/index.js';
+import { TestNet, type ViaPeer } from '../../src/testing/index.js';
 
 /** Logs only warnings and errors (set JITLSP_TEST_LOG=debug to see everything). */
 export const testLogger = (name: string): NodeLogger => ({

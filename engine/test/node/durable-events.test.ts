@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { LightningNode, NodeOptions } from '../../src/node/index.js';
-import { confirmedChannel, jitClientOptions, type TestNet } from '../../src/node/testing/index.js';
+import { confirmedChannel, jitClientOptions, type TestNet } from '../../src/testing/index.js';
 import { testNet } from './support.js';
 
 /**

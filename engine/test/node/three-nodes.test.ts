@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { LightningNode, NodeEventOf, NodeOptions } from '../../src/node/index.js';
-import { jitClientOptions, type TestNet } from '../../src/node/testing/index.js';
+import { jitClientOptions, type TestNet } from '../../src/testing/index.js';
 import { testNet } from './support.js';
 
 /**

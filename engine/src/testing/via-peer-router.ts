@@ -10,7 +10,7 @@
  */
 import * as ldk from 'lightningdevkit';
 import { hexToBytes } from '@noble/hashes/utils.js';
-import type { RouterHookContext } from '../types.js';
+import type { RouterHookContext } from '../node/types.js';
 
 const U64_MAX = 0xffffffffffffffffn;
 const RELAY_CLTV_DELTA = 144;

@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import type { LightningNode } from '../../src/node/index.js';
 import { hasFeaturePair } from '../../src/node/custom-messages.js';
-import type { TestNet } from '../../src/node/testing/index.js';
+import type { TestNet } from '../../src/testing/index.js';
 import { testNet } from './support.js';
 
 describe('engine: LSP channel options (feature 729, option_scid_alias, to_self_delay bound)', function () {

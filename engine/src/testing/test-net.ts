@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { SandboxChain } from '../../chain/index.js';
-import { LightningNode } from '../node.js';
-import type { NodeLogger, NodeOptions } from '../types.js';
+import { SandboxChain } from '../chain/index.js';
+import { LightningNode } from '../node/node.js';
+import type { NodeLogger, NodeOptions } from '../node/types.js';
 
 export interface TestNetOptions {
   /** Node data directories are created as `<dirPrefix>-<name>-XXXXXX` in the OS temporary directory. */

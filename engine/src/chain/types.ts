@@ -1,6 +1,6 @@
 /**
  * The chain backend seen by the Lightning engine. The node only uses this interface, so a bitcoind-RPC or
- * Esplora source can be added beside {@link SandboxChain} without touching `shared/src/node/`.
+ * Esplora source can be added beside {@link SandboxChain} without touching `engine/src/node/`.
  *
  * The model is block-based (LDK `Confirm`): the node catches up by reading blocks from its best height to the
  * tip and then follows new blocks through `subscribe`. Reorganisations are reported as `disconnected` heights

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { LightningNode } from '../../src/node/index.js';
-import type { TestNet } from '../../src/node/testing/index.js';
+import type { TestNet } from '../../src/testing/index.js';
 import { testNet } from './support.js';
 
 describe('engine: closing a channel', function () {
