@@ -43,10 +43,12 @@ async function main(): Promise<void> {
       JITLSP_CHANNEL_OVERPROVISIONING_SAT: '100000',
       JITLSP_LOG_LEVEL: 'error',
     },
-    root
+    root,
   );
   const lsp = await Daemon.start({ config, chain, logger: createLogger({ level: 'error' }) });
-  detail(`LSP node ${lsp.node.nodeId.slice(0, 16)}… listening at ${lsp.nodeAddress?.split('@')[1]}, HTTP ${lsp.http.url} (${ms(step)})`);
+  detail(
+    `LSP node ${lsp.node.nodeId.slice(0, 16)}… listening at ${lsp.nodeAddress?.split('@')[1]}, HTTP ${lsp.http.url} (${ms(step)})`,
+  );
   detail(`fee menu: opening fee = max(${sat(minFee)}, ${ppm / 10_000}% of the payment)`);
 
   say('[2]', 'Starting the payer and opening a normal channel to the LSP (6 confirmations)...');
@@ -58,9 +60,18 @@ async function main(): Promise<void> {
 
   say('[3]', 'Starting the wallet (no channels, no inbound liquidity) and asking for an offer via the LSP...');
   step = performance.now();
-  const wallet = await JitWallet.start({ dataDir: join(root, 'wallet'), chain, lsps: [lsp.nodeAddress!], logger: silent, name: 'wallet', maintenanceIntervalMs: 0 });
+  const wallet = await JitWallet.start({
+    dataDir: join(root, 'wallet'),
+    chain,
+    lsps: [lsp.nodeAddress!],
+    logger: silent,
+    name: 'wallet',
+    maintenanceIntervalMs: 0,
+  });
   const got = await wallet.receiveViaLsp({ lsp: lsp.nodeAddress!, description: 'Coffee at the demo' });
-  detail(`lsps0.list_protocols -> lsps2.get_info -> lsps2.buy done; intercept SCID ${formatScid(got.lease.interceptScid)}, LSP CLTV delta ${got.lease.lspCltvExpiryDelta} (${ms(step)})`);
+  detail(
+    `lsps0.list_protocols -> lsps2.get_info -> lsps2.buy done; intercept SCID ${formatScid(got.lease.interceptScid)}, LSP CLTV delta ${got.lease.lspCltvExpiryDelta} (${ms(step)})`,
+  );
   detail(`offer (amountless: the payer picks the amount; description "${got.description}" is shown beside it):`);
   console.log(`\n     ${got.offer}\n`);
   detail('the offer carries no SCID: each invoice gets a fresh, unexpired lease through the LSP.');
@@ -74,14 +85,20 @@ async function main(): Promise<void> {
   const sent1 = payer.waitFor('paymentSent', undefined, 60_000);
   payer.payOffer(got.offer, amount1);
   const ic = await intercepted;
-  detail(`LSP intercepted the HTLC to SCID ${formatScid(ic.requestedNextHopScid)}: ${sat(ic.inboundAmountMsat)} (${ms(step)})`);
+  detail(
+    `LSP intercepted the HTLC to SCID ${formatScid(ic.requestedNextHopScid)}: ${sat(ic.inboundAmountMsat)} (${ms(step)})`,
+  );
   await opened;
   detail(`LSP opened a zero-conf channel to the wallet (${ms(step)})`);
   const c1 = await claimable1;
   await sent1;
   const fee1 = computeOpeningFee(amount1, minFee, ppm)!;
-  detail(`wallet received ${sat(c1.amountMsat)}; LSP skimmed ${sat(c1.counterpartySkimmedFeeMsat)} (expected opening fee ${sat(fee1)})`);
-  detail(`check: ${sat(c1.amountMsat)} + ${sat(c1.counterpartySkimmedFeeMsat)} = ${sat(c1.amountMsat + c1.counterpartySkimmedFeeMsat)} = what the payer sent`);
+  detail(
+    `wallet received ${sat(c1.amountMsat)}; LSP skimmed ${sat(c1.counterpartySkimmedFeeMsat)} (expected opening fee ${sat(fee1)})`,
+  );
+  detail(
+    `check: ${sat(c1.amountMsat)} + ${sat(c1.counterpartySkimmedFeeMsat)} = ${sat(c1.amountMsat + c1.counterpartySkimmedFeeMsat)} = what the payer sent`,
+  );
   detail(`payer saw PaymentSent ${ms(step)} after paying`);
 
   const amount2 = 20_000_000n;
@@ -92,7 +109,9 @@ async function main(): Promise<void> {
   payer.payOffer(got.offer, amount2);
   const c2 = await claimable2;
   await sent2;
-  detail(`wallet received ${sat(c2.amountMsat)} over the existing channel, fee ${sat(c2.counterpartySkimmedFeeMsat)} (${ms(step)})`);
+  detail(
+    `wallet received ${sat(c2.amountMsat)} over the existing channel, fee ${sat(c2.counterpartySkimmedFeeMsat)} (${ms(step)})`,
+  );
 
   say('[6]', "The LSP's metrics (GET /metrics, non-zero series):");
   const body = await (await fetch(`${lsp.http.url}/metrics`)).text();
@@ -115,5 +134,5 @@ main().then(
   (e: unknown) => {
     console.error('demo failed:', e);
     process.exit(1);
-  }
+  },
 );

@@ -6,4 +6,10 @@
  */
 export * from './lsps2/index.js';
 export * from './bolt12/index.js';
-export { JitWallet, receiveViaLsp, type JitWalletOptions, type ReceiveViaLspOptions, type ReceiveViaLspResult } from './wallet.js';
+export {
+  JitWallet,
+  receiveViaLsp,
+  type JitWalletOptions,
+  type ReceiveViaLspOptions,
+  type ReceiveViaLspResult,
+} from './wallet.js';

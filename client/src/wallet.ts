@@ -22,7 +22,13 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { ChainSource } from '@jitlsp/engine/chain';
 import type { ClientFeeLimits, OpeningFeeParams } from '@jitlsp/shared/lsps2';
-import { LightningNode, type NodeIdHex, type NodeLogger, type NodeOptions, type PeerAddress } from '@jitlsp/engine/node';
+import {
+  LightningNode,
+  type NodeIdHex,
+  type NodeLogger,
+  type NodeOptions,
+  type PeerAddress,
+} from '@jitlsp/engine/node';
 import { openingFeeMsat } from './lsps2/fees.js';
 import { Lsps2Client } from './lsps2/client.js';
 import { Lsps2ClientError } from './lsps2/errors.js';
@@ -171,7 +177,10 @@ export class JitWallet {
   async receiveViaLsp(o: ReceiveViaLspOptions): Promise<ReceiveViaLspResult> {
     const addr = parseLsp(o.lsp);
     if (!this.lspAddrs.has(addr.nodeId)) {
-      throw new Lsps2ClientError('refused', `LSP ${addr.nodeId} is not in JitWalletOptions.lsps (zero-conf trust is set at start)`);
+      throw new Lsps2ClientError(
+        'refused',
+        `LSP ${addr.nodeId} is not in JitWalletOptions.lsps (zero-conf trust is set at start)`,
+      );
     }
     const known = addr.host ? addr : this.lspAddrs.get(addr.nodeId);
     if (!this.transport.isConnected(addr.nodeId)) {
@@ -181,13 +190,20 @@ export class JitWallet {
       // A slow handshake fails connect() after its own deadline; the engine keeps reconnecting (persistent peer).
       await this.node.connect(known).catch(async (e: unknown) => {
         if (this.transport.isConnected(addr.nodeId)) return;
-        this.opts.logger?.log('warn', 'LSP connect failed; waiting for the reconnect', { lsp: addr.nodeId, error: (e as Error).message });
+        this.opts.logger?.log('warn', 'LSP connect failed; waiting for the reconnect', {
+          lsp: addr.nodeId,
+          error: (e as Error).message,
+        });
         await reconnected;
       });
     }
     const client = this.client(addr.nodeId);
     const protocols = await client.listProtocols();
-    if (!protocols.includes(2)) throw new Lsps2ClientError('refused', `LSP ${addr.nodeId} does not offer LSPS2 (lists ${protocols.join(', ') || 'nothing'})`);
+    if (!protocols.includes(2))
+      throw new Lsps2ClientError(
+        'refused',
+        `LSP ${addr.nodeId} does not offer LSPS2 (lists ${protocols.join(', ') || 'nothing'})`,
+      );
     const params: OpeningFeeParams = client.chooseParams(await client.getInfo(o.token ?? this.opts.token));
     const lease = leaseFromPurchase(addr.nodeId, await client.buy(params), this.clock());
     this.router.addLease(lease);
@@ -226,7 +242,12 @@ export class JitWallet {
    * amount plus the skim equals the invoice amount the lease was assigned to, and the skim is at
    * most the opening fee for that amount.
    */
-  private onClaimable(ev: { paymentHash: string; amountMsat: bigint; counterpartySkimmedFeeMsat: bigint; preimage?: string }): void {
+  private onClaimable(ev: {
+    paymentHash: string;
+    amountMsat: bigint;
+    counterpartySkimmedFeeMsat: bigint;
+    preimage?: string;
+  }): void {
     if (!ev.preimage) return;
     const skim = ev.counterpartySkimmedFeeMsat;
     if (skim > 0n) {
@@ -237,7 +258,10 @@ export class JitWallet {
         return fee !== undefined && skim <= fee;
       });
       if (!ok) {
-        this.opts.logger?.log('error', 'refusing to claim: unexpected LSP fee skim', { paymentHash: ev.paymentHash, skimMsat: String(skim) });
+        this.opts.logger?.log('error', 'refusing to claim: unexpected LSP fee skim', {
+          paymentHash: ev.paymentHash,
+          skimMsat: String(skim),
+        });
         return;
       }
     }
@@ -253,7 +277,10 @@ export function receiveViaLsp(wallet: JitWallet, o: ReceiveViaLspOptions): Promi
 function parseLsp(l: PeerAddress | string): PeerAddress | { nodeId: NodeIdHex; host?: undefined; port?: undefined } {
   if (typeof l !== 'string') return { ...l, nodeId: l.nodeId.toLowerCase() };
   const m = /^((?:02|03)[0-9a-fA-F]{64})(?:@(.+):(\d{1,5}))?$/.exec(l.trim());
-  if (!m) throw new TypeError(`lsp: expected "nodeId@host:port" or a 33-byte hex node id, got ${JSON.stringify(l.slice(0, 80))}`);
+  if (!m)
+    throw new TypeError(
+      `lsp: expected "nodeId@host:port" or a 33-byte hex node id, got ${JSON.stringify(l.slice(0, 80))}`,
+    );
   const nodeId = m[1]!.toLowerCase();
   if (m[2] === undefined) return { nodeId };
   const port = Number(m[3]);

@@ -20,7 +20,12 @@ import { randomBytes } from 'node:crypto';
 import * as ldk from 'lightningdevkit';
 import { initLdk } from '@jitlsp/engine/node';
 import { buildBlindedPaymentPath, buildBlindedMessagePath } from '@jitlsp/shared/blinding';
-import { buildOnionMessage, decodeOnionMessage, encodeOnionMessage, peelOnionMessage } from '@jitlsp/shared/onion-message';
+import {
+  buildOnionMessage,
+  decodeOnionMessage,
+  encodeOnionMessage,
+  peelOnionMessage,
+} from '@jitlsp/shared/onion-message';
 import { getPublicKey } from '@jitlsp/shared/crypto';
 
 await initLdk();
@@ -65,20 +70,40 @@ const receiveTlvs = ldk.UnauthenticatedReceiveTlvs.constructor_new(
   new Uint8Array(32).fill(5),
   ldk.PaymentConstraints.constructor_new(maxCltvExpiry, 1n),
   ldk.PaymentContext.constructor_bolt12_offer(
-    ldk.Bolt12OfferContext.constructor_new(ldk.OfferId.constructor_new(new Uint8Array(32).fill(9)), ldk.InvoiceRequestFields.constructor_new(payer, ldk.Option_u64Z.constructor_none(), null, null)),
+    ldk.Bolt12OfferContext.constructor_new(
+      ldk.OfferId.constructor_new(new Uint8Array(32).fill(9)),
+      ldk.InvoiceRequestFields.constructor_new(payer, ldk.Option_u64Z.constructor_none(), null, null),
+    ),
   ),
-).authenticate(ldk.Nonce.constructor_from_entropy_source(client.km.as_EntropySource()), ldk.ExpandedKey.constructor_new(new Uint8Array(32).fill(3)));
+).authenticate(
+  ldk.Nonce.constructor_from_entropy_source(client.km.as_EntropySource()),
+  ldk.ExpandedKey.constructor_new(new Uint8Array(32).fill(3)),
+);
 const entropy = client.km.as_EntropySource();
 const ldkForwardNode = () =>
   ldk.PaymentForwardNode.constructor_new(
-    ldk.ForwardTlvs.constructor_new(interceptScid, ldk.PaymentRelay.constructor_new(144, 0, 0), ldk.PaymentConstraints.constructor_new(maxCltvExpiry + 24 + 144, 1n), ldk.BlindedHopFeatures.constructor_empty(), null),
+    ldk.ForwardTlvs.constructor_new(
+      interceptScid,
+      ldk.PaymentRelay.constructor_new(144, 0, 0),
+      ldk.PaymentConstraints.constructor_new(maxCltvExpiry + 24 + 144, 1n),
+      ldk.BlindedHopFeatures.constructor_empty(),
+      null,
+    ),
     lsp.nodeId,
     0xffff_ffff_ffff_ffffn,
   );
 const prebuiltNode = ldkForwardNode();
 const ldkBuild = (node: ldk.PaymentForwardNode) => {
-  const r = ldk.BlindedPaymentPath.constructor_new([node], client.nodeId, receiveTlvs, 0xffff_ffff_ffff_ffffn, 24, entropy);
-  if (!(r instanceof ldk.Result_BlindedPaymentPathNoneZ_OK)) throw new Error('LDK BlindedPaymentPath.constructor_new failed');
+  const r = ldk.BlindedPaymentPath.constructor_new(
+    [node],
+    client.nodeId,
+    receiveTlvs,
+    0xffff_ffff_ffff_ffffn,
+    24,
+    entropy,
+  );
+  if (!(r instanceof ldk.Result_BlindedPaymentPathNoneZ_OK))
+    throw new Error('LDK BlindedPaymentPath.constructor_new failed');
 };
 const pathId = new Uint8Array(32).fill(0x77);
 const oursBuild = () =>
@@ -96,19 +121,29 @@ const pathSeconds = await race(
     { name: 'ldk', run: () => ldkBuild(ldkForwardNode()) },
     { name: 'ldk-core', run: () => ldkBuild(prebuiltNode) },
   ],
-  PATHS, 250, 100,
+  PATHS,
+  250,
+  100,
 );
 
 // --- onion-message layers peeled --------------------------------------------------------------
 // A 3-hop message: the LSP (LDK keys, so LDK can peel the same bytes) -> a relay -> the client.
 const relayNode = keys(0x52);
-const { path: clientPath } = buildBlindedMessagePath({ sessionKey: randomBytes(32), forwardNodeIds: [lsp.nodeId, relayNode.nodeId], recipientNodeId: client.nodeId, recipientData: { pathId } });
+const { path: clientPath } = buildBlindedMessagePath({
+  sessionKey: randomBytes(32),
+  forwardNodeIds: [lsp.nodeId, relayNode.nodeId],
+  recipientNodeId: client.nodeId,
+  recipientData: { pathId },
+});
 const MESSAGES = 64;
 const wires = Array.from({ length: MESSAGES }, () =>
   encodeOnionMessage(
     buildOnionMessage({
-      sessionKey: randomBytes(32), blindingSessionKey: randomBytes(32), intermediateNodeIds: [],
-      destination: { kind: 'blindedPath', path: clientPath }, contents: { invoiceRequest: randomBytes(300) },
+      sessionKey: randomBytes(32),
+      blindingSessionKey: randomBytes(32),
+      intermediateNodeIds: [],
+      destination: { kind: 'blindedPath', path: clientPath },
+      contents: { invoiceRequest: randomBytes(300) },
     }).message,
     { withType: false },
   ),
@@ -127,18 +162,31 @@ const ldkPeel = (i: number) => {
   if (!(r instanceof ldk.Result_PeeledOnionNoneZ_OK)) throw new Error('LDK peel_onion_message failed');
 };
 const PEELS = Number(process.env.BENCH_PEELS ?? 2000);
-const peelSeconds = await race([{ name: 'ours', run: oursPeel }, { name: 'ldk', run: ldkPeel }], PEELS, 250, 100);
+const peelSeconds = await race(
+  [
+    { name: 'ours', run: oursPeel },
+    { name: 'ldk', run: ldkPeel },
+  ],
+  PEELS,
+  250,
+  100,
+);
 
 // --- report -----------------------------------------------------------------------------------
 const rate = (n: number, s: number) => n / s;
 const fmt = (n: number) => n.toFixed(0).padStart(8);
-const p = (name: string, n: number, s: number) => console.log(`  ${name.padEnd(72)} ${fmt(rate(n, s))} /s  (${n} in ${s.toFixed(2)} s)`);
+const p = (name: string, n: number, s: number) =>
+  console.log(`  ${name.padEnd(72)} ${fmt(rate(n, s))} /s  (${n} in ${s.toFixed(2)} s)`);
 console.log(`blinded payment paths built (1 forwarding hop + recipient), ${PATHS} each, interleaved:`);
 p('ours  buildBlindedPaymentPath (data, padding, blinding, payinfo)', PATHS, pathSeconds.get('ours')!);
 p('LDK   ForwardTlvs+PaymentForwardNode+BlindedPaymentPath.constructor_new', PATHS, pathSeconds.get('ldk')!);
 p('LDK   BlindedPaymentPath.constructor_new alone (prebuilt arguments)', PATHS, pathSeconds.get('ldk-core')!);
-console.log(`  ratio ours / LDK (router-equivalent): ${(pathSeconds.get('ldk')! / pathSeconds.get('ours')!).toFixed(2)}x   (vs constructor_new alone: ${(pathSeconds.get('ldk-core')! / pathSeconds.get('ours')!).toFixed(2)}x; goal >= 1.0x)`);
-console.log(`onion-message layers peeled (first hop of a 3-hop message, 1366-byte packet), ${PEELS} each, interleaved:`);
+console.log(
+  `  ratio ours / LDK (router-equivalent): ${(pathSeconds.get('ldk')! / pathSeconds.get('ours')!).toFixed(2)}x   (vs constructor_new alone: ${(pathSeconds.get('ldk-core')! / pathSeconds.get('ours')!).toFixed(2)}x; goal >= 1.0x)`,
+);
+console.log(
+  `onion-message layers peeled (first hop of a 3-hop message, 1366-byte packet), ${PEELS} each, interleaved:`,
+);
 p('ours  decodeOnionMessage + peelOnionMessage', PEELS, peelSeconds.get('ours')!);
 p('LDK   peel_onion_message', PEELS, peelSeconds.get('ldk')!);
 console.log(`  ratio ours / LDK: ${(peelSeconds.get('ldk')! / peelSeconds.get('ours')!).toFixed(2)}x`);

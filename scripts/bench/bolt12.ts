@@ -27,7 +27,8 @@ import {
 } from '@jitlsp/shared/bolt12';
 import { schnorrVerify } from '@jitlsp/shared/crypto';
 
-const vectors = (p: string) => JSON.parse(readFileSync(new URL(`../../../shared/vectors/${p}`, import.meta.url), 'utf8'));
+const vectors = (p: string) =>
+  JSON.parse(readFileSync(new URL(`../../../shared/vectors/${p}`, import.meta.url), 'utf8'));
 
 const offers: string[] = (vectors('bolts/bolt12/offers-test.json') as { valid: boolean; bolt12: string }[])
   .filter((v) => v.valid)
@@ -37,7 +38,9 @@ const offers: string[] = (vectors('bolts/bolt12/offers-test.json') as { valid: b
  * (unsupported currency), so both decoders get the same request re-signed by Bob (0x42...) with
  * the offer amount in msat instead.
  */
-const specInvreq = decodeInvoiceRequest((vectors('bolts/bolt12/signature-test.json') as { bolt12?: string }[])[3]!.bolt12!);
+const specInvreq = decodeInvoiceRequest(
+  (vectors('bolts/bolt12/signature-test.json') as { bolt12?: string }[])[3]!.bolt12!,
+);
 const invreqBytes = signInvoiceRequest(
   { ...specInvreq, offerCurrency: undefined, offerAmount: 100_000n, signature: undefined },
   new Uint8Array(32).fill(0x42),
@@ -83,7 +86,8 @@ async function main(): Promise<void> {
   await initLdk();
 
   // Both decoders must accept every input before anything is timed.
-  for (const s of offers) must(ldk.Offer.constructor_from_str(s).is_ok() && decodeOffer(s) !== undefined, `decode of ${s.slice(0, 20)}…`);
+  for (const s of offers)
+    must(ldk.Offer.constructor_from_str(s).is_ok() && decodeOffer(s) !== undefined, `decode of ${s.slice(0, 20)}…`);
   must(ldk.InvoiceRequest.constructor_read(invreqBytes).is_ok(), 'LDK invoice_request read');
   const req = decodeInvoiceRequest(invreq);
   must(verifyInvoiceRequestSignature(req), 'invoice_request signature');
@@ -95,7 +99,10 @@ async function main(): Promise<void> {
   const offerRows = await measure(
     [
       { name: 'offer decode (jitlsp)', run: (i) => void decodeOffer(offers[i % offers.length]!) },
-      { name: 'offer decode (LDK Offer.constructor_from_str)', run: (i) => void ldk.Offer.constructor_from_str(offers[i % offers.length]!) },
+      {
+        name: 'offer decode (LDK Offer.constructor_from_str)',
+        run: (i) => void ldk.Offer.constructor_from_str(offers[i % offers.length]!),
+      },
     ],
     N_OFFER,
     2_000,
@@ -104,7 +111,10 @@ async function main(): Promise<void> {
   const invreqRows = await measure(
     [
       { name: 'invoice_request decode + verify (jitlsp)', run: () => void decodeInvoiceRequest(invreq) },
-      { name: 'invoice_request read + verify (LDK constructor_read)', run: () => void ldk.InvoiceRequest.constructor_read(invreqBytes) },
+      {
+        name: 'invoice_request read + verify (LDK constructor_read)',
+        run: () => void ldk.InvoiceRequest.constructor_read(invreqBytes),
+      },
       { name: 'signature verify: Merkle root + BIP-340 (jitlsp)', run: () => void verifyInvoiceRequestSignature(req) },
       { name: 'BIP-340 verify only (tiny-secp256k1)', run: () => void schnorrVerify(req.signature!, digest, xOnly) },
     ],
@@ -117,12 +127,21 @@ async function main(): Promise<void> {
   const rate = (r: Row) => r.ops / r.seconds;
   const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
   const width = Math.max(...rows.map((r) => r.name.length));
-  console.log(`\nBOLT 12 decode benchmark (Node ${process.version}, ${offers.length} offers from offers-test.json, signature-test.json invoice_request in msat)\n`);
-  console.log(`${'operation'.padEnd(width)}  ${'ops'.padStart(7)}  ${'seconds'.padStart(8)}  ${'ops/sec'.padStart(10)}`);
+  console.log(
+    `\nBOLT 12 decode benchmark (Node ${process.version}, ${offers.length} offers from offers-test.json, signature-test.json invoice_request in msat)\n`,
+  );
+  console.log(
+    `${'operation'.padEnd(width)}  ${'ops'.padStart(7)}  ${'seconds'.padStart(8)}  ${'ops/sec'.padStart(10)}`,
+  );
   console.log(`${'-'.repeat(width)}  -------  --------  ----------`);
-  for (const r of rows) console.log(`${r.name.padEnd(width)}  ${String(r.ops).padStart(7)}  ${r.seconds.toFixed(3).padStart(8)}  ${fmt(rate(r)).padStart(10)}`);
+  for (const r of rows)
+    console.log(
+      `${r.name.padEnd(width)}  ${String(r.ops).padStart(7)}  ${r.seconds.toFixed(3).padStart(8)}  ${fmt(rate(r)).padStart(10)}`,
+    );
   const [ours, theirs, invOurs, invLdk, verify] = rows as [Row, Row, Row, Row, Row];
-  console.log(`\noffer decode, jitlsp / LDK WASM:            ${(rate(ours) / rate(theirs)).toFixed(2)}x (goal >= 1.0x)`);
+  console.log(
+    `\noffer decode, jitlsp / LDK WASM:            ${(rate(ours) / rate(theirs)).toFixed(2)}x (goal >= 1.0x)`,
+  );
   console.log(`invoice_request decode+verify, jitlsp / LDK: ${(rate(invOurs) / rate(invLdk)).toFixed(2)}x`);
   console.log(`signature verify rate:                       ${fmt(rate(verify))} per second`);
 }

@@ -16,14 +16,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as ldk from 'lightningdevkit';
-import { buildJitPath, JitWallet, JsonFileRouterStateStore, Lsps2Bolt12Router, MemoryRouterStateStore, type Lease, type RouterStateStore } from '@jitlsp/client';
+import {
+  buildJitPath,
+  JitWallet,
+  JsonFileRouterStateStore,
+  Lsps2Bolt12Router,
+  MemoryRouterStateStore,
+  type Lease,
+  type RouterStateStore,
+} from '@jitlsp/client';
 import { Daemon, createLogger, loadConfig } from '@jitlsp/service';
 import { SandboxChain } from '@jitlsp/engine/chain';
 import { getPublicKey } from '@jitlsp/shared/crypto';
 import { initLdk, LightningNode, type NodeLogger } from '@jitlsp/engine/node';
 import { confirmedChannel } from '@jitlsp/engine/testing';
 
-const gc = process.env.BENCH_GC === "0" ? () => undefined : (globalThis as { gc?: () => void }).gc ?? (() => undefined);
+const gc =
+  process.env.BENCH_GC === '0' ? () => undefined : ((globalThis as { gc?: () => void }).gc ?? (() => undefined));
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const silent: NodeLogger = { log: () => undefined };
 const pct = (xs: number[], p: number) => {
@@ -53,19 +62,41 @@ async function routerBench(): Promise<void> {
   const lsp = keys(2);
   const es = wallet.km.as_EntropySource();
   const inner = ldk.Router.new_impl({
-    find_route: () => ldk.Result_RouteLightningErrorZ.constructor_err(ldk.LightningError.constructor_new('x', ldk.ErrorAction.constructor_ignore_error())),
-    find_route_with_id: () => ldk.Result_RouteLightningErrorZ.constructor_err(ldk.LightningError.constructor_new('x', ldk.ErrorAction.constructor_ignore_error())),
+    find_route: () =>
+      ldk.Result_RouteLightningErrorZ.constructor_err(
+        ldk.LightningError.constructor_new('x', ldk.ErrorAction.constructor_ignore_error()),
+      ),
+    find_route_with_id: () =>
+      ldk.Result_RouteLightningErrorZ.constructor_err(
+        ldk.LightningError.constructor_new('x', ldk.ErrorAction.constructor_ignore_error()),
+      ),
     create_blinded_payment_paths: (recipient, _h, tlvs) => {
-      const one = ldk.BlindedPaymentPath.constructor_one_hop(recipient, tlvs, 24, es) as ldk.Result_BlindedPaymentPathNoneZ_OK;
+      const one = ldk.BlindedPaymentPath.constructor_one_hop(
+        recipient,
+        tlvs,
+        24,
+        es,
+      ) as ldk.Result_BlindedPaymentPathNoneZ_OK;
       return ldk.Result_CVec_BlindedPaymentPathZNoneZ.constructor_ok([one.res.clone()]);
     },
   });
   const offerId = new Uint8Array(32).fill(9);
   const ek = ldk.ExpandedKey.constructor_new(new Uint8Array(32).fill(3));
   const tlvsFor = (i: number) => {
-    const irf = ldk.InvoiceRequestFields.constructor_new(getPublicKey(new Uint8Array(32).fill(10 + (i % 200))), ldk.Option_u64Z.constructor_none(), null, null as unknown as ldk.HumanReadableName);
-    const ctx = ldk.PaymentContext.constructor_bolt12_offer(ldk.Bolt12OfferContext.constructor_new(ldk.OfferId.constructor_new(offerId), irf));
-    return ldk.UnauthenticatedReceiveTlvs.constructor_new(new Uint8Array(32).fill(i & 0xff), ldk.PaymentConstraints.constructor_new(1000, 1n), ctx).authenticate(ldk.Nonce.constructor_from_entropy_source(es), ek);
+    const irf = ldk.InvoiceRequestFields.constructor_new(
+      getPublicKey(new Uint8Array(32).fill(10 + (i % 200))),
+      ldk.Option_u64Z.constructor_none(),
+      null,
+      null as unknown as ldk.HumanReadableName,
+    );
+    const ctx = ldk.PaymentContext.constructor_bolt12_offer(
+      ldk.Bolt12OfferContext.constructor_new(ldk.OfferId.constructor_new(offerId), irf),
+    );
+    return ldk.UnauthenticatedReceiveTlvs.constructor_new(
+      new Uint8Array(32).fill(i & 0xff),
+      ldk.PaymentConstraints.constructor_new(1000, 1n),
+      ctx,
+    ).authenticate(ldk.Nonce.constructor_from_entropy_source(es), ek);
   };
   const BATCH = 100;
   const POOL = 10;
@@ -87,19 +118,41 @@ async function routerBench(): Promise<void> {
     const r = new Lsps2Bolt12Router({ store });
     const ldkRouter = r.attach(inner, es);
     keepAlive.push(r, ldkRouter);
-    r.register({ offerId: Buffer.from(offerId).toString('hex') }, { nodeId: lsp.hex, cltvExpiryDelta: 144 }, { poolSize: 0 });
+    r.register(
+      { offerId: Buffer.from(offerId).toString('hex') },
+      { nodeId: lsp.hex, cltvExpiryDelta: 144 },
+      { poolSize: 0 },
+    );
     // A realistic pool: a handful of free leases (POOL), refilled between chunks (untimed).
     for (let i = 0; i < POOL; i++) r.addLease(lease(BigInt(1000 + i)));
     return ldkRouter;
   };
-  const rows: Record<string, number[]> = { baseline: [], wrapperMemory: [], wrapperFile: [], delegated: [], jitPathOnly: [] };
+  const rows: Record<string, number[]> = {
+    baseline: [],
+    wrapperMemory: [],
+    wrapperFile: [],
+    delegated: [],
+    jitPathOnly: [],
+  };
   // The JIT path alone (LDK building a two-hop blinded path), to split the wrapper's cost.
   const jitOnly = ldk.Router.new_impl({
-    find_route: () => { throw new Error('unused'); },
-    find_route_with_id: () => { throw new Error('unused'); },
+    find_route: () => {
+      throw new Error('unused');
+    },
+    find_route_with_id: () => {
+      throw new Error('unused');
+    },
     create_blinded_payment_paths: (recipient, _h, t) =>
       ldk.Result_CVec_BlindedPaymentPathZNoneZ.constructor_ok([
-        buildJitPath({ lspNodeId: lsp.id, interceptScid: 1n, lspCltvExpiryDelta: 144, recipient, tlvs: t, htlcMinimumMsat: 1n, entropySource: es }).clone(),
+        buildJitPath({
+          lspNodeId: lsp.id,
+          interceptScid: 1n,
+          lspCltvExpiryDelta: 144,
+          recipient,
+          tlvs: t,
+          htlcMinimumMsat: 1n,
+          entropySource: es,
+        }).clone(),
       ]),
   });
   const time = (fn: () => void) => {
@@ -124,8 +177,14 @@ async function routerBench(): Promise<void> {
         const router = make();
         us += time(() => {
           for (const t of tlvs.slice(c, c + POOL)) {
-            const res = router.create_blinded_payment_paths(wallet.id, [], t, 50_000_000n) as ldk.Result_CVec_BlindedPaymentPathZNoneZ_OK;
-            if (name.startsWith('wrapper') && res.res.length !== 2) throw new Error(`bench: ${name} built ${res.res.length} paths, expected 2`);
+            const res = router.create_blinded_payment_paths(
+              wallet.id,
+              [],
+              t,
+              50_000_000n,
+            ) as ldk.Result_CVec_BlindedPaymentPathZNoneZ_OK;
+            if (name.startsWith('wrapper') && res.res.length !== 2)
+              throw new Error(`bench: ${name} built ${res.res.length} paths, expected 2`);
           }
         });
       }
@@ -154,7 +213,7 @@ async function routerBench(): Promise<void> {
   console.log(
     lookupLease > 0
       ? `   => lookup + lease choice + memory persist: ~${fmt(lookupLease)} µs per invoice; the rest is LDK's path crypto`
-      : `   => lookup + lease choice + memory persist: below the batch-to-batch noise; the added time is LDK building the JIT path`
+      : `   => lookup + lease choice + memory persist: below the batch-to-batch noise; the added time is LDK building the JIT path`,
   );
 }
 
@@ -164,11 +223,35 @@ async function e2eBench(): Promise<void> {
   const root = mkdtempSync(join(tmpdir(), 'jitlsp-bench-e2e-'));
   const chain = await SandboxChain.create({ log: () => undefined });
   const config = loadConfig(
-    { JITLSP_DATA_DIR: join(root, 'lsp'), JITLSP_HTTP_PORT: '0', JITLSP_P2P_PORT: '0', JITLSP_FEE_TIERS: '1000000:10000', JITLSP_MIN_PAYMENT_SIZE_MSAT: '1000000', JITLSP_CHANNEL_OVERPROVISIONING_SAT: '100000', JITLSP_LOG_LEVEL: process.env.BENCH_VERBOSE ? 'info' : 'silent' },
-    root
+    {
+      JITLSP_DATA_DIR: join(root, 'lsp'),
+      JITLSP_HTTP_PORT: '0',
+      JITLSP_P2P_PORT: '0',
+      JITLSP_FEE_TIERS: '1000000:10000',
+      JITLSP_MIN_PAYMENT_SIZE_MSAT: '1000000',
+      JITLSP_CHANNEL_OVERPROVISIONING_SAT: '100000',
+      JITLSP_LOG_LEVEL: process.env.BENCH_VERBOSE ? 'info' : 'silent',
+    },
+    root,
   );
   const lsp = await Daemon.start({ config, chain, logger: createLogger({ level: config.logLevel }) });
-  const payer = await LightningNode.start({ dataDir: join(root, 'payer'), chain, name: 'payer', logger: process.env.BENCH_VERBOSE ? { log: (l, m, f) => console.log('payer', l, m, JSON.stringify(f ?? {}, (_k, v) => (typeof v === 'bigint' ? String(v) : v))) } : silent, ldkLogLevel: process.env.BENCH_VERBOSE ? 'debug' : undefined });
+  const payer = await LightningNode.start({
+    dataDir: join(root, 'payer'),
+    chain,
+    name: 'payer',
+    logger: process.env.BENCH_VERBOSE
+      ? {
+          log: (l, m, f) =>
+            console.log(
+              'payer',
+              l,
+              m,
+              JSON.stringify(f ?? {}, (_k, v) => (typeof v === 'bigint' ? String(v) : v)),
+            ),
+        }
+      : silent,
+    ldkLogLevel: process.env.BENCH_VERBOSE ? 'debug' : undefined,
+  });
   await payer.connect(lsp.nodeAddress!);
   await confirmedChannel(chain, payer, lsp.node, 5_000_000n);
 
@@ -191,7 +274,16 @@ async function e2eBench(): Promise<void> {
   const first: number[] = [];
   const wallets: JitWallet[] = [];
   for (let i = 0; i < FIRST; i++) {
-    const w = await JitWallet.start({ dataDir: join(root, `w${i}`), chain, lsps: [lsp.nodeAddress!], logger: process.env.BENCH_VERBOSE ? { log: (l, m, f) => l !== 'trace' && l !== 'debug' && console.log('wallet', l, m, JSON.stringify(f ?? {})) } : silent, name: `w${i}`, maintenanceIntervalMs: 0 });
+    const w = await JitWallet.start({
+      dataDir: join(root, `w${i}`),
+      chain,
+      lsps: [lsp.nodeAddress!],
+      logger: process.env.BENCH_VERBOSE
+        ? { log: (l, m, f) => l !== 'trace' && l !== 'debug' && console.log('wallet', l, m, JSON.stringify(f ?? {})) }
+        : silent,
+      name: `w${i}`,
+      maintenanceIntervalMs: 0,
+    });
     wallets.push(w);
     const { offer } = await w.receiveViaLsp({ lsp: lsp.nodeAddress!, policy: { poolSize: 0 } });
     first.push(await payOnce(offer, 50_000_000n));
@@ -216,12 +308,16 @@ async function e2eBench(): Promise<void> {
     laterStart.jit += performance.now() - s;
   }
   const line = (label: string, xs: number[]) =>
-    console.log(`   ${label.padEnd(58)}${(1000 / (xs.reduce((a, b) => a + b, 0) / xs.length)).toFixed(2)} /s   p50 ${pct(xs, 50).toFixed(0)} ms   p99 ${pct(xs, 99).toFixed(0)} ms   (n=${xs.length})`);
+    console.log(
+      `   ${label.padEnd(58)}${(1000 / (xs.reduce((a, b) => a + b, 0) / xs.length)).toFixed(2)} /s   p50 ${pct(xs, 50).toFixed(0)} ms   p99 ${pct(xs, 99).toFixed(0)} ms   (n=${xs.length})`,
+    );
   console.log('\nB. End to end: BOLT 12 payment, pay_for_offer -> PaymentSent (sequential, loopback TCP)');
   line('engine baseline: unregistered offer, DefaultRouter only', base);
   line('JitWallet, later payments over the JIT channel', later);
   line('JitWallet, first payment (LSPS2 JIT channel open)', first);
-  console.log(`   ratios vs baseline p50: later x${(pct(later, 50) / pct(base, 50)).toFixed(2)}, first x${(pct(first, 50) / pct(base, 50)).toFixed(2)}`);
+  console.log(
+    `   ratios vs baseline p50: later x${(pct(later, 50) / pct(base, 50)).toFixed(2)}, first x${(pct(first, 50) / pct(base, 50)).toFixed(2)}`,
+  );
 
   for (const w of wallets) await w.stop();
   await payer.stop();

@@ -64,7 +64,10 @@ const GOAL_PAY_RATIO = 1.2;
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
-const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
 const rows: string[] = [];
 
 // ---- 1/2. the buy path ---------------------------------------------------------------------------
@@ -88,7 +91,11 @@ interface BuyRig {
   clientSeq: number;
 }
 
-async function startBuyRig(chain: SandboxChain, root: string, database: 'sqlite' | { url: string; schema: string }): Promise<BuyRig> {
+async function startBuyRig(
+  chain: SandboxChain,
+  root: string,
+  database: 'sqlite' | { url: string; schema: string },
+): Promise<BuyRig> {
   const e: Record<string, string> = {
     JITLSP_DATA_DIR: join(root, 'lsp'),
     JITLSP_HTTP_PORT: '0',
@@ -142,12 +149,20 @@ async function makeJobs(rig: BuyRig, n: number, workers: number): Promise<BuyJob
   rig.setUp = true;
   for (let c = 0; c < clients && made < n; c++) {
     const peer = clientId(rig.clientSeq++);
-    await rig.daemon.dispatcher.handleMessage(peer, enc.encode(JSON.stringify({ jsonrpc: '2.0', id: 'gi', method: 'lsps2.get_info', params: {} })));
+    await rig.daemon.dispatcher.handleMessage(
+      peer,
+      enc.encode(JSON.stringify({ jsonrpc: '2.0', id: 'gi', method: 'lsps2.get_info', params: {} })),
+    );
     const info = JSON.parse(dec.decode(rig.last.get(peer)!)) as { result?: { opening_fee_params_menu: unknown[] } };
     const params = info.result?.opening_fee_params_menu[0];
     if (params === undefined) throw new Error(`bench: get_info failed: ${dec.decode(rig.last.get(peer)!)}`);
     for (let k = 0; k < BUYS_PER_CLIENT && made < n; k++, made++) {
-      const request = { jsonrpc: '2.0', id: `buy-${c}-${k}`, method: 'lsps2.buy', params: { opening_fee_params: params, payment_size_msat: PAYMENT_SIZE_MSAT } };
+      const request = {
+        jsonrpc: '2.0',
+        id: `buy-${c}-${k}`,
+        method: 'lsps2.buy',
+        params: { opening_fee_params: params, payment_size_msat: PAYMENT_SIZE_MSAT },
+      };
       lists[c % workers]!.push({ peer, payload: enc.encode(JSON.stringify(request)) });
     }
   }
@@ -167,9 +182,15 @@ function freshTally(): BuyRig['answers'] {
  */
 function checkAnswers(rig: BuyRig, n: number, label: string): number {
   const { ok, rejected, firstOk, unexpected } = rig.answers;
-  if (firstOk) parseScid((JSON.parse(firstOk) as { result: { jit_channel_scid: string } }).result.jit_channel_scid, 'jit_channel_scid');
+  if (firstOk)
+    parseScid(
+      (JSON.parse(firstOk) as { result: { jit_channel_scid: string } }).result.jit_channel_scid,
+      'jit_channel_scid',
+    );
   if (ok + rejected !== n || rig.answers.n !== n) {
-    throw new Error(`bench ${label}: ${ok}/${n} buys answered with a SCID, ${rejected} rejected (${rig.answers.n} answers); e.g. ${unexpected.join(' | ')}`);
+    throw new Error(
+      `bench ${label}: ${ok}/${n} buys answered with a SCID, ${rejected} rejected (${rig.answers.n} answers); e.g. ${unexpected.join(' | ')}`,
+    );
   }
   rig.answers = freshTally();
   return rejected;
@@ -251,10 +272,19 @@ async function openLoop(
   const wall = performance.now() - t0;
   loopDelay.disable();
   const rejected = checkAnswers(rig, n, label);
-  return { ...summarize(lat, wall), lagP99Ms: percentile(lag, 99), loopDelayP99Ms: loopDelay.percentile(99) / 1e6, rejected };
+  return {
+    ...summarize(lat, wall),
+    lagP99Ms: percentile(lag, 99),
+    loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+    rejected,
+  };
 }
 
-async function buyBench(chain: SandboxChain, name: string, database: 'sqlite' | { url: string; schema: string }): Promise<void> {
+async function buyBench(
+  chain: SandboxChain,
+  name: string,
+  database: 'sqlite' | { url: string; schema: string },
+): Promise<void> {
   const root = benchDir(`buy-${name}`);
   const rig = await startBuyRig(chain, root, database);
   try {
@@ -271,7 +301,9 @@ async function buyBench(chain: SandboxChain, name: string, database: 'sqlite' | 
     console.log(`[${name}] closed loop, ${PEERS} peers: ${LOAD_BUYS} buys`);
     const s2 = await closedLoop(rig, closed, `${name} closed loop`);
     const line = (label: string, s: Summary, extra = '') =>
-      rows.push(`${`${name}: ${label}`.padEnd(LABEL)}${fmt(s.perSecond).padStart(8)} /s  p50 ${fmt(s.p50Ms).padStart(6)} ms  p99 ${fmt(s.p99Ms).padStart(6)} ms  max ${fmt(s.maxMs).padStart(6)} ms  n=${s.n}${extra}`);
+      rows.push(
+        `${`${name}: ${label}`.padEnd(LABEL)}${fmt(s.perSecond).padStart(8)} /s  p50 ${fmt(s.p50Ms).padStart(6)} ms  p99 ${fmt(s.p99Ms).padStart(6)} ms  max ${fmt(s.maxMs).padStart(6)} ms  n=${s.n}${extra}`,
+      );
     line('buy, one at a time', s1);
     line(`buy, closed loop (${PEERS} peers x 1 in flight)`, s2);
     for (const [i, rate] of OPEN_RATES.entries()) {
@@ -279,7 +311,12 @@ async function buyBench(chain: SandboxChain, name: string, database: 'sqlite' | 
       const s3 = await openLoop(rig, open[i]!, rate, `${name} open loop ${rate}/s`);
       // The buy goal is set for SQLite persistence, the default; Postgres prints the same figures beside it
       // (its server shares this machine's two cores with the daemon here).
-      const goal = rate < GOAL_RATE || name !== 'sqlite' ? '' : s3.rejected === 0 && s3.perSecond >= GOAL_RATE * 0.98 && s3.p99Ms <= GOAL_P99_MS ? '  [goal met' : '  [goal MISSED';
+      const goal =
+        rate < GOAL_RATE || name !== 'sqlite'
+          ? ''
+          : s3.rejected === 0 && s3.perSecond >= GOAL_RATE * 0.98 && s3.p99Ms <= GOAL_P99_MS
+            ? '  [goal met'
+            : '  [goal MISSED';
       line(
         `buy, open loop (${rate}/s offered)`,
         s3,
@@ -297,7 +334,10 @@ async function buyBench(chain: SandboxChain, name: string, database: 'sqlite' | 
 /** Payer -> LSP -> client where the LSP is a bare engine node forwarding each intercepted HTLC at once. */
 async function engineTrio(chain: SandboxChain, root: string) {
   // The daemon's node settings that touch this path (interception of HTLCs and of offline peers' onion messages).
-  const lsp = await startBenchNode(chain, root, 'e-lsp', { acceptInterceptHtlcs: true, interceptOfflinePeerOnionMessages: true });
+  const lsp = await startBenchNode(chain, root, 'e-lsp', {
+    acceptInterceptHtlcs: true,
+    interceptOfflinePeerOnionMessages: true,
+  });
   const payer = await startBenchNode(chain, root, 'e-payer');
   const scid = lsp.getInterceptScid();
   const client = await startBenchNode(chain, root, 'e-client', {
@@ -313,7 +353,9 @@ async function engineTrio(chain: SandboxChain, root: string) {
   await lsp.openChannel({ peer: client.nodeId, capacitySat: 2_000_000n, zeroConf: true });
   const { channelId } = await ready;
   // The minimal handler: intercept -> forward, nothing else.
-  lsp.on('htlcIntercepted', (ev) => lsp.forwardInterceptedHtlc(ev.interceptId, channelId, client.nodeId, ev.expectedOutboundAmountMsat));
+  lsp.on('htlcIntercepted', (ev) =>
+    lsp.forwardInterceptedHtlc(ev.interceptId, channelId, client.nodeId, ev.expectedOutboundAmountMsat),
+  );
   return { nodes: [payer, lsp, client], payer, offer: client.createOffer().offer };
 }
 
@@ -349,12 +391,18 @@ async function daemonTrio(chain: SandboxChain, root: string) {
   let seq = 0;
   const rpc = async (method: string, params: Record<string, unknown>): Promise<any> => {
     const id = `pay-bench-${++seq}`;
-    const answer = client.waitFor('customMessageReceived', (e) => e.peerNodeId === lsp.nodeId && dec.decode(e.payload).includes(id));
+    const answer = client.waitFor(
+      'customMessageReceived',
+      (e) => e.peerNodeId === lsp.nodeId && dec.decode(e.payload).includes(id),
+    );
     client.sendCustomMessage(lsp.nodeId, enc.encode(JSON.stringify({ jsonrpc: '2.0', id, method, params })));
     return JSON.parse(dec.decode((await answer).payload));
   };
   const info = await rpc('lsps2.get_info', {});
-  const bought = await rpc('lsps2.buy', { opening_fee_params: info.result.opening_fee_params_menu[0], payment_size_msat: PAYMENT_SIZE_MSAT });
+  const bought = await rpc('lsps2.buy', {
+    opening_fee_params: info.result.opening_fee_params_menu[0],
+    payment_size_msat: PAYMENT_SIZE_MSAT,
+  });
   jitScid = parseScid(bought.result.jit_channel_scid, 'jit_channel_scid');
   // The service's own time per HTLC: htlcIntercepted (as the node raises it) -> forwardInterceptedHtlc.
   const interceptedAt = new Map<string, number>();
@@ -379,7 +427,9 @@ async function paymentBench(chain: SandboxChain): Promise<void> {
   console.log(`\n[payments] starting payer -> LSP -> client twice (engine-only and daemon), load ${load()}`);
   const e = await engineTrio(chain, root);
   const d = await daemonTrio(chain, root);
-  console.log(`[payments] JIT channel opened by the first payment in ${fmt(d.openMs)} ms; warm-up: ${WARMUP_PAYMENTS} payments each`);
+  console.log(
+    `[payments] JIT channel opened by the first payment in ${fmt(d.openMs)} ms; warm-up: ${WARMUP_PAYMENTS} payments each`,
+  );
   for (let i = 0; i < WARMUP_PAYMENTS; i++) {
     await timedPayment(e.payer, e.offer, 1_000_000n);
     await timedPayment(d.payer, d.offer, 1_000_000n);
@@ -403,7 +453,10 @@ async function paymentBench(chain: SandboxChain): Promise<void> {
   const sessions = await d.daemon.sessions.listOpen();
   const done = sessions.filter((s) => s.state.kind === 'done').length;
   const line = (label: string, xs: number[]) => {
-    const s = summarize(xs, xs.reduce((a, b) => a + b, 0));
+    const s = summarize(
+      xs,
+      xs.reduce((a, b) => a + b, 0),
+    );
     return `${label.padEnd(LABEL)}${fmt(s.perSecond).padStart(8)} /s  p50 ${fmt(s.p50Ms).padStart(6)} ms  p99 ${fmt(s.p99Ms).padStart(6)} ms  max ${fmt(s.maxMs).padStart(6)} ms  n=${s.n}`;
   };
   rows.push(line('pay (a) engine only: intercept -> forward', base));
@@ -426,8 +479,11 @@ async function paymentBench(chain: SandboxChain): Promise<void> {
 // ---- main ----------------------------------------------------------------------------------------
 
 const part = env.BENCH_PART;
-console.log(`bench:service  node ${process.version}  load average ${load()}  (2 shared cores; figures move with the load)`);
-if (typeof (globalThis as { gc?: unknown }).gc === 'function') console.log('note: --expose-gc is on, so the engine forces a full GC every few seconds (event-loop stalls)');
+console.log(
+  `bench:service  node ${process.version}  load average ${load()}  (2 shared cores; figures move with the load)`,
+);
+if (typeof (globalThis as { gc?: unknown }).gc === 'function')
+  console.log('note: --expose-gc is on, so the engine forces a full GC every few seconds (event-loop stalls)');
 const chain = await SandboxChain.create({ log: () => undefined });
 if (part === undefined || part === 'buy') {
   if (env.BENCH_DB !== 'postgres') await buyBench(chain, 'sqlite', 'sqlite');

@@ -80,7 +80,7 @@ export class Daemon {
     readonly node: LightningNode,
     readonly shell: JitShell,
     readonly dispatcher: Lsps0Dispatcher,
-    readonly http: RunningHttpServer
+    readonly http: RunningHttpServer,
   ) {}
 
   /** `nodeId@host:port` of the Lightning node. */
@@ -114,7 +114,11 @@ export class Daemon {
       let chain = opts.chain;
       const ownsChain = chain === undefined;
       if (chain === undefined) {
-        chain = await SandboxChain.create({ clock, random, log: (l, m, f) => logger.log(l, m, { component: 'chain', ...f }) });
+        chain = await SandboxChain.create({
+          clock,
+          random,
+          log: (l, m, f) => logger.log(l, m, { component: 'chain', ...f }),
+        });
         const created = chain;
         cleanup.push(() => created.close());
       }
@@ -142,7 +146,10 @@ export class Daemon {
         ...opts.node,
       });
       cleanup.push(() => node.stop());
-      metrics.setNodeStatsSource(() => ({ wasmMemoryBytes: node.memoryStats().wasmBytes, peerCount: node.listPeers().length }));
+      metrics.setNodeStatsSource(() => ({
+        wasmMemoryBytes: node.memoryStats().wasmBytes,
+        peerCount: node.listPeers().length,
+      }));
       metrics.setSessionCountSource(() => sessions.countByState());
 
       shell = await JitShell.start({
@@ -206,10 +213,23 @@ export class Daemon {
           adminToken: config.adminToken,
           logger: logger.child({ component: 'http' }),
         }),
-        config.http
+        config.http,
       );
 
-      const daemon = new Daemon(config, logger, metrics, db, sessions, mailbox, chain, ownsChain, node, jit, dispatcher, http);
+      const daemon = new Daemon(
+        config,
+        logger,
+        metrics,
+        db,
+        sessions,
+        mailbox,
+        chain,
+        ownsChain,
+        node,
+        jit,
+        dispatcher,
+        http,
+      );
       daemonRef.current = daemon;
       daemon.cleanups.push(unsubscribeChain);
 
@@ -218,7 +238,7 @@ export class Daemon {
         node.on('customMessageReceived', (ev) => {
           if (ev.messageType !== LSPS0_MESSAGE_TYPE || !daemon.acceptingMessages) return;
           daemon.track(dispatcher.handleMessage(ev.peerNodeId, ev.payload));
-        })
+        }),
       );
       const tickMs = opts.tickIntervalMs ?? DEFAULT_TICK_INTERVAL_MS;
       if (tickMs > 0) {

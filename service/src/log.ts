@@ -75,12 +75,21 @@ function redactString(s: string): string {
 function sanitise(value: unknown, key: string, seen: WeakSet<object>): unknown {
   if (value instanceof Secret) return '[redacted]';
   // Booleans and numbers cannot carry a secret (`seedCreated: true` stays readable).
-  if (key !== '' && SECRET_KEY.test(key) && value !== undefined && value !== null && value !== '' && typeof value !== 'boolean' && typeof value !== 'number') {
+  if (
+    key !== '' &&
+    SECRET_KEY.test(key) &&
+    value !== undefined &&
+    value !== null &&
+    value !== '' &&
+    typeof value !== 'boolean' &&
+    typeof value !== 'number'
+  ) {
     return '[redacted]';
   }
   if (typeof value === 'bigint') return value.toString();
   if (typeof value === 'string') return redactString(value);
-  if (value === null || typeof value !== 'object') return typeof value === 'function' || typeof value === 'symbol' ? undefined : value;
+  if (value === null || typeof value !== 'object')
+    return typeof value === 'function' || typeof value === 'symbol' ? undefined : value;
   if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex');
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
   if (value instanceof Error) {

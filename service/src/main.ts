@@ -32,7 +32,9 @@ async function main(): Promise<void> {
   }
 
   // The one line an operator (or the demo script) needs: who we are and where to connect.
-  process.stdout.write(`jitlsp node id ${daemon.node.nodeId}\njitlsp address ${daemon.nodeAddress ?? '(not listening)'}\njitlsp http ${daemon.http.url}\n`);
+  process.stdout.write(
+    `jitlsp node id ${daemon.node.nodeId}\njitlsp address ${daemon.nodeAddress ?? '(not listening)'}\njitlsp http ${daemon.http.url}\n`,
+  );
 
   let signalled = false;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -52,7 +54,7 @@ async function main(): Promise<void> {
       (err: unknown) => {
         logger.error('shutdown failed', { err });
         process.exit(1);
-      }
+      },
     );
   };
   process.on('SIGINT', onSignal);

@@ -21,7 +21,14 @@ describe('structured logger', () => {
     const { log, lines } = capture();
     log.info('buy answered', { scid: 42n, bytes: Uint8Array.from([1, 255]), at: new Date(0) });
     expect(lines).to.deep.equal([
-      { ts: '2026-01-01T00:00:00.000Z', level: 'info', msg: 'buy answered', scid: '42', bytes: '01ff', at: '1970-01-01T00:00:00.000Z' },
+      {
+        ts: '2026-01-01T00:00:00.000Z',
+        level: 'info',
+        msg: 'buy answered',
+        scid: '42',
+        bytes: '01ff',
+        at: '1970-01-01T00:00:00.000Z',
+      },
     ]);
   });
 
@@ -54,7 +61,8 @@ describe('structured logger', () => {
       preimage: 'ff'.repeat(32),
     });
     const text = raw.join('\n');
-    for (const s of ['tok-123456789', 'abcdef', 'zzz', 'pw1', 's3cr3t', 'hunter2', 'ff'.repeat(32)]) expect(text).to.not.include(s);
+    for (const s of ['tok-123456789', 'abcdef', 'zzz', 'pw1', 's3cr3t', 'hunter2', 'ff'.repeat(32)])
+      expect(text).to.not.include(s);
     expect(text).to.include('postgres://lsp:***@db:5432/x');
   });
 

@@ -15,7 +15,9 @@ import { confirmedChannel } from '@jitlsp/engine/testing';
 export const quietNode = (name: string): NodeLogger => ({
   log(level, msg, fields) {
     if (level === 'error' || process.env.JITLSP_TEST_LOG === 'debug') {
-      process.stderr.write(`${name} ${level} ${msg} ${JSON.stringify(fields ?? {}, (_k, v) => (typeof v === 'bigint' ? String(v) : v))}\n`);
+      process.stderr.write(
+        `${name} ${level} ${msg} ${JSON.stringify(fields ?? {}, (_k, v) => (typeof v === 'bigint' ? String(v) : v))}\n`,
+      );
     }
   },
 });
@@ -58,10 +60,23 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
       ...env,
       JITLSP_LOG_LEVEL: process.env.JITLSP_TEST_LOG === 'debug' ? 'debug' : 'error',
     },
-    lspDir
+    lspDir,
   );
-  const daemon = await Daemon.start({ config, chain, clock, logger: createLogger({ level: config.logLevel, clock }), tickIntervalMs: 250 });
-  const payer = await LightningNode.start({ dataDir: dir('payer'), chain, name: 'payer', clock, logger: quietNode('payer'), reconnectBackoffMs: { min: 50, max: 500 } });
+  const daemon = await Daemon.start({
+    config,
+    chain,
+    clock,
+    logger: createLogger({ level: config.logLevel, clock }),
+    tickIntervalMs: 250,
+  });
+  const payer = await LightningNode.start({
+    dataDir: dir('payer'),
+    chain,
+    name: 'payer',
+    clock,
+    logger: quietNode('payer'),
+    reconnectBackoffMs: { min: 50, max: 500 },
+  });
   await payer.connect(daemon.nodeAddress!);
   await confirmedChannel(chain, payer, daemon.node, 5_000_000n);
   const wallets: JitWallet[] = [];

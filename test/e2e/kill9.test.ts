@@ -58,7 +58,13 @@ describe('end to end: kill -9 of the LSP daemon mid-flow, restarted from the sam
   const claimed: NodeEventOf<'paymentClaimed'>[] = [];
 
   const start = (name: string) =>
-    LightningNode.start({ dataDir: dir(name), chain, name, logger: quietNode(name), reconnectBackoffMs: { min: 50, max: 1000 } });
+    LightningNode.start({
+      dataDir: dir(name),
+      chain,
+      name,
+      logger: quietNode(name),
+      reconnectBackoffMs: { min: 50, max: 1000 },
+    });
   const dir = (name: string) => {
     const d = join(root, name);
     mkdirSync(d, { recursive: true });
@@ -85,14 +91,19 @@ describe('end to end: kill -9 of the LSP daemon mid-flow, restarted from the sam
       await pending;
     }
     await chain.mine(6);
-    await until('two more payer2 channels usable', () => p2.listChannels().filter((c) => c.isUsable).length === usable + 2);
+    await until(
+      'two more payer2 channels usable',
+      () => p2.listChannels().filter((c) => c.isUsable).length === usable + 2,
+    );
     return p2;
   }
 
   /** SIGKILL the daemon; `between` runs while it is dead; start it again and wait for the peers named back. */
   async function killAndRestart(opts: { peers?: LightningNode[]; between?: () => Promise<void> } = {}): Promise<void> {
     await lsp.kill9();
-    const back = (opts.peers ?? peers()).map((n) => n.waitFor('peerConnected', (e) => e.peerNodeId === lsp.nodeId, 60_000));
+    const back = (opts.peers ?? peers()).map((n) =>
+      n.waitFor('peerConnected', (e) => e.peerNodeId === lsp.nodeId, 60_000),
+    );
     await opts.between?.();
     lsp = await LspProcess.start({ chain, env });
     await Promise.all(back);
@@ -103,7 +114,12 @@ describe('end to end: kill -9 of the LSP daemon mid-flow, restarted from the sam
   }
 
   /** Pays `offer` from `from`; resolves with the payer's outcome (sent or failed), never left pending. */
-  function pay(from: LightningNode, offer: string, amountMsat: bigint, opts: { retries?: number; timeoutMs?: number } = {}): Promise<Outcome> {
+  function pay(
+    from: LightningNode,
+    offer: string,
+    amountMsat: bigint,
+    opts: { retries?: number; timeoutMs?: number } = {},
+  ): Promise<Outcome> {
     const timeoutMs = opts.timeoutMs ?? 90_000;
     const paymentId = randomBytes(32).toString('hex');
     return new Promise((resolve, reject) => {
@@ -111,7 +127,10 @@ describe('end to end: kill -9 of the LSP daemon mid-flow, restarted from the sam
         from.on('paymentSent', (ev) => ev.paymentId === paymentId && done({ kind: 'sent', ev })),
         from.on('paymentFailed', (ev) => ev.paymentId === paymentId && done({ kind: 'failed', ev })),
       ];
-      const timer = setTimeout(() => done(new Error(`payment of ${amountMsat} msat still pending after ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => done(new Error(`payment of ${amountMsat} msat still pending after ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       const done = (r: Outcome | Error) => {
         clearTimeout(timer);
         offs.forEach((off) => off());
@@ -123,7 +142,12 @@ describe('end to end: kill -9 of the LSP daemon mid-flow, restarted from the sam
   }
 
   /** Pays until the payer reports success (a failed-back attempt is an allowed outcome of a kill, retried once). */
-  async function payUntilSent(from: LightningNode, offer: string, amountMsat: bigint, first?: Promise<Outcome>): Promise<{ sent: NodeEventOf<'paymentSent'>; failedAttempts: number }> {
+  async function payUntilSent(
+    from: LightningNode,
+    offer: string,
+    amountMsat: bigint,
+    first?: Promise<Outcome>,
+  ): Promise<{ sent: NodeEventOf<'paymentSent'>; failedAttempts: number }> {
     let failedAttempts = 0;
     let attempt = first ?? pay(from, offer, amountMsat);
     for (;;) {
@@ -139,14 +163,21 @@ describe('end to end: kill -9 of the LSP daemon mid-flow, restarted from the sam
    * fee skimmed, over one new channel; the payer paid no routing fee; the stored session is done, collected
    * exactly the fee and holds no HTLC.
    */
-  async function expectPaidThroughJit(scid: bigint, sent: NodeEventOf<'paymentSent'>, amountMsat: bigint, channelsBefore: number) {
+  async function expectPaidThroughJit(
+    scid: bigint,
+    sent: NodeEventOf<'paymentSent'>,
+    amountMsat: bigint,
+    channelsBefore: number,
+  ) {
     await until('C claimed the payment', () => claimed.some((c) => c.paymentHash === sent.paymentHash));
     const mine = claimables.filter((c) => c.paymentHash === sent.paymentHash);
     const skimmed = mine.reduce((a, c) => a + c.counterpartySkimmedFeeMsat, 0n);
     expect(skimmed).to.equal(fee(amountMsat));
     expect(claimed.find((c) => c.paymentHash === sent.paymentHash)!.amountMsat).to.equal(amountMsat - fee(amountMsat));
     expect(sent.feePaidMsat ?? 0n).to.equal(0n);
-    expect(client.node.listChannels().filter((c) => c.counterpartyNodeId === lsp.nodeId)).to.have.length(channelsBefore + 1);
+    expect(client.node.listChannels().filter((c) => c.counterpartyNodeId === lsp.nodeId)).to.have.length(
+      channelsBefore + 1,
+    );
     await until('the session is done', async () => (await session(scid))?.state.kind === 'done');
     const s = (await session(scid))!;
     expect(s.state.collectedFeeMsat).to.equal(fee(amountMsat).toString());
@@ -160,8 +191,12 @@ describe('end to end: kill -9 of the LSP daemon mid-flow, restarted from the sam
     const ids = new Set(nodes.map((n) => n.nodeId));
     const idle = (n: LightningNode) => n.listChannels().every((c) => c.pendingHtlcs.length === 0);
     await until('no HTLC pending at P, L or C', async () => {
-      const l = (await lsp.admin<{ channels: { counterpartyNodeId: string; pendingHtlcs: unknown[] }[] }>('/channels'))!;
-      return nodes.every(idle) && l.channels.every((c) => !ids.has(c.counterpartyNodeId) || c.pendingHtlcs.length === 0);
+      const l = (await lsp.admin<{ channels: { counterpartyNodeId: string; pendingHtlcs: unknown[] }[] }>(
+        '/channels',
+      ))!;
+      return (
+        nodes.every(idle) && l.channels.every((c) => !ids.has(c.counterpartyNodeId) || c.pendingHtlcs.length === 0)
+      );
     });
   }
 
@@ -184,7 +219,12 @@ describe('end to end: kill -9 of the LSP daemon mid-flow, restarted from the sam
     };
     lsp = await LspProcess.start({ chain, env });
     payer = await start('payer');
-    client = await startJitClient({ chain, dataDir: dir('client'), lspNodeId: lsp.nodeId, logger: quietNode('client') });
+    client = await startJitClient({
+      chain,
+      dataDir: dir('client'),
+      lspNodeId: lsp.nodeId,
+      logger: quietNode('client'),
+    });
     client.node.on('paymentClaimable', (e) => claimables.push(e));
     client.node.on('paymentClaimed', (e) => claimed.push(e));
     await payer.connect(lsp.address);
@@ -202,7 +242,9 @@ describe('end to end: kill -9 of the LSP daemon mid-flow, restarted from the sam
   afterEach(async function () {
     if (this.currentTest?.state !== 'failed') return;
     const dump = async (path: string) => JSON.stringify(await lsp.admin(path).catch((e: unknown) => String(e)));
-    process.stderr.write(`kill9 diagnostics\n  sessions ${await dump('/sessions?limit=3')}\n  channels ${await dump('/channels')}\n`);
+    process.stderr.write(
+      `kill9 diagnostics\n  sessions ${await dump('/sessions?limit=3')}\n  channels ${await dump('/channels')}\n`,
+    );
   });
 
   after(async () => {
@@ -274,7 +316,10 @@ describe('end to end: kill -9 of the LSP daemon mid-flow, restarted from the sam
     expect(s!.state.kind).to.be.oneOf(['openingChannel', 'awaitingForward', 'channelOpen', 'done']);
     const { sent } = await payUntilSent(payer, client.node.createOffer().offer, amount, first);
     await expectPaidThroughJit(scid, sent, amount, channelsBefore);
-    expect((await session(scid))!.state.channelId, 'the session paid over the channel whose open the kill interrupted').to.equal(channel.channelId);
+    expect(
+      (await session(scid))!.state.channelId,
+      'the session paid over the channel whose open the kill interrupted',
+    ).to.equal(channel.channelId);
   }
 
   // Guards the durable channelPending/channelReady (emitted in one node pass for a zero-conf channel): before,
@@ -299,7 +344,8 @@ describe('end to end: kill -9 of the LSP daemon mid-flow, restarted from the sam
     await gone;
 
     // Two payments one after the other: each invoice_request is held (stored) before the next is sent.
-    const intercepted = () => lsp.events.filter((e) => e.type === 'onionMessageIntercepted' && e.peerNodeId === client.node.nodeId).length;
+    const intercepted = () =>
+      lsp.events.filter((e) => e.type === 'onionMessageIntercepted' && e.peerNodeId === client.node.nodeId).length;
     const allHeld = async () => {
       const held = await lsp.metric('jitlsp_onion_messages_held_total');
       return held > 0 && held === intercepted() ? held : 0;
@@ -331,14 +377,27 @@ describe('end to end: kill -9 of the LSP daemon mid-flow, restarted from the sam
 
     const restartedAt = lsp.events.length;
     await client.node.connect(lsp.address);
-    const [sentA, sentB] = await Promise.all([payUntilSent(payer, offer, amountA, a), payUntilSent(payer, offer, amountB, b)]);
+    const [sentA, sentB] = await Promise.all([
+      payUntilSent(payer, offer, amountA, a),
+      payUntilSent(payer, offer, amountB, b),
+    ]);
     expect(await lsp.metric('jitlsp_onion_messages_delivered_total')).to.be.at.least(heldBefore);
     // Delivered in order: the client answered A's invoice_request first, so A's HTLC reached the LSP first
     // and A (not B) is the payment that opened the channel and paid the fee.
-    const htlcs = lsp.events.slice(restartedAt).filter((e): e is NodeEventOf<'htlcIntercepted'> => e.type === 'htlcIntercepted' && e.requestedNextHopScid === scid);
-    expect(htlcs.map((e) => e.expectedOutboundAmountMsat).filter((v, i, all) => all.indexOf(v) === i)).to.deep.equal([amountA, amountB]);
-    await until('C claimed both payments', () => [sentA, sentB].every(({ sent }) => claimed.some((c) => c.paymentHash === sent.paymentHash)));
-    const skim = (h: string) => claimables.filter((c) => c.paymentHash === h).reduce((acc, c) => acc + c.counterpartySkimmedFeeMsat, 0n);
+    const htlcs = lsp.events
+      .slice(restartedAt)
+      .filter(
+        (e): e is NodeEventOf<'htlcIntercepted'> => e.type === 'htlcIntercepted' && e.requestedNextHopScid === scid,
+      );
+    expect(htlcs.map((e) => e.expectedOutboundAmountMsat).filter((v, i, all) => all.indexOf(v) === i)).to.deep.equal([
+      amountA,
+      amountB,
+    ]);
+    await until('C claimed both payments', () =>
+      [sentA, sentB].every(({ sent }) => claimed.some((c) => c.paymentHash === sent.paymentHash)),
+    );
+    const skim = (h: string) =>
+      claimables.filter((c) => c.paymentHash === h).reduce((acc, c) => acc + c.counterpartySkimmedFeeMsat, 0n);
     expect(skim(sentA.sent.paymentHash)).to.equal(fee(amountA));
     expect(skim(sentB.sent.paymentHash)).to.equal(0n);
     expect(jitChannels()).to.equal(channelsBefore + 1);
@@ -372,7 +431,8 @@ describe('end to end: kill -9 of the LSP daemon mid-flow, restarted from the sam
     const channelsBefore = jitChannels();
     const scid = await client.buy(size);
     const offer = client.node.createOffer().offer;
-    const heldMsat = async () => ((await session(scid))?.state.held ?? []).reduce((a, h) => a + BigInt(h.amountMsat), 0n);
+    const heldMsat = async () =>
+      ((await session(scid))?.state.held ?? []).reduce((a, h) => a + BigInt(h.amountMsat), 0n);
     const attempt = pay(p2, offer, partial, { retries: 0 });
     await until('every part is stored as held', async () => (await heldMsat()) === partial);
     const stored = (await session(scid))!.state.held.map((h) => h.interceptId);
@@ -391,7 +451,9 @@ describe('end to end: kill -9 of the LSP daemon mid-flow, restarted from the sam
     const after = (await session(scid))!;
     expect(after.state.kind).to.equal('awaitingPayment');
     expect(after.state.held).to.deep.equal([]);
-    expect(after.state.failed.filter((f) => stored.includes(f.interceptId)).map((f) => f.reason)).to.deep.equal(stored.map(() => 'temporary_channel_failure'));
+    expect(after.state.failed.filter((f) => stored.includes(f.interceptId)).map((f) => f.reason)).to.deep.equal(
+      stored.map(() => 'temporary_channel_failure'),
+    );
     await nothingPending();
 
     const { sent } = await payUntilSent(p2, offer, size);

@@ -56,13 +56,14 @@ export function buildJitPath(p: JitPathParams): BlindedPaymentPath {
   }
   const receiveMax = p.tlvs.tlvs().get_payment_constraints().get_max_cltv_expiry();
   const maxCltvExpiry = receiveMax + p.lspCltvExpiryDelta;
-  if (maxCltvExpiry > U32_MAX) throw new JitPathError(`jit-path/max_cltv_expiry: ${receiveMax} + ${p.lspCltvExpiryDelta} exceeds u32`);
+  if (maxCltvExpiry > U32_MAX)
+    throw new JitPathError(`jit-path/max_cltv_expiry: ${receiveMax} + ${p.lspCltvExpiryDelta} exceeds u32`);
   const forward = ForwardTlvs.constructor_new(
     p.interceptScid,
     PaymentRelay.constructor_new(p.lspCltvExpiryDelta, 0, 0),
     PaymentConstraints.constructor_new(maxCltvExpiry, p.htlcMinimumMsat),
     BlindedHopFeatures.constructor_empty(),
-    null
+    null,
   );
   const hop = PaymentForwardNode.constructor_new(forward, p.lspNodeId, U64_MAX);
   const res = BlindedPaymentPath.constructor_new(
@@ -71,8 +72,9 @@ export function buildJitPath(p: JitPathParams): BlindedPaymentPath {
     p.tlvs,
     U64_MAX,
     p.minFinalCltvExpiryDelta ?? JIT_MIN_FINAL_CLTV_EXPIRY_DELTA,
-    p.entropySource
+    p.entropySource,
   );
-  if (!(res instanceof Result_BlindedPaymentPathNoneZ_OK)) throw new JitPathError('jit-path: LDK refused to build the blinded path');
+  if (!(res instanceof Result_BlindedPaymentPathNoneZ_OK))
+    throw new JitPathError('jit-path: LDK refused to build the blinded path');
   return res.res;
 }

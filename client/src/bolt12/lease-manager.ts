@@ -55,11 +55,19 @@ export class LeaseManager {
   /** Schedules the purchase a `LeaseWant` asks for. Safe to call from inside LDK callbacks. */
   want(w: LeaseWant): void {
     // A microtask runs after the current (LDK-driven) call stack has returned.
-    void Promise.resolve().then(async (): Promise<unknown> => {
-      if (w.mode === 'no-mpp') return this.refill(w.lspNodeId);
-      if (!this.opts.isConnected(w.lspNodeId)) return undefined;
-      return this.buyMppLease(w.lspNodeId, w.paymentSizeMsat);
-    }).catch((e: unknown) => this.opts.logger?.log('warn', 'lsps2 lease purchase failed', { lsp: w.lspNodeId, mode: w.mode, error: (e as Error).message }));
+    void Promise.resolve()
+      .then(async (): Promise<unknown> => {
+        if (w.mode === 'no-mpp') return this.refill(w.lspNodeId);
+        if (!this.opts.isConnected(w.lspNodeId)) return undefined;
+        return this.buyMppLease(w.lspNodeId, w.paymentSizeMsat);
+      })
+      .catch((e: unknown) =>
+        this.opts.logger?.log('warn', 'lsps2 lease purchase failed', {
+          lsp: w.lspNodeId,
+          mode: w.mode,
+          error: (e as Error).message,
+        }),
+      );
   }
 
   /** Buys no-MPP leases until the LSP's pool is full. Returns the leases bought. */
@@ -92,7 +100,12 @@ export class LeaseManager {
       const params = client.chooseParams(await client.getInfo(this.opts.tokenFor?.(lsp)), amountMsat);
       const lease = leaseFromPurchase(lsp, await client.buy(params, amountMsat), this.clock());
       this.opts.router.addLease(lease);
-      this.opts.logger?.log('info', 'lsps2 lease bought', { lsp, mode: 'mpp', amountMsat: String(amountMsat), scid: String(lease.interceptScid) });
+      this.opts.logger?.log('info', 'lsps2 lease bought', {
+        lsp,
+        mode: 'mpp',
+        amountMsat: String(amountMsat),
+        scid: String(lease.interceptScid),
+      });
       return lease;
     });
   }

@@ -53,10 +53,14 @@ export function pickLease(leases: readonly Lease[], q: LeaseQuery): LeasePick {
     .sort((a, b) => a.validUntilMs - b.validUntilMs)[0];
   const chosen = mpp ?? noMpp;
   if (!chosen) {
-    const why = free.length === 0 ? 'no unassigned unexpired lease' : `no lease whose tier accepts ${q.amountMsat} msat`;
+    const why =
+      free.length === 0 ? 'no unassigned unexpired lease' : `no lease whose tier accepts ${q.amountMsat} msat`;
     return { kind: 'none', reason: why, leases: [...leases] };
   }
-  const assigned: Lease = { ...chosen, assignment: { invoiceKey: q.invoiceKey, amountMsat: q.amountMsat, assignedAtMs: q.nowMs } };
+  const assigned: Lease = {
+    ...chosen,
+    assignment: { invoiceKey: q.invoiceKey, amountMsat: q.amountMsat, assignedAtMs: q.nowMs },
+  };
   return { kind: 'assigned', lease: assigned, leases: leases.map((l) => (l === chosen ? assigned : l)) };
 }
 
@@ -75,10 +79,11 @@ export function poolDeficit(
   mode: LeaseMode,
   target: number,
   nowMs: number,
-  minRemainingMs: number
+  minRemainingMs: number,
 ): number {
   const have = leases.filter(
-    (l) => l.lspNodeId === lspNodeId && l.mode === mode && l.assignment === undefined && isUsable(l, nowMs, minRemainingMs)
+    (l) =>
+      l.lspNodeId === lspNodeId && l.mode === mode && l.assignment === undefined && isUsable(l, nowMs, minRemainingMs),
   ).length;
   return Math.max(0, target - have);
 }

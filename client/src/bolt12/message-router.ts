@@ -41,13 +41,23 @@ export class Lsps2MessageRouter {
   }
 
   attach(inner: MessageRouter, entropySource: EntropySource, graph?: NetworkGraph): MessageRouter {
-    const viaLsps = (recipient: Uint8Array, context: MessageContext, scidOf: (lsp: Uint8Array) => Option_u64Z, compact: boolean) => {
+    const viaLsps = (
+      recipient: Uint8Array,
+      context: MessageContext,
+      scidOf: (lsp: Uint8Array) => Option_u64Z,
+      compact: boolean,
+    ) => {
       const lsps = this.opts.lspNodeIds();
       if (lsps.length === 0) return undefined;
       const paths: BlindedMessagePath[] = [];
       for (const lsp of lsps) {
         const id = fromHex(lsp);
-        const res = BlindedMessagePath.constructor_new([MessageForwardNode.constructor_new(id, scidOf(id))], recipient, context.clone(), entropySource);
+        const res = BlindedMessagePath.constructor_new(
+          [MessageForwardNode.constructor_new(id, scidOf(id))],
+          recipient,
+          context.clone(),
+          entropySource,
+        );
         if (!(res instanceof Result_BlindedMessagePathNoneZ_OK)) continue;
         if (compact && graph) res.res.use_compact_introduction_node(graph.read_only());
         paths.push(res.res);
@@ -55,15 +65,19 @@ export class Lsps2MessageRouter {
       return paths.length > 0 ? Result_CVec_BlindedMessagePathZNoneZ.constructor_ok(paths) : undefined;
     };
     this.ldkRouter = MessageRouter.new_impl({
-      find_path: (sender: Uint8Array, peers: Uint8Array[], destination: Destination) => inner.find_path(sender, peers, destination),
+      find_path: (sender: Uint8Array, peers: Uint8Array[], destination: Destination) =>
+        inner.find_path(sender, peers, destination),
       create_blinded_paths: (recipient, context, peers) =>
-        viaLsps(recipient, context, () => Option_u64Z.constructor_none(), false) ?? inner.create_blinded_paths(recipient, context, peers),
+        viaLsps(recipient, context, () => Option_u64Z.constructor_none(), false) ??
+        inner.create_blinded_paths(recipient, context, peers),
       create_compact_blinded_paths: (recipient, context, peers) => {
         const scidOf = (lsp: Uint8Array) => {
           const known = peers.find((p) => equal(p.get_node_id(), lsp));
           return known ? known.get_short_channel_id() : Option_u64Z.constructor_none();
         };
-        return viaLsps(recipient, context, scidOf, true) ?? inner.create_compact_blinded_paths(recipient, context, peers);
+        return (
+          viaLsps(recipient, context, scidOf, true) ?? inner.create_compact_blinded_paths(recipient, context, peers)
+        );
       },
     });
     return this.ldkRouter;

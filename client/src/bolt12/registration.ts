@@ -23,7 +23,11 @@ export interface LeasePolicy {
   skipWhenInboundCovers: boolean;
 }
 
-export const DEFAULT_LEASE_POLICY: LeasePolicy = { mode: 'mpp-when-available', poolSize: 2, skipWhenInboundCovers: true };
+export const DEFAULT_LEASE_POLICY: LeasePolicy = {
+  mode: 'mpp-when-available',
+  poolSize: 2,
+  skipWhenInboundCovers: true,
+};
 
 export interface Registration {
   key: OfferKey;

@@ -71,7 +71,7 @@ export function encodeRouterState(state: RouterState): string {
   return JSON.stringify(
     { version: STATE_VERSION, registrations: state.registrations, leases: state.leases },
     (_k, v) => (typeof v === 'bigint' ? v.toString() : v),
-    1
+    1,
   );
 }
 
@@ -85,7 +85,9 @@ export function decodeRouterState(text: string, source: string): RouterState {
   const r = new Reader(source);
   const top = r.obj(raw, 'state');
   if (top.version !== STATE_VERSION) throw r.err('state.version', `${STATE_VERSION}`, top.version);
-  const regs = r.arr(top.registrations, 'state.registrations').map((x, i) => r.registration(x, `state.registrations[${i}]`));
+  const regs = r
+    .arr(top.registrations, 'state.registrations')
+    .map((x, i) => r.registration(x, `state.registrations[${i}]`));
   const leases = r.arr(top.leases, 'state.leases').map((x, i) => r.lease(x, `state.leases[${i}]`));
   return { registrations: regs, leases };
 }
@@ -113,7 +115,8 @@ class Reader {
     return v;
   }
   int(v: unknown, f: string, max: number): number {
-    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0 || v > max) throw this.err(f, `an integer in 0..${max}`, v);
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0 || v > max)
+      throw this.err(f, `an integer in 0..${max}`, v);
     return v;
   }
   u64(v: unknown, f: string): bigint {
@@ -134,15 +137,23 @@ class Reader {
   policy(v: unknown, f: string): LeasePolicy {
     const o = this.obj(v, f);
     const mode = o.mode;
-    if (mode !== 'no-mpp' && mode !== 'mpp-when-available') throw this.err(`${f}.mode`, '"no-mpp" or "mpp-when-available"', mode);
-    return { mode, poolSize: this.int(o.poolSize, `${f}.poolSize`, 100), skipWhenInboundCovers: this.bool(o.skipWhenInboundCovers, `${f}.skipWhenInboundCovers`) };
+    if (mode !== 'no-mpp' && mode !== 'mpp-when-available')
+      throw this.err(`${f}.mode`, '"no-mpp" or "mpp-when-available"', mode);
+    return {
+      mode,
+      poolSize: this.int(o.poolSize, `${f}.poolSize`, 100),
+      skipWhenInboundCovers: this.bool(o.skipWhenInboundCovers, `${f}.skipWhenInboundCovers`),
+    };
   }
   registration(v: unknown, f: string): Registration {
     const o = this.obj(v, f);
     const lsp = this.obj(o.lsp, `${f}.lsp`);
     return {
       key: this.key(o.key, `${f}.key`),
-      lsp: { nodeId: this.str(lsp.nodeId, `${f}.lsp.nodeId`, HEX33), cltvExpiryDelta: this.int(lsp.cltvExpiryDelta, `${f}.lsp.cltvExpiryDelta`, 0xffff) },
+      lsp: {
+        nodeId: this.str(lsp.nodeId, `${f}.lsp.nodeId`, HEX33),
+        cltvExpiryDelta: this.int(lsp.cltvExpiryDelta, `${f}.lsp.cltvExpiryDelta`, 0xffff),
+      },
       policy: this.policy(o.policy, `${f}.policy`),
       createdAtMs: this.int(o.createdAtMs, `${f}.createdAtMs`, Number.MAX_SAFE_INTEGER),
     };

@@ -32,7 +32,13 @@ import type { NodeIdHex, NodeLogger, RouterHookContext } from '@jitlsp/engine/no
 import { buildJitPath } from './jit-path.js';
 import { invoiceKey, type Lease, leaseId } from './lease.js';
 import { pickLease, poolDeficit, pruneExpired } from './lease-pool.js';
-import { DEFAULT_LEASE_POLICY, type LeasePolicy, type OfferKey, offerKeyString, type Registration } from './registration.js';
+import {
+  DEFAULT_LEASE_POLICY,
+  type LeasePolicy,
+  type OfferKey,
+  offerKeyString,
+  type Registration,
+} from './registration.js';
 import type { RouterState, RouterStateStore } from './router-state-store.js';
 
 /** What the router would like bought (it never buys itself: it runs inside LDK callbacks). */
@@ -88,7 +94,11 @@ export class Lsps2Bolt12Router {
   // ---- registry ---------------------------------------------------------------------------------
 
   /** Registers (or replaces) an offer key. Persisted. */
-  register(key: OfferKey, lsp: { nodeId: NodeIdHex; cltvExpiryDelta: number }, policy: Partial<LeasePolicy> = {}): Registration {
+  register(
+    key: OfferKey,
+    lsp: { nodeId: NodeIdHex; cltvExpiryDelta: number },
+    policy: Partial<LeasePolicy> = {},
+  ): Registration {
     const reg: Registration = {
       key: normalizeKey(key),
       lsp: { nodeId: lsp.nodeId.toLowerCase(), cltvExpiryDelta: lsp.cltvExpiryDelta },
@@ -96,7 +106,10 @@ export class Lsps2Bolt12Router {
       createdAtMs: this.clock().getTime(),
     };
     const k = offerKeyString(reg.key);
-    this.commit({ ...this.state, registrations: [...this.state.registrations.filter((r) => offerKeyString(r.key) !== k), reg] });
+    this.commit({
+      ...this.state,
+      registrations: [...this.state.registrations.filter((r) => offerKeyString(r.key) !== k), reg],
+    });
     this.wantPool(reg.lsp.nodeId);
     return reg;
   }
@@ -134,7 +147,7 @@ export class Lsps2Bolt12Router {
     const id = leaseId(lease);
     if (this.state.leases.some((l) => leaseId(l) === id)) return;
     const regs = this.state.registrations.map((r) =>
-      r.lsp.nodeId === lease.lspNodeId ? { ...r, lsp: { ...r.lsp, cltvExpiryDelta: lease.lspCltvExpiryDelta } } : r
+      r.lsp.nodeId === lease.lspNodeId ? { ...r, lsp: { ...r.lsp, cltvExpiryDelta: lease.lspCltvExpiryDelta } } : r,
     );
     this.commit({ registrations: regs, leases: [...this.state.leases, lease] });
   }
@@ -173,17 +186,23 @@ export class Lsps2Bolt12Router {
     this.inner = inner;
     this.entropy = entropySource;
     this.ldkRouter = Router.new_impl({
-      find_route: (payer: Uint8Array, params: RouteParameters, firstHops: ChannelDetails[], inflight: InFlightHtlcs): Result_RouteLightningErrorZ =>
-        inner.find_route(payer, params, firstHops, inflight),
+      find_route: (
+        payer: Uint8Array,
+        params: RouteParameters,
+        firstHops: ChannelDetails[],
+        inflight: InFlightHtlcs,
+      ): Result_RouteLightningErrorZ => inner.find_route(payer, params, firstHops, inflight),
       find_route_with_id: (
         payer: Uint8Array,
         params: RouteParameters,
         firstHops: ChannelDetails[],
         inflight: InFlightHtlcs,
         paymentHash: Uint8Array,
-        paymentId: Uint8Array
-      ): Result_RouteLightningErrorZ => inner.find_route_with_id(payer, params, firstHops, inflight, paymentHash, paymentId),
-      create_blinded_payment_paths: (recipient, firstHops, tlvs, amountMsats) => this.onCreateBlindedPaymentPaths(recipient, firstHops, tlvs, amountMsats),
+        paymentId: Uint8Array,
+      ): Result_RouteLightningErrorZ =>
+        inner.find_route_with_id(payer, params, firstHops, inflight, paymentHash, paymentId),
+      create_blinded_payment_paths: (recipient, firstHops, tlvs, amountMsats) =>
+        this.onCreateBlindedPaymentPaths(recipient, firstHops, tlvs, amountMsats),
     });
     return this.ldkRouter;
   }
@@ -192,7 +211,7 @@ export class Lsps2Bolt12Router {
     recipient: Uint8Array,
     firstHops: ChannelDetails[],
     tlvs: ReceiveTlvs,
-    amountMsats: bigint
+    amountMsats: bigint,
   ): Result_CVec_BlindedPaymentPathZNoneZ {
     try {
       const ctx = tlvs.tlvs().get_payment_context();
@@ -224,7 +243,11 @@ export class Lsps2Bolt12Router {
     if (!reg) return { matched: false };
     const inner = this.innerPaths(req);
     const skip = (skipped: string): PathsOutcome => {
-      this.opts.logger?.log('info', 'lsps2 router: no JIT path', { offer: offerKeyString(reg.key), skipped, amountMsat: String(req.amountMsat) });
+      this.opts.logger?.log('info', 'lsps2 router: no JIT path', {
+        offer: offerKeyString(reg.key),
+        skipped,
+        amountMsat: String(req.amountMsat),
+      });
       return { matched: true, paths: inner, innerPathCount: inner.length, skipped };
     };
 
@@ -275,7 +298,12 @@ export class Lsps2Bolt12Router {
   // ---- internals --------------------------------------------------------------------------------
 
   private innerPaths(req: PathsRequest): BlindedPaymentPath[] {
-    const res = this.requireInner().create_blinded_payment_paths(req.recipient, req.firstHops ?? [], req.tlvs, req.amountMsat);
+    const res = this.requireInner().create_blinded_payment_paths(
+      req.recipient,
+      req.firstHops ?? [],
+      req.tlvs,
+      req.amountMsat,
+    );
     // The inner router fails when we have no channel and are not in the graph: the JIT path still works.
     return res instanceof Result_CVec_BlindedPaymentPathZNoneZ_OK ? res.res : [];
   }
@@ -286,7 +314,14 @@ export class Lsps2Bolt12Router {
 
   private wantPool(lsp: NodeIdHex): void {
     if (!this.opts.onLeasesWanted) return;
-    const count = poolDeficit(this.state.leases, lsp, 'no-mpp', this.poolTarget(lsp), this.clock().getTime(), this.minRemainingMs);
+    const count = poolDeficit(
+      this.state.leases,
+      lsp,
+      'no-mpp',
+      this.poolTarget(lsp),
+      this.clock().getTime(),
+      this.minRemainingMs,
+    );
     if (count > 0) this.opts.onLeasesWanted({ lspNodeId: lsp, mode: 'no-mpp', count });
   }
 
@@ -314,10 +349,13 @@ function inboundCovers(firstHops: ChannelDetails[], amountMsat: bigint): boolean
 
 function normalizeKey(key: OfferKey): OfferKey {
   const check = (v: string, f: string) => {
-    if (!/^(?:[0-9a-fA-F]{2})+$/.test(v)) throw new TypeError(`register/${f}: expected hex, got ${JSON.stringify(v.slice(0, 40))}`);
+    if (!/^(?:[0-9a-fA-F]{2})+$/.test(v))
+      throw new TypeError(`register/${f}: expected hex, got ${JSON.stringify(v.slice(0, 40))}`);
     return v.toLowerCase();
   };
-  return 'offerId' in key ? { offerId: check(key.offerId, 'offerId') } : { offerNonce: check(key.offerNonce, 'offerNonce') };
+  return 'offerId' in key
+    ? { offerId: check(key.offerId, 'offerId') }
+    : { offerNonce: check(key.offerNonce, 'offerNonce') };
 }
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');

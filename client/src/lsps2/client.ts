@@ -123,7 +123,11 @@ export class Lsps2Client {
    * The cheapest unexpired tier within the wallet's fee limits, for a payment of
    * `paymentSizeMsat` (MPP mode) or of unknown size (no-MPP mode). Throws `refused` if none.
    */
-  chooseParams(menu: readonly OpeningFeeParams[], paymentSizeMsat?: bigint, limits: ClientFeeLimits = this.opts.feeLimits ?? {}): OpeningFeeParams {
+  chooseParams(
+    menu: readonly OpeningFeeParams[],
+    paymentSizeMsat?: bigint,
+    limits: ClientFeeLimits = this.opts.feeLimits ?? {},
+  ): OpeningFeeParams {
     const choice = chooseOpeningFeeParams(menu, paymentSizeMsat, limits, this.clock());
     if (!choice.ok) throw new Lsps2ClientError('refused', choice.reason);
     return choice.params;
@@ -136,24 +140,39 @@ export class Lsps2Client {
   async buy(params: OpeningFeeParams, paymentSizeMsat?: bigint): Promise<Purchase> {
     const now = this.clock();
     if (!isValidUntilInFuture(params, now)) {
-      throw new Lsps2ClientError('refused', `opening_fee_params.valid_until ${params.validUntil.text} is not in the future`);
+      throw new Lsps2ClientError(
+        'refused',
+        `opening_fee_params.valid_until ${params.validUntil.text} is not in the future`,
+      );
     }
     if (paymentSizeMsat !== undefined) {
       // bLIP-52: the client MUST keep payment_size_msat within [min_payment_size_msat, max_payment_size_msat].
       if (paymentSizeMsat < params.minPaymentSizeMsat || paymentSizeMsat > params.maxPaymentSizeMsat) {
-        throw new Lsps2ClientError('refused', `payment_size_msat ${paymentSizeMsat} outside ${params.minPaymentSizeMsat}..${params.maxPaymentSizeMsat}`);
+        throw new Lsps2ClientError(
+          'refused',
+          `payment_size_msat ${paymentSizeMsat} outside ${params.minPaymentSizeMsat}..${params.maxPaymentSizeMsat}`,
+        );
       }
       const fee = computeOpeningFee(paymentSizeMsat, params.minFeeMsat, params.proportional);
       if (fee === null) throw new Lsps2ClientError('refused', 'opening fee overflows u64');
-      if (fee >= paymentSizeMsat) throw new Lsps2ClientError('refused', `opening fee ${fee} msat is not below payment_size_msat ${paymentSizeMsat}`);
+      if (fee >= paymentSizeMsat)
+        throw new Lsps2ClientError(
+          'refused',
+          `opening fee ${fee} msat is not below payment_size_msat ${paymentSizeMsat}`,
+        );
       const max = this.opts.feeLimits?.maxTotalFeeMsat;
-      if (max !== undefined && fee > max) throw new Lsps2ClientError('refused', `opening fee ${fee} msat exceeds the wallet limit ${max} msat`);
+      if (max !== undefined && fee > max)
+        throw new Lsps2ClientError('refused', `opening fee ${fee} msat exceeds the wallet limit ${max} msat`);
     }
     const maxProp = this.opts.feeLimits?.maxProportional;
     if (maxProp !== undefined && params.proportional > maxProp) {
-      throw new Lsps2ClientError('refused', `proportional ${params.proportional} ppm exceeds the wallet limit ${maxProp} ppm`);
+      throw new Lsps2ClientError(
+        'refused',
+        `proportional ${params.proportional} ppm exceeds the wallet limit ${maxProp} ppm`,
+      );
     }
-    const req = paymentSizeMsat === undefined ? { openingFeeParams: params } : { openingFeeParams: params, paymentSizeMsat };
+    const req =
+      paymentSizeMsat === undefined ? { openingFeeParams: params } : { openingFeeParams: params, paymentSizeMsat };
     const result = await this.request(LSPS2_BUY_METHOD, buyParamsToWire(req));
     const bought = this.parse(() => parseBuyResult(result));
     return paymentSizeMsat === undefined ? { ...bought, params } : { ...bought, params, paymentSizeMsat };
@@ -179,7 +198,8 @@ export class Lsps2Client {
     const payload = encodePayload(serializeRequest({ id, method, params }));
     return new Promise((resolve, reject) => {
       const timer = this.timers.setTimeout(() => {
-        if (this.pending.delete(id)) reject(new Lsps2ClientError('timeout', `${method}: no response from the LSP within ${this.timeoutMs} ms`));
+        if (this.pending.delete(id))
+          reject(new Lsps2ClientError('timeout', `${method}: no response from the LSP within ${this.timeoutMs} ms`));
       }, this.timeoutMs);
       this.pending.set(id, { method, resolve, reject, timer });
       try {
@@ -195,7 +215,11 @@ export class Lsps2Client {
   private onMessage(peer: NodeIdHex, payload: Uint8Array): void {
     if (peer.toLowerCase() !== this.lsp) return;
     const msg = parseClientInbound(payload);
-    const log = (reason: string) => this.opts.logger?.log('warn', 'lsps0: ignored message from LSP', { lsp: this.lsp, reason: sanitizeErrorMessage(reason) });
+    const log = (reason: string) =>
+      this.opts.logger?.log('warn', 'lsps0: ignored message from LSP', {
+        lsp: this.lsp,
+        reason: sanitizeErrorMessage(reason),
+      });
     switch (msg.kind) {
       case 'invalid':
         // bLIP-50: the client MUST ignore a badly formatted message (SHOULD log it).
@@ -228,7 +252,8 @@ export class Lsps2Client {
       return fn();
     } catch (e) {
       // bLIP-52: unknown opening_fee_params fields or an oversize promise MUST abort the flow.
-      if (e instanceof Lsps0FormatError) throw new Lsps2ClientError('invalid-response', sanitizeErrorMessage(e.message, 400));
+      if (e instanceof Lsps0FormatError)
+        throw new Lsps2ClientError('invalid-response', sanitizeErrorMessage(e.message, 400));
       throw e;
     }
   }
@@ -236,7 +261,9 @@ export class Lsps2Client {
 
 function lspError(method: string, code: number, message: string): Lsps2ClientError {
   // bLIP-50: -32000..-32099 are treated like -32603 (internal error) unless the code is known.
-  const name = lsps2ErrorName(code) ?? (code >= JSONRPC_SERVER_ERROR_MIN && code <= JSONRPC_SERVER_ERROR_MAX ? 'internal error' : undefined);
+  const name =
+    lsps2ErrorName(code) ??
+    (code >= JSONRPC_SERVER_ERROR_MIN && code <= JSONRPC_SERVER_ERROR_MAX ? 'internal error' : undefined);
   const text = sanitizeErrorMessage(message);
   return new Lsps2ClientError('lsp-error', `${method}: LSP error ${code}${name ? ` (${name})` : ''}: ${text}`, code);
 }

@@ -24,7 +24,7 @@ export class Lsps2ClientError extends Error {
     /** Display-safe text. */
     readonly displayMessage: string,
     /** The LSP's error code for `lsp-error` (bLIP-52 200..203, 1, or JSON-RPC codes). */
-    readonly code?: number
+    readonly code?: number,
   ) {
     super(`lsps2 client/${kind}: ${displayMessage}`);
   }

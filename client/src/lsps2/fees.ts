@@ -5,6 +5,10 @@
 import { computeOpeningFee } from '@jitlsp/shared/lsps2';
 
 /** ceil(size * proportional / 1e6), at least `minFeeMsat`; undefined on u64 overflow (abort the flow). */
-export function openingFeeMsat(paymentSizeMsat: bigint, minFeeMsat: bigint, proportional: number | bigint): bigint | undefined {
+export function openingFeeMsat(
+  paymentSizeMsat: bigint,
+  minFeeMsat: bigint,
+  proportional: number | bigint,
+): bigint | undefined {
   return computeOpeningFee(paymentSizeMsat, minFeeMsat, proportional) ?? undefined;
 }

@@ -11,7 +11,12 @@ export function makeLease(lspNodeId: string, o: Partial<Lease> = {}): Lease {
     clientTrustsLsp: false,
     validUntilMs: T0 + 3600_000,
     mode: 'no-mpp',
-    terms: { minFeeMsat: 1_000_000n, proportional: 1000, minPaymentSizeMsat: 1_000n, maxPaymentSizeMsat: 1_000_000_000n },
+    terms: {
+      minFeeMsat: 1_000_000n,
+      proportional: 1000,
+      minPaymentSizeMsat: 1_000n,
+      maxPaymentSizeMsat: 1_000_000_000n,
+    },
     boughtAtMs: T0,
     ...o,
   };

@@ -22,9 +22,19 @@ describe('LeaseManager', () => {
     const lsp = new FakeLsp(LSP_ID, script);
     lsp.connected = connected;
     const clock = () => new Date(now);
-    const client = new Lsps2Client({ lsp: LSP_ID, transport: lsp.transport, random: countingRandom(), clock, timers: new ManualTimers() });
+    const client = new Lsps2Client({
+      lsp: LSP_ID,
+      transport: lsp.transport,
+      random: countingRandom(),
+      clock,
+      timers: new ManualTimers(),
+    });
     let manager: LeaseManager | undefined;
-    const router = new Lsps2Bolt12Router({ store: new MemoryRouterStateStore(), clock, onLeasesWanted: (w) => manager?.want(w) });
+    const router = new Lsps2Bolt12Router({
+      store: new MemoryRouterStateStore(),
+      clock,
+      onLeasesWanted: (w) => manager?.want(w),
+    });
     manager = new LeaseManager({ router, clientFor: () => client, isConnected: () => lsp.connected, clock });
     return { lsp, router, manager };
   }
@@ -70,7 +80,10 @@ describe('LeaseManager', () => {
     // An hour later the lease is past valid_until; the LSP now offers params valid for another hour.
     now = Date.parse('2026-11-20T13:00:01.000Z');
     const script = lsp.script;
-    lsp.script = (req) => (req.method === 'lsps2.get_info' ? { result: makeMenu(makeParams({ valid_until: '2026-11-20T14:00:00.000Z' })) } : script(req));
+    lsp.script = (req) =>
+      req.method === 'lsps2.get_info'
+        ? { result: makeMenu(makeParams({ valid_until: '2026-11-20T14:00:00.000Z' })) }
+        : script(req);
     await manager.maintain();
     await manager.idle();
     const after = router.leases();

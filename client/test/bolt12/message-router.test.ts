@@ -32,7 +32,11 @@ describe('Lsps2MessageRouter', () => {
     return new Lsps2MessageRouter({ lspNodeIds: () => lsps }).attach(inner, wallet.km.as_EntropySource());
   }
   const context = () =>
-    ldk.MessageContext.constructor_offers(ldk.OffersContext.constructor_invoice_request(ldk.Nonce.constructor_from_entropy_source(makeKeys(3).km.as_EntropySource())));
+    ldk.MessageContext.constructor_offers(
+      ldk.OffersContext.constructor_invoice_request(
+        ldk.Nonce.constructor_from_entropy_source(makeKeys(3).km.as_EntropySource()),
+      ),
+    );
 
   it('builds offer and reply paths whose introduction node is the LSP, one hop before the wallet', () => {
     const res = make([lsp.nodeIdHex]).create_blinded_paths(wallet.nodeId, context(), []);
@@ -52,7 +56,9 @@ describe('Lsps2MessageRouter', () => {
 
   it('delegates to the inner message router when no LSP is configured', () => {
     const r = make([]);
-    expect(r.create_blinded_paths(wallet.nodeId, context(), [])).to.be.instanceOf(ldk.Result_CVec_BlindedMessagePathZNoneZ_Err);
+    expect(r.create_blinded_paths(wallet.nodeId, context(), [])).to.be.instanceOf(
+      ldk.Result_CVec_BlindedMessagePathZNoneZ_Err,
+    );
     r.find_path(wallet.nodeId, [], ldk.Destination.constructor_node(lsp.nodeId));
     expect(calls).to.equal(2);
   });

@@ -4,7 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ldk from 'lightningdevkit';
 import { Lsps2Bolt12Router, type LeaseWant } from '../../src/bolt12/router.js';
-import { encodeRouterState, JsonFileRouterStateStore, MemoryRouterStateStore, RouterStateError } from '../../src/bolt12/router-state-store.js';
+import {
+  encodeRouterState,
+  JsonFileRouterStateStore,
+  MemoryRouterStateStore,
+  RouterStateError,
+} from '../../src/bolt12/router-state-store.js';
 import { decryptFirstHop, hex, initLdk, type Keys, makeKeys, makeTlvs, stubInner } from '../helpers/ldk.js';
 import { makeLease, T0 } from './fixtures.js';
 
@@ -48,7 +53,10 @@ describe('Lsps2Bolt12Router', () => {
   it('puts the inner router paths first and one JIT path through the LSP last for a registered offer', () => {
     const { router } = registered();
     router.addLease(makeLease(lsp.nodeIdHex, { interceptScid: 777n, lspCltvExpiryDelta: 144 }));
-    const out = router.pathsFor({ offerId: hex(OFFER) }, { recipient: wallet.nodeId, tlvs: makeTlvs(wallet), amountMsat: AMOUNT });
+    const out = router.pathsFor(
+      { offerId: hex(OFFER) },
+      { recipient: wallet.nodeId, tlvs: makeTlvs(wallet), amountMsat: AMOUNT },
+    );
     if (!out.matched) throw new Error('expected a match');
     expect(out.paths).to.have.length(2);
     expect(out.innerPathCount).to.equal(1);
@@ -64,7 +72,10 @@ describe('Lsps2Bolt12Router', () => {
   it('encrypts the intercept SCID, zero relay fees, the LSP delta and a raised max_cltv_expiry for the LSP', () => {
     const { router } = registered();
     router.addLease(makeLease(lsp.nodeIdHex, { interceptScid: 0x0102_0304_0506n, lspCltvExpiryDelta: 144 }));
-    const out = router.pathsFor({ offerId: hex(OFFER) }, { recipient: wallet.nodeId, tlvs: makeTlvs(wallet, { maxCltvExpiry: 5000 }), amountMsat: AMOUNT });
+    const out = router.pathsFor(
+      { offerId: hex(OFFER) },
+      { recipient: wallet.nodeId, tlvs: makeTlvs(wallet, { maxCltvExpiry: 5000 }), amountMsat: AMOUNT },
+    );
     if (!out.matched) throw new Error('expected a match');
     const jit = out.paths[out.paths.length - 1]!;
     const hop = decryptFirstHop(jit, lsp);
@@ -85,7 +96,10 @@ describe('Lsps2Bolt12Router', () => {
     const { router } = registered();
     router.addLease(makeLease(lsp.nodeIdHex, { interceptScid: 1n }));
     router.addLease(makeLease(lsp.nodeIdHex, { interceptScid: 2n, mode: 'mpp', paymentSizeMsat: AMOUNT }));
-    const out = router.pathsFor({ offerId: hex(OFFER) }, { recipient: wallet.nodeId, tlvs: makeTlvs(wallet), amountMsat: AMOUNT });
+    const out = router.pathsFor(
+      { offerId: hex(OFFER) },
+      { recipient: wallet.nodeId, tlvs: makeTlvs(wallet), amountMsat: AMOUNT },
+    );
     if (!out.matched) throw new Error('expected a match');
     expect(out.lease?.mode).to.equal('mpp');
     const hop = decryptFirstHop(out.paths[1]!, lsp);
@@ -97,7 +111,10 @@ describe('Lsps2Bolt12Router', () => {
     const { router } = registered();
     router.addLease(makeLease(lsp.nodeIdHex, { interceptScid: 1n }));
     router.addLease(makeLease(lsp.nodeIdHex, { interceptScid: 2n, mode: 'mpp', paymentSizeMsat: 7_000_000n }));
-    const out = router.pathsFor({ offerId: hex(OFFER) }, { recipient: wallet.nodeId, tlvs: makeTlvs(wallet), amountMsat: AMOUNT });
+    const out = router.pathsFor(
+      { offerId: hex(OFFER) },
+      { recipient: wallet.nodeId, tlvs: makeTlvs(wallet), amountMsat: AMOUNT },
+    );
     if (!out.matched) throw new Error('expected a match');
     expect(out.lease?.interceptScid).to.equal(1n);
     expect(wants).to.deep.include({ lspNodeId: lsp.nodeIdHex, mode: 'mpp', paymentSizeMsat: AMOUNT });
@@ -106,7 +123,12 @@ describe('Lsps2Bolt12Router', () => {
   it('delegates an invoice for an unregistered offer to the inner router unchanged', () => {
     const { router, ldkRouter, inner } = registered();
     router.addLease(makeLease(lsp.nodeIdHex));
-    const res = ldkRouter.create_blinded_payment_paths(wallet.nodeId, [], makeTlvs(wallet, { offerId: OTHER_OFFER }), AMOUNT);
+    const res = ldkRouter.create_blinded_payment_paths(
+      wallet.nodeId,
+      [],
+      makeTlvs(wallet, { offerId: OTHER_OFFER }),
+      AMOUNT,
+    );
     expect(res).to.be.instanceOf(ldk.Result_CVec_BlindedPaymentPathZNoneZ_OK);
     expect((res as ldk.Result_CVec_BlindedPaymentPathZNoneZ_OK).res).to.have.length(1);
     expect(inner.calls.blinded).to.equal(1);
@@ -132,16 +154,29 @@ describe('Lsps2Bolt12Router', () => {
 
   it('passes find_route to the inner router', () => {
     const { ldkRouter, inner } = registered();
-    const params = ldk.RouteParameters.constructor_from_payment_params_and_value(ldk.PaymentParameters.constructor_from_node_id(lsp.nodeId, 40), 1000n);
+    const params = ldk.RouteParameters.constructor_from_payment_params_and_value(
+      ldk.PaymentParameters.constructor_from_node_id(lsp.nodeId, 40),
+      1000n,
+    );
     ldkRouter.find_route(wallet.nodeId, params, [], ldk.InFlightHtlcs.constructor_new());
-    ldkRouter.find_route_with_id(wallet.nodeId, params, [], ldk.InFlightHtlcs.constructor_new(), new Uint8Array(32), new Uint8Array(32));
+    ldkRouter.find_route_with_id(
+      wallet.nodeId,
+      params,
+      [],
+      ldk.InFlightHtlcs.constructor_new(),
+      new Uint8Array(32),
+      new Uint8Array(32),
+    );
     expect(inner.calls.findRoute).to.equal(2);
   });
 
   it('returns the JIT path alone when the inner router has no path (no channels yet)', () => {
     const { router } = registered({ failInner: true });
     router.addLease(makeLease(lsp.nodeIdHex));
-    const out = router.pathsFor({ offerId: hex(OFFER) }, { recipient: wallet.nodeId, tlvs: makeTlvs(wallet), amountMsat: AMOUNT });
+    const out = router.pathsFor(
+      { offerId: hex(OFFER) },
+      { recipient: wallet.nodeId, tlvs: makeTlvs(wallet), amountMsat: AMOUNT },
+    );
     if (!out.matched) throw new Error('expected a match');
     expect(out.paths).to.have.length(1);
     expect(out.innerPathCount).to.equal(0);
@@ -151,8 +186,16 @@ describe('Lsps2Bolt12Router', () => {
     const { router } = makeRouter();
     router.register({ offerNonce: 'AB'.repeat(16) }, { nodeId: lsp.nodeIdHex, cltvExpiryDelta: 144 });
     router.addLease(makeLease(lsp.nodeIdHex, { interceptScid: 5n }));
-    expect(router.pathsFor({ offerId: 'ab'.repeat(16) }, { recipient: wallet.nodeId, tlvs: makeTlvs(wallet), amountMsat: AMOUNT }).matched).to.equal(false);
-    const out = router.pathsFor({ offerNonce: 'ab'.repeat(16) }, { recipient: wallet.nodeId, tlvs: makeTlvs(wallet), amountMsat: AMOUNT });
+    expect(
+      router.pathsFor(
+        { offerId: 'ab'.repeat(16) },
+        { recipient: wallet.nodeId, tlvs: makeTlvs(wallet), amountMsat: AMOUNT },
+      ).matched,
+    ).to.equal(false);
+    const out = router.pathsFor(
+      { offerNonce: 'ab'.repeat(16) },
+      { recipient: wallet.nodeId, tlvs: makeTlvs(wallet), amountMsat: AMOUNT },
+    );
     if (!out.matched) throw new Error('expected a match');
     expect(decryptFirstHop(out.paths[out.paths.length - 1]!, lsp).shortChannelId).to.equal(5n);
   });
@@ -163,7 +206,12 @@ describe('Lsps2Bolt12Router', () => {
     router.addLease(makeLease(lsp.nodeIdHex, { interceptScid: 2n }));
     const payerA = makeKeys(50).nodeId;
     const payerB = makeKeys(51).nodeId;
-    const req = (payer: Uint8Array) => ({ recipient: wallet.nodeId, tlvs: makeTlvs(wallet, { payerKey: payer }), amountMsat: AMOUNT, payerKeyHex: hex(payer) });
+    const req = (payer: Uint8Array) => ({
+      recipient: wallet.nodeId,
+      tlvs: makeTlvs(wallet, { payerKey: payer }),
+      amountMsat: AMOUNT,
+      payerKeyHex: hex(payer),
+    });
     const a1 = router.pathsFor({ offerId: hex(OFFER) }, req(payerA));
     const a2 = router.pathsFor({ offerId: hex(OFFER) }, req(payerA));
     const b = router.pathsFor({ offerId: hex(OFFER) }, req(payerB));
@@ -180,7 +228,10 @@ describe('Lsps2Bolt12Router', () => {
     const { router } = registered();
     router.addLease(makeLease(lsp.nodeIdHex, { interceptScid: 1n, validUntilMs: T0 + 60_000 }));
     wants = [];
-    const out = router.pathsFor({ offerId: hex(OFFER) }, { recipient: wallet.nodeId, tlvs: makeTlvs(wallet), amountMsat: AMOUNT });
+    const out = router.pathsFor(
+      { offerId: hex(OFFER) },
+      { recipient: wallet.nodeId, tlvs: makeTlvs(wallet), amountMsat: AMOUNT },
+    );
     if (!out.matched) throw new Error('expected a match');
     expect(out.lease).to.equal(undefined);
     expect(wants).to.deep.include({ lspNodeId: lsp.nodeIdHex, mode: 'no-mpp', count: 2 });
@@ -196,15 +247,30 @@ describe('Lsps2Bolt12Router', () => {
     expect(router.leases()).to.have.length(0);
     expect(wants).to.deep.equal([{ lspNodeId: lsp.nodeIdHex, mode: 'no-mpp', count: 2 }]);
     router.addLease(makeLease(lsp.nodeIdHex, { interceptScid: 3n, validUntilMs: now + 3600_000 }));
-    const out = router.pathsFor({ offerId: hex(OFFER) }, { recipient: wallet.nodeId, tlvs: makeTlvs(wallet), amountMsat: AMOUNT });
+    const out = router.pathsFor(
+      { offerId: hex(OFFER) },
+      { recipient: wallet.nodeId, tlvs: makeTlvs(wallet), amountMsat: AMOUNT },
+    );
     if (!out.matched) throw new Error('expected a match');
     expect(out.lease?.interceptScid).to.equal(3n);
   });
 
   it('adds no JIT path when the lease tier cannot carry the amount (the opening fee would eat it)', () => {
     const { router } = registered();
-    router.addLease(makeLease(lsp.nodeIdHex, { terms: { minFeeMsat: 2_000_000n, proportional: 1000, minPaymentSizeMsat: 1000n, maxPaymentSizeMsat: 10n ** 12n } }));
-    const out = router.pathsFor({ offerId: hex(OFFER) }, { recipient: wallet.nodeId, tlvs: makeTlvs(wallet), amountMsat: 2_000_000n });
+    router.addLease(
+      makeLease(lsp.nodeIdHex, {
+        terms: {
+          minFeeMsat: 2_000_000n,
+          proportional: 1000,
+          minPaymentSizeMsat: 1000n,
+          maxPaymentSizeMsat: 10n ** 12n,
+        },
+      }),
+    );
+    const out = router.pathsFor(
+      { offerId: hex(OFFER) },
+      { recipient: wallet.nodeId, tlvs: makeTlvs(wallet), amountMsat: 2_000_000n },
+    );
     if (!out.matched) throw new Error('expected a match');
     expect(out.lease).to.equal(undefined);
     expect(out.paths).to.have.length(1);
@@ -218,7 +284,10 @@ describe('Lsps2Bolt12Router', () => {
     first.router.addLease(makeLease(lsp.nodeIdHex, { interceptScid: 1n, validUntilMs: T0 + 3600_000 }));
     first.router.addLease(makeLease(lsp.nodeIdHex, { interceptScid: 2n, validUntilMs: T0 + 7200_000 }));
     const payer = makeKeys(60).nodeId;
-    const a = first.router.pathsFor({ offerId: hex(OFFER) }, { recipient: wallet.nodeId, tlvs: makeTlvs(wallet), amountMsat: AMOUNT, payerKeyHex: hex(payer) });
+    const a = first.router.pathsFor(
+      { offerId: hex(OFFER) },
+      { recipient: wallet.nodeId, tlvs: makeTlvs(wallet), amountMsat: AMOUNT, payerKeyHex: hex(payer) },
+    );
 
     const second = makeRouter({ store: new JsonFileRouterStateStore(file) });
     expect(second.router.registration({ offerId: hex(OFFER) })?.lsp.nodeId).to.equal(lsp.nodeIdHex);
@@ -227,8 +296,14 @@ describe('Lsps2Bolt12Router', () => {
       [2n, undefined],
     ]);
     // The duplicate request after a restart still gets its lease; a new payer gets the other one.
-    const again = second.router.pathsFor({ offerId: hex(OFFER) }, { recipient: wallet.nodeId, tlvs: makeTlvs(wallet), amountMsat: AMOUNT, payerKeyHex: hex(payer) });
-    const other = second.router.pathsFor({ offerId: hex(OFFER) }, { recipient: wallet.nodeId, tlvs: makeTlvs(wallet), amountMsat: AMOUNT, payerKeyHex: 'ff' });
+    const again = second.router.pathsFor(
+      { offerId: hex(OFFER) },
+      { recipient: wallet.nodeId, tlvs: makeTlvs(wallet), amountMsat: AMOUNT, payerKeyHex: hex(payer) },
+    );
+    const other = second.router.pathsFor(
+      { offerId: hex(OFFER) },
+      { recipient: wallet.nodeId, tlvs: makeTlvs(wallet), amountMsat: AMOUNT, payerKeyHex: 'ff' },
+    );
     if (!a.matched || !again.matched || !other.matched) throw new Error('expected matches');
     expect(again.lease?.interceptScid).to.equal(a.lease?.interceptScid);
     expect(other.lease?.interceptScid).to.equal(2n);
@@ -238,6 +313,9 @@ describe('Lsps2Bolt12Router', () => {
     const dir = mkdtempSync(join(tmpdir(), 'jitlsp-router-'));
     const file = join(dir, 'lsps2-router.json');
     writeFileSync(file, encodeRouterState({ registrations: [], leases: [makeLease('zz')] }));
-    expect(() => new JsonFileRouterStateStore(file).load()).to.throw(RouterStateError, /state\.leases\[0\]\.lspNodeId: expected/);
+    expect(() => new JsonFileRouterStateStore(file).load()).to.throw(
+      RouterStateError,
+      /state\.leases\[0\]\.lspNodeId: expected/,
+    );
   });
 });

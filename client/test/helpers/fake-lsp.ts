@@ -26,7 +26,7 @@ export class FakeLsp {
 
   constructor(
     readonly nodeId: string,
-    public script: (req: SeenRequest) => ScriptAnswer | ScriptAnswer[]
+    public script: (req: SeenRequest) => ScriptAnswer | ScriptAnswer[],
   ) {}
 
   /** The wallet's side of the pair. */

@@ -49,21 +49,35 @@ export function makeTlvs(keys: Keys, o: TlvsOptions = {}): ldk.ReceiveTlvs {
     : ldk.PaymentContext.constructor_bolt12_offer(
         ldk.Bolt12OfferContext.constructor_new(
           ldk.OfferId.constructor_new(o.offerId ?? new Uint8Array(32).fill(9)),
-          ldk.InvoiceRequestFields.constructor_new(payer, ldk.Option_u64Z.constructor_none(), null, null as unknown as ldk.HumanReadableName)
-        )
+          ldk.InvoiceRequestFields.constructor_new(
+            payer,
+            ldk.Option_u64Z.constructor_none(),
+            null,
+            null as unknown as ldk.HumanReadableName,
+          ),
+        ),
       );
   const unauth = ldk.UnauthenticatedReceiveTlvs.constructor_new(
     o.paymentSecret ?? new Uint8Array(32).fill(1),
     ldk.PaymentConstraints.constructor_new(o.maxCltvExpiry ?? 1000, 1n),
-    ctx
+    ctx,
   );
-  return unauth.authenticate(ldk.Nonce.constructor_from_entropy_source(keys.km.as_EntropySource()), ldk.ExpandedKey.constructor_new(new Uint8Array(32).fill(3)));
+  return unauth.authenticate(
+    ldk.Nonce.constructor_from_entropy_source(keys.km.as_EntropySource()),
+    ldk.ExpandedKey.constructor_new(new Uint8Array(32).fill(3)),
+  );
 }
 
 /** An inner router that answers with one one-hop path to the recipient (or fails), counting calls. */
-export function stubInner(keys: Keys, fail = false): { router: ldk.Router; calls: { blinded: number; findRoute: number } } {
+export function stubInner(
+  keys: Keys,
+  fail = false,
+): { router: ldk.Router; calls: { blinded: number; findRoute: number } } {
   const calls = { blinded: 0, findRoute: 0 };
-  const err = () => ldk.Result_RouteLightningErrorZ.constructor_err(ldk.LightningError.constructor_new('stub', ldk.ErrorAction.constructor_ignore_error()));
+  const err = () =>
+    ldk.Result_RouteLightningErrorZ.constructor_err(
+      ldk.LightningError.constructor_new('stub', ldk.ErrorAction.constructor_ignore_error()),
+    );
   const router = ldk.Router.new_impl({
     find_route: () => {
       calls.findRoute++;
@@ -99,7 +113,9 @@ export interface DecodedForwardHop {
  * the forward TLVs: 2 short_channel_id, 10 payment_relay, 12 payment_constraints.
  */
 export function decryptFirstHop(path: ldk.BlindedPaymentPath, lsp: Keys): DecodedForwardHop {
-  const ss = lsp.km.as_NodeSigner().ecdh(ldk.Recipient.LDKRecipient_Node, path.blinding_point(), ldk.Option_BigEndianScalarZ.constructor_none());
+  const ss = lsp.km
+    .as_NodeSigner()
+    .ecdh(ldk.Recipient.LDKRecipient_Node, path.blinding_point(), ldk.Option_BigEndianScalarZ.constructor_none());
   if (!(ss instanceof ldk.Result_ThirtyTwoBytesNoneZ_OK)) throw new Error('ecdh failed');
   const rho = hmacSha256(new TextEncoder().encode('rho'), ss.res);
   const hop = path.blinded_hops()[0];

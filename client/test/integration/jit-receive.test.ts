@@ -15,7 +15,10 @@ import { LspStandIn } from './lsp-stand-in.js';
 
 const quiet = (name: string): NodeLogger => ({
   log(level, msg, fields) {
-    if (level === 'error' || process.env.JITLSP_TEST_LOG === 'debug') process.stderr.write(`${name} ${level} ${msg} ${JSON.stringify(fields ?? {}, (_k, v) => (typeof v === 'bigint' ? String(v) : v))}\n`);
+    if (level === 'error' || process.env.JITLSP_TEST_LOG === 'debug')
+      process.stderr.write(
+        `${name} ${level} ${msg} ${JSON.stringify(fields ?? {}, (_k, v) => (typeof v === 'bigint' ? String(v) : v))}\n`,
+      );
   },
 });
 
@@ -36,7 +39,13 @@ describe('client integration: payer -> LSP -> JitWallet over TCP', function () {
   before(async () => {
     chain = await SandboxChain.create({ log: () => undefined });
     lsp = await LspStandIn.start({ chain, dataDir: dir('lsp'), logger: quiet('lsp') });
-    payer = await LightningNode.start({ dataDir: dir('payer'), chain, name: 'payer', logger: quiet('payer'), listen: { host: '127.0.0.1', port: 0 } });
+    payer = await LightningNode.start({
+      dataDir: dir('payer'),
+      chain,
+      name: 'payer',
+      logger: quiet('payer'),
+      listen: { host: '127.0.0.1', port: 0 },
+    });
     wallet = await JitWallet.start({
       dataDir: dir('wallet'),
       chain,
@@ -150,7 +159,9 @@ describe('client integration: payer -> LSP -> JitWallet over TCP', function () {
       expect(lsp.intercepted[lsp.intercepted.length - 1]).to.equal(mpp.interceptScid);
       expect(c.amountMsat + c.counterpartySkimmedFeeMsat).to.equal(amount);
       expect(c.counterpartySkimmedFeeMsat).to.equal(computeOpeningFee(amount, 1_000_000n, 10_000));
-      expect(w2.router.leases().find((l) => l.interceptScid === mpp.interceptScid)?.assignment?.amountMsat).to.equal(amount);
+      expect(w2.router.leases().find((l) => l.interceptScid === mpp.interceptScid)?.assignment?.amountMsat).to.equal(
+        amount,
+      );
     } finally {
       await w2.stop();
     }

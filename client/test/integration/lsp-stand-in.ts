@@ -46,7 +46,7 @@ export class LspStandIn {
   private readonly held = new Map<string, Uint8Array[]>();
   private constructor(
     readonly node: LightningNode,
-    private readonly o: StandInOptions
+    private readonly o: StandInOptions,
   ) {}
 
   static async start(o: StandInOptions): Promise<LspStandIn> {
@@ -64,7 +64,10 @@ export class LspStandIn {
     });
     const lsp = new LspStandIn(node, o);
     node.on('customMessageReceived', (ev) => lsp.onMessage(ev.peerNodeId, ev.payload));
-    node.on('htlcIntercepted', (ev) => void lsp.onIntercepted(ev).catch((e: Error) => o.logger?.log('error', 'stand-in', { e: e.message })));
+    node.on(
+      'htlcIntercepted',
+      (ev) => void lsp.onIntercepted(ev).catch((e: Error) => o.logger?.log('error', 'stand-in', { e: e.message })),
+    );
     node.on('onionMessageIntercepted', (ev) => {
       const list = lsp.held.get(ev.peerNodeId) ?? [];
       list.push(ev.message);
@@ -107,7 +110,7 @@ export class LspStandIn {
               promise: 'stand-in-promise',
             },
           ],
-        })
+        }),
       );
     }
     if (method === LSPS2_BUY_METHOD) {
@@ -118,19 +121,35 @@ export class LspStandIn {
       const sale: StandInSale = { client: peer, scid, minFeeMsat: p.minFeeMsat, proportional: p.proportional };
       if (parsed.value.paymentSizeMsat !== undefined) sale.paymentSizeMsat = parsed.value.paymentSizeMsat;
       this.sales.push(sale);
-      return reply(serializeResultResponse(id, { jit_channel_scid: formatScid(scid), lsp_cltv_expiry_delta: this.o.cltvExpiryDelta ?? 144, client_trusts_lsp: false }));
+      return reply(
+        serializeResultResponse(id, {
+          jit_channel_scid: formatScid(scid),
+          lsp_cltv_expiry_delta: this.o.cltvExpiryDelta ?? 144,
+          client_trusts_lsp: false,
+        }),
+      );
     }
     return reply(serializeErrorResponse(id, methodNotFoundObject()));
   }
 
-  private async onIntercepted(ev: { interceptId: string; requestedNextHopScid: bigint; expectedOutboundAmountMsat: bigint; inboundAmountMsat: bigint }): Promise<void> {
+  private async onIntercepted(ev: {
+    interceptId: string;
+    requestedNextHopScid: bigint;
+    expectedOutboundAmountMsat: bigint;
+    inboundAmountMsat: bigint;
+  }): Promise<void> {
     this.intercepted.push(ev.requestedNextHopScid);
     const sale = this.sales.find((s) => s.scid === ev.requestedNextHopScid);
     if (!sale) return this.node.failInterceptedHtlc(ev.interceptId);
     const existing = this.node.listChannels().find((c) => c.counterpartyNodeId === sale.client && c.isUsable);
     if (existing) {
       // The channel is open: later payments through the SCID pass without a fee.
-      return this.node.forwardInterceptedHtlc(ev.interceptId, existing.channelId, sale.client, ev.expectedOutboundAmountMsat);
+      return this.node.forwardInterceptedHtlc(
+        ev.interceptId,
+        existing.channelId,
+        sale.client,
+        ev.expectedOutboundAmountMsat,
+      );
     }
     const fee = computeOpeningFee(ev.expectedOutboundAmountMsat, sale.minFeeMsat, sale.proportional);
     if (fee === null || fee >= ev.expectedOutboundAmountMsat) return this.node.failInterceptedHtlc(ev.interceptId);

@@ -1,12 +1,27 @@
 import { expect } from 'chai';
 import { Lsps2Client, Lsps2ClientError } from '../../src/lsps2/index.js';
-import { countingRandom, FakeLsp, flush, ManualTimers, type ScriptAnswer, type SeenRequest } from '../helpers/fake-lsp.js';
+import {
+  countingRandom,
+  FakeLsp,
+  flush,
+  ManualTimers,
+  type ScriptAnswer,
+  type SeenRequest,
+} from '../helpers/fake-lsp.js';
 import { LSP_ID, makeMenu, makeParams, NOW } from './fixtures.js';
 
 function setup(script: (req: SeenRequest) => ScriptAnswer | ScriptAnswer[], feeLimits = {}) {
   const lsp = new FakeLsp(LSP_ID, script);
   const timers = new ManualTimers();
-  const client = new Lsps2Client({ lsp: LSP_ID, transport: lsp.transport, random: countingRandom(), clock: () => NOW, timers, requestTimeoutMs: 5000, feeLimits });
+  const client = new Lsps2Client({
+    lsp: LSP_ID,
+    transport: lsp.transport,
+    random: countingRandom(),
+    clock: () => NOW,
+    timers,
+    requestTimeoutMs: 5000,
+    feeLimits,
+  });
   return { lsp, timers, client };
 }
 
@@ -20,7 +35,9 @@ async function rejection(p: Promise<unknown>): Promise<Lsps2ClientError> {
   throw new Error('expected a rejection');
 }
 
-const menuScript = (...entries: Record<string, unknown>[]) => (): ScriptAnswer => ({ result: makeMenu(...entries) });
+const menuScript =
+  (...entries: Record<string, unknown>[]) =>
+  (): ScriptAnswer => ({ result: makeMenu(...entries) });
 
 describe('Lsps2Client', () => {
   describe('LSPS0 transport rules', () => {
@@ -44,11 +61,19 @@ describe('Lsps2Client', () => {
     it('ignores responses with unknown ids and responses from other peers, then takes the matching one', async () => {
       const { client, lsp } = setup((req) => [
         { raw: JSON.stringify({ jsonrpc: '2.0', id: 'ffff', result: { protocols: [9] } }) },
-        { raw: JSON.stringify({ jsonrpc: '2.0', id: req.id, error: { code: 1, message: 'wrong id' } }).replace(req.id, 'eeee') },
+        {
+          raw: JSON.stringify({ jsonrpc: '2.0', id: req.id, error: { code: 1, message: 'wrong id' } }).replace(
+            req.id,
+            'eeee',
+          ),
+        },
         { result: { protocols: [2] } },
       ]);
       const p = client.listProtocols();
-      lsp.deliver('03' + '22'.repeat(32), JSON.stringify({ jsonrpc: '2.0', id: lsp.seen[0]!.id, result: { protocols: [7] } }));
+      lsp.deliver(
+        '03' + '22'.repeat(32),
+        JSON.stringify({ jsonrpc: '2.0', id: lsp.seen[0]!.id, result: { protocols: [7] } }),
+      );
       expect(await p).to.deep.equal([2]);
     });
 
@@ -102,7 +127,9 @@ describe('Lsps2Client', () => {
 
   describe('lsps2.get_info', () => {
     it('sends the token by name and returns the parsed menu', async () => {
-      const { client, lsp } = setup(menuScript(makeParams(), makeParams({ min_fee_msat: '1092000', proportional: 2400 })));
+      const { client, lsp } = setup(
+        menuScript(makeParams(), makeParams({ min_fee_msat: '1092000', proportional: 2400 })),
+      );
       const menu = await client.getInfo('SECRETDISCOUNTCOUPON100');
       expect(lsp.seen[0]!.params).to.deep.equal({ token: 'SECRETDISCOUNTCOUPON100' });
       expect(menu.map((p) => [p.minFeeMsat, p.proportional])).to.deep.equal([
@@ -120,14 +147,20 @@ describe('Lsps2Client', () => {
 
     it('aborts when a promise is over 512 bytes and accepts one of exactly 512', async () => {
       const long = setup(menuScript(makeParams({ promise: 'p'.repeat(513) })));
-      expect((await rejection(long.client.getInfo())).displayMessage).to.match(/promise: expected at most 512 bytes, got 513/);
+      expect((await rejection(long.client.getInfo())).displayMessage).to.match(
+        /promise: expected at most 512 bytes, got 513/,
+      );
       const exact = setup(menuScript(makeParams({ promise: 'p'.repeat(512) })));
       expect(await exact.client.getInfo()).to.have.length(1);
     });
 
     const badOrders: [string, Record<string, unknown>, Record<string, unknown>][] = [
       ['same min fee and proportional', makeParams(), makeParams()],
-      ['lower min fee', makeParams({ min_fee_msat: '2000', proportional: 1 }), makeParams({ min_fee_msat: '1000', proportional: 2 })],
+      [
+        'lower min fee',
+        makeParams({ min_fee_msat: '2000', proportional: 1 }),
+        makeParams({ min_fee_msat: '1000', proportional: 2 }),
+      ],
       ['lower proportional', makeParams({ proportional: 5 }), makeParams({ min_fee_msat: '9999999', proportional: 4 })],
     ];
     for (const [name, a, b] of badOrders) {
@@ -146,9 +179,9 @@ describe('Lsps2Client', () => {
         menuScript(
           makeParams({ min_fee_msat: '1000', proportional: 5000, valid_until: '2026-11-20T11:59:59.000Z' }),
           makeParams({ min_fee_msat: '2000', proportional: 5000 }),
-          makeParams({ min_fee_msat: '3000', proportional: 8000 })
+          makeParams({ min_fee_msat: '3000', proportional: 8000 }),
         ),
-        limits
+        limits,
       );
       return { ...s, menu: await s.client.getInfo() };
     };
@@ -175,7 +208,9 @@ describe('Lsps2Client', () => {
     const buyScript = (req: SeenRequest): ScriptAnswer =>
       req.method === 'lsps2.get_info'
         ? { result: makeMenu(makeParams()) }
-        : { result: { jit_channel_scid: '1x2x3', lsp_cltv_expiry_delta: 144, client_trusts_lsp: false, future_key: 1 } };
+        : {
+            result: { jit_channel_scid: '1x2x3', lsp_cltv_expiry_delta: 144, client_trusts_lsp: false, future_key: 1 },
+          };
 
     it('echoes the chosen opening_fee_params verbatim with payment_size_msat and returns the SCID', async () => {
       const { client, lsp } = setup(buyScript);
@@ -197,7 +232,9 @@ describe('Lsps2Client', () => {
     });
 
     it('refuses to buy with params whose valid_until has passed, without asking the LSP', async () => {
-      const { client, lsp } = setup(() => ({ result: makeMenu(makeParams({ valid_until: '2026-11-20T12:00:00.000Z' })) }));
+      const { client, lsp } = setup(() => ({
+        result: makeMenu(makeParams({ valid_until: '2026-11-20T12:00:00.000Z' })),
+      }));
       const [params] = await client.getInfo();
       const e = await rejection(client.buy(params!));
       expect(e.kind).to.equal('refused');
@@ -219,7 +256,9 @@ describe('Lsps2Client', () => {
     }
 
     it('surfaces the LSP buy error code (202 payment_size_too_small)', async () => {
-      const { client } = setup((req) => (req.method === 'lsps2.get_info' ? buyScript(req) : { error: { code: 202, message: 'too small' } }));
+      const { client } = setup((req) =>
+        req.method === 'lsps2.get_info' ? buyScript(req) : { error: { code: 202, message: 'too small' } },
+      );
       const [params] = await client.getInfo();
       const e = await rejection(client.buy(params!, 1_000_000n));
       expect(e.code).to.equal(202);
@@ -227,7 +266,11 @@ describe('Lsps2Client', () => {
     });
 
     it('rejects a buy result with a malformed SCID', async () => {
-      const { client } = setup((req) => (req.method === 'lsps2.get_info' ? buyScript(req) : { result: { jit_channel_scid: 'nope', lsp_cltv_expiry_delta: 144 } }));
+      const { client } = setup((req) =>
+        req.method === 'lsps2.get_info'
+          ? buyScript(req)
+          : { result: { jit_channel_scid: 'nope', lsp_cltv_expiry_delta: 144 } },
+      );
       const [params] = await client.getInfo();
       expect((await rejection(client.buy(params!))).kind).to.equal('invalid-response');
     });

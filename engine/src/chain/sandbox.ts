@@ -74,7 +74,8 @@ export class SandboxChain implements ChainSource {
     this.log =
       opts.log ??
       ((level, msg, fields) => {
-        if (level !== 'debug') process.stderr.write(JSON.stringify({ level, component: 'sandbox-chain', msg, ...fields }) + '\n');
+        if (level !== 'debug')
+          process.stderr.write(JSON.stringify({ level, component: 'sandbox-chain', msg, ...fields }) + '\n');
       });
     this.feeRate = Math.max(253, opts.feeRateSatPerKw ?? 1000);
     this.walletKey = secp256k1.utils.randomSecretKey(random(48));
@@ -246,7 +247,12 @@ export class SandboxChain implements ChainSource {
         {
           txid: new Uint8Array(32),
           index: 0xffffffff,
-          finalScriptSig: concatBytes(Uint8Array.of(4), heightLe, Uint8Array.of(7), new TextEncoder().encode('sandbox')),
+          finalScriptSig: concatBytes(
+            Uint8Array.of(4),
+            heightLe,
+            Uint8Array.of(7),
+            new TextEncoder().encode('sandbox'),
+          ),
           sequence: 0xffffffff,
         },
       ],

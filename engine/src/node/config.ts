@@ -23,7 +23,8 @@ export function defaultUserConfig(opts: NodeOptions, manualAccept: boolean): ldk
   hs.set_max_inbound_htlc_value_in_flight_percent_of_channel(100);
   if (opts.ourToSelfDelay !== undefined) {
     const d = opts.ourToSelfDelay;
-    if (!(Number.isInteger(d) && d >= 0 && d <= 0xffff)) throw new RangeError(`Node/options.ourToSelfDelay: expected 0..65535 blocks, got ${d}`);
+    if (!(Number.isInteger(d) && d >= 0 && d <= 0xffff))
+      throw new RangeError(`Node/options.ourToSelfDelay: expected 0..65535 blocks, got ${d}`);
     hs.set_our_to_self_delay(d);
   }
   cfg.set_channel_handshake_config(hs);
@@ -40,19 +41,24 @@ export function outboundChannelConfig(opts: NodeOptions, manualAccept: boolean, 
   hs.set_announce_for_forwarding(!!o.announce);
   if (o.scidAlias) {
     // BOLT 2: option_scid_alias is only for unannounced channels (LDK refuses the combination too).
-    if (o.announce) throw new RangeError('Node/openChannel.scidAlias: expected announce false (option_scid_alias channels are unannounced)');
+    if (o.announce)
+      throw new RangeError(
+        'Node/openChannel.scidAlias: expected announce false (option_scid_alias channels are unannounced)',
+      );
     hs.set_negotiate_scid_privacy(true);
   }
   if (o.config?.minimumDepth !== undefined) hs.set_minimum_depth(o.config.minimumDepth);
   if (o.config?.maxInboundHtlcValueInFlightPercent !== undefined) {
     const p = o.config.maxInboundHtlcValueInFlightPercent;
-    if (!(p >= 1 && p <= 100)) throw new RangeError(`Node/openChannel.config.maxInboundHtlcValueInFlightPercent: expected 1..100, got ${p}`);
+    if (!(p >= 1 && p <= 100))
+      throw new RangeError(`Node/openChannel.config.maxInboundHtlcValueInFlightPercent: expected 1..100, got ${p}`);
     hs.set_max_inbound_htlc_value_in_flight_percent_of_channel(p);
   }
   cfg.set_channel_handshake_config(hs);
   if (o.maxPeerToSelfDelay !== undefined) {
     const d = o.maxPeerToSelfDelay;
-    if (!(Number.isInteger(d) && d >= 0 && d <= 0xffff)) throw new RangeError(`Node/openChannel.maxPeerToSelfDelay: expected 0..65535 blocks, got ${d}`);
+    if (!(Number.isInteger(d) && d >= 0 && d <= 0xffff))
+      throw new RangeError(`Node/openChannel.maxPeerToSelfDelay: expected 0..65535 blocks, got ${d}`);
     // bLIP-52: the LSP MUST NOT accept a client to_self_delay above max_client_to_self_delay.
     const limits = cfg.get_channel_handshake_limits();
     limits.set_their_to_self_delay(d);
@@ -62,7 +68,8 @@ export function outboundChannelConfig(opts: NodeOptions, manualAccept: boolean, 
   // Our own outbound channels never need to accept underpaying HTLCs: only an LSP's skim justifies it.
   cc.set_accept_underpaying_htlcs(false);
   if (o.config?.forwardingFeeBaseMsat !== undefined) cc.set_forwarding_fee_base_msat(o.config.forwardingFeeBaseMsat);
-  if (o.config?.forwardingFeeProportionalMillionths !== undefined) cc.set_forwarding_fee_proportional_millionths(o.config.forwardingFeeProportionalMillionths);
+  if (o.config?.forwardingFeeProportionalMillionths !== undefined)
+    cc.set_forwarding_fee_proportional_millionths(o.config.forwardingFeeProportionalMillionths);
   if (o.config?.cltvExpiryDelta !== undefined) cc.set_cltv_expiry_delta(o.config.cltvExpiryDelta);
   cfg.set_channel_config(cc);
   return cfg;

@@ -29,7 +29,8 @@ export function hasFeaturePair(featuresBe: Uint8Array, bit: number): boolean {
 
 /** Our init/node features: bit 729 when this node is an LSP (bLIP-50), empty otherwise (clients MUST NOT set it). */
 function withLsps0<F extends ldk.InitFeatures | ldk.NodeFeatures>(f: F, advertise: boolean): F {
-  if (advertise && !f.set_optional_custom_bit(LSPS0_FEATURE_BIT).is_ok()) throw new Error('Node: could not set feature bit 729');
+  if (advertise && !f.set_optional_custom_bit(LSPS0_FEATURE_BIT).is_ok())
+    throw new Error('Node: could not set feature bit 729');
   return f;
 }
 
@@ -58,7 +59,9 @@ export class CustomMessages {
           return ldk.Result_NoneLightningErrorZ.constructor_ok();
         },
         get_and_clear_pending_msg: () => {
-          const out = this.outbox.splice(0).map((m) => ldk.TwoTuple_PublicKeyTypeZ.constructor_new(m.peer, customType(m.type, m.payload)));
+          const out = this.outbox
+            .splice(0)
+            .map((m) => ldk.TwoTuple_PublicKeyTypeZ.constructor_new(m.peer, customType(m.type, m.payload)));
           return out;
         },
         peer_disconnected: (their: Uint8Array) => sink.peerDisconnected(hex(their)),
@@ -74,8 +77,11 @@ export class CustomMessages {
         read: (rawType: number, buffer: Uint8Array) => {
           const messageType = rawType & 0xffff; // the bindings hand u16 types over as signed i16
           // Unknown types return None so LDK applies BOLT 1's "it's OK to be odd" rule itself.
-          if (!this.types.has(messageType)) return ldk.Result_COption_TypeZDecodeErrorZ.constructor_ok(ldk.Option_TypeZ.constructor_none());
-          return ldk.Result_COption_TypeZDecodeErrorZ.constructor_ok(ldk.Option_TypeZ.constructor_some(customType(messageType, Uint8Array.from(buffer))));
+          if (!this.types.has(messageType))
+            return ldk.Result_COption_TypeZDecodeErrorZ.constructor_ok(ldk.Option_TypeZ.constructor_none());
+          return ldk.Result_COption_TypeZDecodeErrorZ.constructor_ok(
+            ldk.Option_TypeZ.constructor_some(customType(messageType, Uint8Array.from(buffer))),
+          );
         },
       },
     );

@@ -7,7 +7,8 @@ import { hex, txidHex, u128FromLdk } from './ids.js';
 import type { FailedHtlcDestination, NodeEvent, PaymentPurposeKind } from './types.js';
 
 const opt64 = (o: ldk.Option_u64Z): bigint | undefined => (o instanceof ldk.Option_u64Z_Some ? o.some : undefined);
-const opt128 = (o: ldk.Option_U128Z): bigint | undefined => (o instanceof ldk.Option_U128Z_Some ? u128FromLdk(o.some) : undefined);
+const opt128 = (o: ldk.Option_U128Z): bigint | undefined =>
+  o instanceof ldk.Option_U128Z_Some ? u128FromLdk(o.some) : undefined;
 const opt32B = (o: ldk.Option_ThirtyTwoBytesZ): string | undefined =>
   o instanceof ldk.Option_ThirtyTwoBytesZ_Some ? hex(o.some) : undefined;
 const chanId = (c: ldk.ChannelId | null | undefined): string | undefined => (c ? hex(c.get_a()) : undefined);
@@ -26,18 +27,34 @@ function destination(d: ldk.HTLCDestination): FailedHtlcDestination {
   if (d instanceof ldk.HTLCDestination_NextHopChannel) {
     return { kind: 'next-hop-channel', nodeId: nodeIdOpt(d.node_id), channelId: hex(d.channel_id.get_a()) };
   }
-  if (d instanceof ldk.HTLCDestination_UnknownNextHop) return { kind: 'unknown-next-hop', requestedForwardScid: d.requested_forward_scid };
-  if (d instanceof ldk.HTLCDestination_InvalidForward) return { kind: 'invalid-forward', requestedForwardScid: d.requested_forward_scid };
-  if (d instanceof ldk.HTLCDestination_FailedPayment) return { kind: 'failed-payment', paymentHash: hex(d.payment_hash) };
+  if (d instanceof ldk.HTLCDestination_UnknownNextHop)
+    return { kind: 'unknown-next-hop', requestedForwardScid: d.requested_forward_scid };
+  if (d instanceof ldk.HTLCDestination_InvalidForward)
+    return { kind: 'invalid-forward', requestedForwardScid: d.requested_forward_scid };
+  if (d instanceof ldk.HTLCDestination_FailedPayment)
+    return { kind: 'failed-payment', paymentHash: hex(d.payment_hash) };
   return { kind: 'invalid-onion' };
 }
 
 /** Engine-internal work an event asks for (done after `process_pending_events` returns). */
 export type InternalEvent =
-  | { type: 'fundingGenerationReady'; temporaryChannelId: Uint8Array; counterpartyNodeId: string; valueSat: bigint; outputScript: Uint8Array; userChannelId: bigint }
+  | {
+      type: 'fundingGenerationReady';
+      temporaryChannelId: Uint8Array;
+      counterpartyNodeId: string;
+      valueSat: bigint;
+      outputScript: Uint8Array;
+      userChannelId: bigint;
+    }
   | { type: 'pendingHtlcsForwardable' }
   | { type: 'connectionNeeded'; nodeId: string }
-  | { type: 'openChannelRequestRaw'; temporaryChannelId: string; counterpartyNodeId: string; fundingSat: bigint; pushMsat: bigint };
+  | {
+      type: 'openChannelRequestRaw';
+      temporaryChannelId: string;
+      counterpartyNodeId: string;
+      fundingSat: bigint;
+      pushMsat: bigint;
+    };
 
 /** Convert one LDK event; returns undefined for events the engine ignores. */
 export function convertEvent(ev: ldk.Event): NodeEvent | InternalEvent | undefined {
@@ -62,7 +79,12 @@ export function convertEvent(ev: ldk.Event): NodeEvent | InternalEvent | undefin
     };
   }
   if (ev instanceof ldk.Event_ChannelReady) {
-    return { type: 'channelReady', channelId: hex(ev.channel_id.get_a()), userChannelId: u128FromLdk(ev.user_channel_id), counterpartyNodeId: hex(ev.counterparty_node_id) };
+    return {
+      type: 'channelReady',
+      channelId: hex(ev.channel_id.get_a()),
+      userChannelId: u128FromLdk(ev.user_channel_id),
+      counterpartyNodeId: hex(ev.counterparty_node_id),
+    };
   }
   if (ev instanceof ldk.Event_ChannelClosed) {
     return {
@@ -86,7 +108,12 @@ export function convertEvent(ev: ldk.Event): NodeEvent | InternalEvent | undefin
     };
   }
   if (ev instanceof ldk.Event_PaymentClaimed) {
-    return { type: 'paymentClaimed', paymentHash: hex(ev.payment_hash), amountMsat: ev.amount_msat, purpose: purposeKind(ev.purpose) };
+    return {
+      type: 'paymentClaimed',
+      paymentHash: hex(ev.payment_hash),
+      amountMsat: ev.amount_msat,
+      purpose: purposeKind(ev.purpose),
+    };
   }
   if (ev instanceof ldk.Event_PaymentSent) {
     return {
@@ -103,7 +130,10 @@ export function convertEvent(ev: ldk.Event): NodeEvent | InternalEvent | undefin
       type: 'paymentFailed',
       paymentId: hex(ev.payment_id),
       paymentHash: opt32B(ev.payment_hash),
-      reason: r instanceof ldk.Option_PaymentFailureReasonZ_Some ? String(ldk.PaymentFailureReason[r.some] ?? r.some) : undefined,
+      reason:
+        r instanceof ldk.Option_PaymentFailureReasonZ_Some
+          ? String(ldk.PaymentFailureReason[r.some] ?? r.some)
+          : undefined,
     };
   }
   if (ev instanceof ldk.Event_PaymentForwarded) {
@@ -120,7 +150,11 @@ export function convertEvent(ev: ldk.Event): NodeEvent | InternalEvent | undefin
     };
   }
   if (ev instanceof ldk.Event_HTLCHandlingFailed) {
-    return { type: 'htlcHandlingFailed', prevChannelId: hex(ev.prev_channel_id.get_a()), failedNextDestination: destination(ev.failed_next_destination) };
+    return {
+      type: 'htlcHandlingFailed',
+      prevChannelId: hex(ev.prev_channel_id.get_a()),
+      failedNextDestination: destination(ev.failed_next_destination),
+    };
   }
   if (ev instanceof ldk.Event_OnionMessageIntercepted) {
     return { type: 'onionMessageIntercepted', peerNodeId: hex(ev.peer_node_id), message: ev.message.write() };

@@ -6,7 +6,8 @@ import type { IdInput, PeerAddress } from './types.js';
 export function idBytes(id: IdInput, length: number, field: string): Uint8Array {
   let bytes: Uint8Array;
   if (typeof id === 'string') {
-    if (!/^[0-9a-fA-F]*$/.test(id) || id.length % 2 !== 0) throw new TypeError(`Node/${field}: expected hex, got ${JSON.stringify(id.slice(0, 80))}`);
+    if (!/^[0-9a-fA-F]*$/.test(id) || id.length % 2 !== 0)
+      throw new TypeError(`Node/${field}: expected hex, got ${JSON.stringify(id.slice(0, 80))}`);
     bytes = hexToBytes(id.toLowerCase());
   } else if (id instanceof Uint8Array) {
     bytes = id;

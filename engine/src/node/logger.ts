@@ -10,7 +10,9 @@ export function jsonLogger(min: Level = 'info', base: Record<string, unknown> = 
   return {
     log(level, msg, fields) {
       if (ORDER[level] < ORDER[min]) return;
-      process.stderr.write(JSON.stringify({ time: new Date().toISOString(), level, ...base, msg, ...fields }, bigintJson) + '\n');
+      process.stderr.write(
+        JSON.stringify({ time: new Date().toISOString(), level, ...base, msg, ...fields }, bigintJson) + '\n',
+      );
     },
   };
 }

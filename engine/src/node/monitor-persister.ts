@@ -28,7 +28,10 @@ export function monitorFileName(outpoint: ldk.OutPoint): string {
   return `${txidHex(outpoint.get_txid())}_${outpoint.get_index()}.bin`;
 }
 
-export function makeMonitorPersister(store: FileStore, log: (msg: string, fields: Record<string, unknown>) => void): ldk.Persist {
+export function makeMonitorPersister(
+  store: FileStore,
+  log: (msg: string, fields: Record<string, unknown>) => void,
+): ldk.Persist {
   const write = (outpoint: ldk.OutPoint, monitor: ldk.ChannelMonitor): ldk.ChannelMonitorUpdateStatus => {
     const name = monitorFileName(outpoint);
     try {

@@ -113,7 +113,11 @@ export class LightningNode implements T.LightningNodeApi {
   private kickScheduled = false;
   private armed = { cm: false, om: false, mon: false };
   /** The registered FutureCallbacks: LDK holds them until the future completes, so JS must too (else GC'd). */
-  private readonly armedCallbacks: Record<'cm' | 'om' | 'mon', ldk.FutureCallback | undefined> = { cm: undefined, om: undefined, mon: undefined };
+  private readonly armedCallbacks: Record<'cm' | 'om' | 'mon', ldk.FutureCallback | undefined> = {
+    cm: undefined,
+    om: undefined,
+    mon: undefined,
+  };
   private forwardTimer: NodeJS.Timeout | undefined;
   private stopped = false;
   private started = false;
@@ -136,10 +140,16 @@ export class LightningNode implements T.LightningNodeApi {
   }
 
   get address(): string | undefined {
-    return this.listenPort === undefined ? undefined : `${this.nodeId}@${this.opts.listen?.host ?? '127.0.0.1'}:${this.listenPort}`;
+    return this.listenPort === undefined
+      ? undefined
+      : `${this.nodeId}@${this.opts.listen?.host ?? '127.0.0.1'}:${this.listenPort}`;
   }
 
-  private log(level: 'trace' | 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>): void {
+  private log(
+    level: 'trace' | 'debug' | 'info' | 'warn' | 'error',
+    msg: string,
+    fields?: Record<string, unknown>,
+  ): void {
     this.logger.log(level, msg, { node: this.name, ...fields });
   }
 
@@ -163,19 +173,45 @@ export class LightningNode implements T.LightningNodeApi {
               : 'background',
         ),
     });
-    this.broadcaster = ldk.BroadcasterInterface.new_impl({ broadcast_transactions: (txs: Uint8Array[]) => this.onBroadcast(txs) });
+    this.broadcaster = ldk.BroadcasterInterface.new_impl({
+      broadcast_transactions: (txs: Uint8Array[]) => this.onBroadcast(txs),
+    });
     this.persister = makeMonitorPersister(this.store, (msg, fields) => this.log('error', msg, fields));
-    this.chainMonitor = ldk.ChainMonitor.constructor_new(ldk.Option_FilterZ.constructor_none(), this.broadcaster, this.ldkLog, this.fees, this.persister);
+    this.chainMonitor = ldk.ChainMonitor.constructor_new(
+      ldk.Option_FilterZ.constructor_none(),
+      this.broadcaster,
+      this.ldkLog,
+      this.fees,
+      this.persister,
+    );
 
-    const network = ({ regtest: ldk.Network.LDKNetwork_Regtest, testnet: ldk.Network.LDKNetwork_Testnet, signet: ldk.Network.LDKNetwork_Signet, bitcoin: ldk.Network.LDKNetwork_Bitcoin } as const)[this.chain.network];
+    const network = (
+      {
+        regtest: ldk.Network.LDKNetwork_Regtest,
+        testnet: ldk.Network.LDKNetwork_Testnet,
+        signet: ldk.Network.LDKNetwork_Signet,
+        bitcoin: ldk.Network.LDKNetwork_Bitcoin,
+      } as const
+    )[this.chain.network];
     const graph = ldk.NetworkGraph.constructor_new(network, this.ldkLog);
-    const scorer = ldk.ProbabilisticScorer.constructor_new(ldk.ProbabilisticScoringDecayParameters.constructor_default(), graph, this.ldkLog);
+    const scorer = ldk.ProbabilisticScorer.constructor_new(
+      ldk.ProbabilisticScoringDecayParameters.constructor_default(),
+      graph,
+      this.ldkLog,
+    );
     const score = ldk.MultiThreadedLockableScore.constructor_new(scorer.as_Score());
     const entropy = this.km.as_EntropySource();
-    const defaultRouter = ldk.DefaultRouter.constructor_new(graph, this.ldkLog, entropy, score.as_LockableScore(), ldk.ProbabilisticScoringFeeParameters.constructor_default());
+    const defaultRouter = ldk.DefaultRouter.constructor_new(
+      graph,
+      this.ldkLog,
+      entropy,
+      score.as_LockableScore(),
+      ldk.ProbabilisticScoringFeeParameters.constructor_default(),
+    );
     const defaultMessageRouter = ldk.DefaultMessageRouter.constructor_new(graph, entropy);
     const ctx: T.RouterHookContext = {
-      nodeId: (this.km.as_NodeSigner().get_node_id(ldk.Recipient.LDKRecipient_Node) as ldk.Result_PublicKeyNoneZ_OK).res,
+      nodeId: (this.km.as_NodeSigner().get_node_id(ldk.Recipient.LDKRecipient_Node) as ldk.Result_PublicKeyNoneZ_OK)
+        .res,
       defaultRouter: defaultRouter.as_Router(),
       defaultMessageRouter: defaultMessageRouter.as_MessageRouter(),
       keysManager: this.km,
@@ -197,7 +233,11 @@ export class LightningNode implements T.LightningNodeApi {
     for (const file of this.store.list('monitors')) {
       const bytes = this.store.read(`monitors/${file}`);
       if (!bytes) continue;
-      const res = ldk.UtilMethods.constructor_C2Tuple_ThirtyTwoBytesChannelMonitorZ_read(bytes, entropy, this.km.as_SignerProvider());
+      const res = ldk.UtilMethods.constructor_C2Tuple_ThirtyTwoBytesChannelMonitorZ_read(
+        bytes,
+        entropy,
+        this.km.as_SignerProvider(),
+      );
       if (!(res instanceof ldk.Result_C2Tuple_ThirtyTwoBytesChannelMonitorZDecodeErrorZ_OK)) {
         throw new Error(`Node/restore: monitors/${file} does not decode as a ChannelMonitor`);
       }
@@ -206,8 +246,18 @@ export class LightningNode implements T.LightningNodeApi {
     const managerBytes = this.store.read(MANAGER_FILE);
     if (managerBytes) {
       const res = ldk.UtilMethods.constructor_C2Tuple_ThirtyTwoBytesChannelManagerZ_read(
-        managerBytes, entropy, this.km.as_NodeSigner(), this.km.as_SignerProvider(), this.fees, this.chainMonitor.as_Watch(),
-        this.broadcaster, this.router, this.messageRouter, this.ldkLog, userConfig, monitors,
+        managerBytes,
+        entropy,
+        this.km.as_NodeSigner(),
+        this.km.as_SignerProvider(),
+        this.fees,
+        this.chainMonitor.as_Watch(),
+        this.broadcaster,
+        this.router,
+        this.messageRouter,
+        this.ldkLog,
+        userConfig,
+        monitors,
       );
       if (!(res instanceof ldk.Result_C2Tuple_ThirtyTwoBytesChannelManagerZDecodeErrorZ_OK)) {
         throw new Error(`Node/restore: ${MANAGER_FILE} does not decode as a ChannelManager (${errText(res)})`);
@@ -227,15 +277,34 @@ export class LightningNode implements T.LightningNodeApi {
       }
       for (const mon of monitors) {
         const res2 = this.chainMonitor.as_Watch().watch_channel(mon.get_funding_txo().get_a(), mon);
-        if (!(res2 instanceof ldk.Result_ChannelMonitorUpdateStatusNoneZ_OK)) throw new Error('Node/restore: watch_channel refused a monitor');
+        if (!(res2 instanceof ldk.Result_ChannelMonitorUpdateStatusNoneZ_OK))
+          throw new Error('Node/restore: watch_channel refused a monitor');
       }
-      this.log('info', 'node restored', { channels: monitors.length, managerBytes: managerBytes.length, height: tip.height });
+      this.log('info', 'node restored', {
+        channels: monitors.length,
+        managerBytes: managerBytes.length,
+        height: tip.height,
+      });
     } else {
-      if (monitors.length > 0) throw new Error('Node/restore: channel monitors exist but manager.bin is missing; refusing to start');
-      const params = ldk.ChainParameters.constructor_new(network, ldk.BestBlock.constructor_new(blockHashBytes(tip.hash), tip.height));
+      if (monitors.length > 0)
+        throw new Error('Node/restore: channel monitors exist but manager.bin is missing; refusing to start');
+      const params = ldk.ChainParameters.constructor_new(
+        network,
+        ldk.BestBlock.constructor_new(blockHashBytes(tip.hash), tip.height),
+      );
       this.cm = ldk.ChannelManager.constructor_new(
-        this.fees, this.chainMonitor.as_Watch(), this.broadcaster, this.router, this.messageRouter, this.ldkLog, entropy,
-        this.km.as_NodeSigner(), this.km.as_SignerProvider(), userConfig, params, Math.floor(nowMs / 1000),
+        this.fees,
+        this.chainMonitor.as_Watch(),
+        this.broadcaster,
+        this.router,
+        this.messageRouter,
+        this.ldkLog,
+        entropy,
+        this.km.as_NodeSigner(),
+        this.km.as_SignerProvider(),
+        userConfig,
+        params,
+        Math.floor(nowMs / 1000),
       );
       this.persistManager();
     }
@@ -255,8 +324,14 @@ export class LightningNode implements T.LightningNodeApi {
         })
       : cmLookup;
     const omArgs = [
-      entropy, this.km.as_NodeSigner(), this.ldkLog, lookup, this.messageRouter, this.cm.as_OffersMessageHandler(),
-      this.cm.as_AsyncPaymentsMessageHandler(), this.cm.as_DNSResolverMessageHandler(),
+      entropy,
+      this.km.as_NodeSigner(),
+      this.ldkLog,
+      lookup,
+      this.messageRouter,
+      this.cm.as_OffersMessageHandler(),
+      this.cm.as_AsyncPaymentsMessageHandler(),
+      this.cm.as_DNSResolverMessageHandler(),
       ldk.IgnoringMessageHandler.constructor_new().as_CustomOnionMessageHandler(),
     ] as const;
     this.om = opts.interceptOfflinePeerOnionMessages
@@ -264,24 +339,35 @@ export class LightningNode implements T.LightningNodeApi {
       : ldk.OnionMessenger.constructor_new(...omArgs);
     this.keepAlive.push(lookup, cmLookup, omArgs);
 
-    this.customMessages = new CustomMessages(new Set([T.LSPS0_MESSAGE_TYPE]), {
-      received: (peerNodeId, messageType, payload) => this.enqueue({ type: 'customMessageReceived', peerNodeId, messageType, payload }),
-      peerConnected: (peerNodeId, inbound, initFeatures) => {
-        this.connected.set(peerNodeId, { inbound, initFeatures });
-        const p = this.persistent.get(peerNodeId);
-        if (p) p.backoffMs = this.backoff().min;
-        this.enqueue({ type: 'peerConnected', peerNodeId, inbound });
+    this.customMessages = new CustomMessages(
+      new Set([T.LSPS0_MESSAGE_TYPE]),
+      {
+        received: (peerNodeId, messageType, payload) =>
+          this.enqueue({ type: 'customMessageReceived', peerNodeId, messageType, payload }),
+        peerConnected: (peerNodeId, inbound, initFeatures) => {
+          this.connected.set(peerNodeId, { inbound, initFeatures });
+          const p = this.persistent.get(peerNodeId);
+          if (p) p.backoffMs = this.backoff().min;
+          this.enqueue({ type: 'peerConnected', peerNodeId, inbound });
+        },
+        peerDisconnected: (peerNodeId) => {
+          this.connected.delete(peerNodeId);
+          this.enqueue({ type: 'peerDisconnected', peerNodeId });
+          this.scheduleReconnect(peerNodeId);
+        },
       },
-      peerDisconnected: (peerNodeId) => {
-        this.connected.delete(peerNodeId);
-        this.enqueue({ type: 'peerDisconnected', peerNodeId });
-        this.scheduleReconnect(peerNodeId);
-      },
-    }, !!opts.advertiseLsps0);
+      !!opts.advertiseLsps0,
+    );
     const ignorer = ldk.IgnoringMessageHandler.constructor_new();
     this.pm = ldk.PeerManager.constructor_new(
-      this.cm.as_ChannelMessageHandler(), ignorer.as_RoutingMessageHandler(), this.om.as_OnionMessageHandler(),
-      this.customMessages.handler, Math.floor(nowMs / 1000), this.random(32), this.ldkLog, this.km.as_NodeSigner(),
+      this.cm.as_ChannelMessageHandler(),
+      ignorer.as_RoutingMessageHandler(),
+      this.om.as_OnionMessageHandler(),
+      this.customMessages.handler,
+      Math.floor(nowMs / 1000),
+      this.random(32),
+      this.ldkLog,
+      this.km.as_NodeSigner(),
     );
     this.keepAlive.push(ignorer);
     this.durableTypes = new Set(opts.durableEvents ?? []);
@@ -289,7 +375,8 @@ export class LightningNode implements T.LightningNodeApi {
       handle_event: (ev: ldk.Event) => {
         try {
           const converted = convertEvent(ev);
-          if (converted && this.durableTypes.has(converted.type as T.NodeEventType)) return this.handleDurable(converted as T.NodeEvent);
+          if (converted && this.durableTypes.has(converted.type as T.NodeEventType))
+            return this.handleDurable(converted as T.NodeEvent);
           if (converted) this.queue.push(converted);
         } catch (err) {
           this.log('error', 'event conversion failed', { error: String(err) });
@@ -307,12 +394,19 @@ export class LightningNode implements T.LightningNodeApi {
     this.releaseGc = retainPeriodicGc(opts.gcIntervalMs ?? 5_000);
     this.started = true;
     this.log('info', 'node started', {
-      nodeId: this.nodeId, seedCreated: created, listen: this.address, chain: this.chain.kind, network: this.chain.network, height: tip.height,
+      nodeId: this.nodeId,
+      seedCreated: created,
+      listen: this.address,
+      chain: this.chain.kind,
+      network: this.chain.network,
+      height: tip.height,
     });
     for (const p of opts.peers ?? []) {
       const addr = parsePeerAddress(p);
       this.persistent.set(addr.nodeId, { addr, backoffMs: this.backoff().min });
-      this.connect(addr).catch((err) => this.log('warn', 'initial connect failed; retrying', { peer: addr.nodeId, error: String(err) }));
+      this.connect(addr).catch((err) =>
+        this.log('warn', 'initial connect failed; retrying', { peer: addr.nodeId, error: String(err) }),
+      );
     }
     this.kick();
   }
@@ -411,7 +505,10 @@ export class LightningNode implements T.LightningNodeApi {
         this.onOpenChannelRequest(ev);
         return;
       case 'htlcIntercepted':
-        this.emit({ ...ev, cltvExpiry: this.inboundHtlcExpiry(ev.paymentHash, ev.inboundAmountMsat) }, this.durableKeyOf.get(ev));
+        this.emit(
+          { ...ev, cltvExpiry: this.inboundHtlcExpiry(ev.paymentHash, ev.inboundAmountMsat) },
+          this.durableKeyOf.get(ev),
+        );
         return;
       default:
         this.emit(ev, this.durableKeyOf.get(ev));
@@ -431,7 +528,8 @@ export class LightningNode implements T.LightningNodeApi {
       return ldk.Result_NoneReplayEventZ.constructor_ok();
     }
     // Nobody to hand it to yet (the application subscribes after the node started): LDK keeps it.
-    if (seen === undefined && this.listeners.size === 0) return ldk.Result_NoneReplayEventZ.constructor_err(ldk.ReplayEvent.constructor_new());
+    if (seen === undefined && this.listeners.size === 0)
+      return ldk.Result_NoneReplayEventZ.constructor_err(ldk.ReplayEvent.constructor_new());
     if (seen === undefined) {
       this.durable.set(key, 'dispatched');
       this.durableKeyOf.set(ev, key);
@@ -447,7 +545,8 @@ export class LightningNode implements T.LightningNodeApi {
 
   /** Runs every listener; for a durable event (`key`), acknowledges it once their promises resolved. */
   private emit(ev: T.NodeEvent, key?: string): void {
-    if (ev.type !== 'customMessageReceived' && ev.type !== 'onionMessageIntercepted') this.log('debug', 'event', { ...ev });
+    if (ev.type !== 'customMessageReceived' && ev.type !== 'onionMessageIntercepted')
+      this.log('debug', 'event', { ...ev });
     const work: Promise<unknown>[] = [];
     for (const l of [...this.listeners]) {
       try {
@@ -485,7 +584,9 @@ export class LightningNode implements T.LightningNodeApi {
     };
     let decision: T.InboundChannelDecision;
     try {
-      decision = this.opts.inboundChannels?.decide?.(req) ?? (this.trusted.has(req.counterpartyNodeId) ? 'accept-zero-conf' : 'accept');
+      decision =
+        this.opts.inboundChannels?.decide?.(req) ??
+        (this.trusted.has(req.counterpartyNodeId) ? 'accept-zero-conf' : 'accept');
     } catch (err) {
       this.log('warn', 'inbound channel policy threw; rejecting', { error: String(err) });
       decision = 'reject';
@@ -520,7 +621,13 @@ export class LightningNode implements T.LightningNodeApi {
       }
       const res = this.cm.funding_transaction_generated(tmp, peer, tx);
       if (!res.is_ok()) this.log('warn', 'funding_transaction_generated failed', { error: errText(res) });
-      else this.log('info', 'channel funded', { txid, valueSat: ev.valueSat, peer: ev.counterpartyNodeId, held: this.held.has(txid) });
+      else
+        this.log('info', 'channel funded', {
+          txid,
+          valueSat: ev.valueSat,
+          peer: ev.counterpartyNodeId,
+          held: this.held.has(txid),
+        });
     } catch (err) {
       this.log('error', 'funding failed; abandoning the channel', { error: String(err), peer: ev.counterpartyNodeId });
       if (!this.stopped) this.cm.force_close_without_broadcasting_txn(tmp, peer, 'funding failed');
@@ -544,16 +651,18 @@ export class LightningNode implements T.LightningNodeApi {
 
   private onBlock(b: { height: number }): void {
     const target = b.height;
-    this.chainWork = this.chainWork.then(async () => {
-      while (!this.stopped && this.syncedHeight < target) {
-        const block: ChainBlock | undefined = await this.chain.blockAt(this.syncedHeight + 1);
-        if (!block || this.stopped) return;
-        connectBlock(this.chainMonitor.as_Confirm(), block);
-        connectBlock(this.cm.as_Confirm(), block);
-        this.syncedHeight = block.height;
-      }
-      this.kick();
-    }).catch((err) => this.log('error', 'block sync failed', { error: String(err) }));
+    this.chainWork = this.chainWork
+      .then(async () => {
+        while (!this.stopped && this.syncedHeight < target) {
+          const block: ChainBlock | undefined = await this.chain.blockAt(this.syncedHeight + 1);
+          if (!block || this.stopped) return;
+          connectBlock(this.chainMonitor.as_Confirm(), block);
+          connectBlock(this.cm.as_Confirm(), block);
+          this.syncedHeight = block.height;
+        }
+        this.kick();
+      })
+      .catch((err) => this.log('error', 'block sync failed', { error: String(err) }));
   }
 
   private persistManager(): void {
@@ -563,14 +672,32 @@ export class LightningNode implements T.LightningNodeApi {
   private loadHeld(): void {
     const bytes = this.store.read(HELD_FILE);
     if (!bytes) return;
-    const list = JSON.parse(new TextDecoder().decode(bytes)) as { txid: string; txHex: string; counterpartyNodeId: string; userChannelId: string; temporaryChannelId: string }[];
+    const list = JSON.parse(new TextDecoder().decode(bytes)) as {
+      txid: string;
+      txHex: string;
+      counterpartyNodeId: string;
+      userChannelId: string;
+      temporaryChannelId: string;
+    }[];
     for (const h of list) {
-      this.held.set(h.txid, { txid: h.txid, tx: idBytes(h.txHex, h.txHex.length / 2, 'held tx'), counterpartyNodeId: h.counterpartyNodeId, userChannelId: BigInt(h.userChannelId), temporaryChannelId: h.temporaryChannelId });
+      this.held.set(h.txid, {
+        txid: h.txid,
+        tx: idBytes(h.txHex, h.txHex.length / 2, 'held tx'),
+        counterpartyNodeId: h.counterpartyNodeId,
+        userChannelId: BigInt(h.userChannelId),
+        temporaryChannelId: h.temporaryChannelId,
+      });
     }
   }
 
   private saveHeld(): void {
-    const list = [...this.held.values()].map((h) => ({ txid: h.txid, txHex: hex(h.tx), counterpartyNodeId: h.counterpartyNodeId, userChannelId: h.userChannelId.toString(), temporaryChannelId: h.temporaryChannelId }));
+    const list = [...this.held.values()].map((h) => ({
+      txid: h.txid,
+      txHex: hex(h.tx),
+      counterpartyNodeId: h.counterpartyNodeId,
+      userChannelId: h.userChannelId.toString(),
+      temporaryChannelId: h.temporaryChannelId,
+    }));
     this.store.writeAtomic(HELD_FILE, JSON.stringify(list));
   }
 
@@ -586,7 +713,11 @@ export class LightningNode implements T.LightningNodeApi {
     return this.onEvent((ev) => (ev.type === type ? handler(ev as T.NodeEventOf<K>) : undefined));
   }
 
-  waitFor<K extends T.NodeEventType>(type: K, pred?: (ev: T.NodeEventOf<K>) => boolean, timeoutMs = 30_000): Promise<T.NodeEventOf<K>> {
+  waitFor<K extends T.NodeEventType>(
+    type: K,
+    pred?: (ev: T.NodeEventOf<K>) => boolean,
+    timeoutMs = 30_000,
+  ): Promise<T.NodeEventOf<K>> {
     return new Promise((resolve, reject) => {
       const waiter = {
         reject: (e: Error) => {
@@ -599,7 +730,10 @@ export class LightningNode implements T.LightningNodeApi {
           this.waiters.delete(waiter);
         },
       };
-      const timer = setTimeout(() => waiter.reject(new Error(`Node/waitFor: no ${type} event within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => waiter.reject(new Error(`Node/waitFor: no ${type} event within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       const off = this.on(type, (ev) => {
         if (pred && !pred(ev)) return;
         waiter.cleanup();
@@ -671,9 +805,12 @@ export class LightningNode implements T.LightningNodeApi {
     const id = idBytes(peer, 33, 'peer');
     if (!this.connected.has(hex(id))) throw new Error(`Node/sendCustomMessage: peer ${hex(id)} is not connected`);
     if (!Number.isInteger(messageType) || messageType < 32768 || messageType > 65535) {
-      throw new RangeError(`Node/sendCustomMessage.messageType: expected 32768..65535 (BOLT 1 custom range), got ${messageType}`);
+      throw new RangeError(
+        `Node/sendCustomMessage.messageType: expected 32768..65535 (BOLT 1 custom range), got ${messageType}`,
+      );
     }
-    if (payload.length > 65531) throw new RangeError(`Node/sendCustomMessage.payload: expected <= 65531 bytes (BOLT 8), got ${payload.length}`);
+    if (payload.length > 65531)
+      throw new RangeError(`Node/sendCustomMessage.payload: expected <= 65531 bytes (BOLT 8), got ${payload.length}`);
     this.customMessages.enqueue(id, messageType, payload);
     this.kick();
   }
@@ -697,17 +834,29 @@ export class LightningNode implements T.LightningNodeApi {
     return { temporaryChannelId: hex(res.res.get_a()), userChannelId };
   }
 
-  acceptInboundChannel(temporaryChannelId: T.IdInput, peer: T.IdInput, zeroConf: boolean, userChannelId?: bigint): void {
+  acceptInboundChannel(
+    temporaryChannelId: T.IdInput,
+    peer: T.IdInput,
+    zeroConf: boolean,
+    userChannelId?: bigint,
+  ): void {
     this.assertRunning();
     const tmp = ldk.ChannelId.constructor_new(idBytes(temporaryChannelId, 32, 'temporaryChannelId'));
     const p = idBytes(peer, 33, 'peer');
     const uid = userChannelId ?? randomBigint(this.random, 8);
-    const res = zeroConf ? this.cm.accept_inbound_channel_from_trusted_peer_0conf(tmp, p, uid) : this.cm.accept_inbound_channel(tmp, p, uid);
+    const res = zeroConf
+      ? this.cm.accept_inbound_channel_from_trusted_peer_0conf(tmp, p, uid)
+      : this.cm.accept_inbound_channel(tmp, p, uid);
     if (!res.is_ok()) throw new Error(`Node/acceptInboundChannel: ${errText(res)}`);
     this.kick();
   }
 
-  forwardInterceptedHtlc(interceptId: T.IdInput, channelId: T.IdInput, peer: T.IdInput, amountToForwardMsat: bigint): void {
+  forwardInterceptedHtlc(
+    interceptId: T.IdInput,
+    channelId: T.IdInput,
+    peer: T.IdInput,
+    amountToForwardMsat: bigint,
+  ): void {
     this.assertRunning();
     const res = this.cm.forward_intercepted_htlc(
       idBytes(interceptId, 32, 'interceptId'),
@@ -729,7 +878,8 @@ export class LightningNode implements T.LightningNodeApi {
   forwardOnionMessage(message: Uint8Array, peer: T.IdInput): void {
     this.assertRunning();
     const decoded = ldk.OnionMessage.constructor_read(message);
-    if (!(decoded instanceof ldk.Result_OnionMessageDecodeErrorZ_OK)) throw new TypeError('Node/forwardOnionMessage.message: expected a serialized onion_message (BOLT 4)');
+    if (!(decoded instanceof ldk.Result_OnionMessageDecodeErrorZ_OK))
+      throw new TypeError('Node/forwardOnionMessage.message: expected a serialized onion_message (BOLT 4)');
     const res = this.om.forward_onion_message(decoded.res, idBytes(peer, 33, 'peer'));
     if (!res.is_ok()) throw new Error(`Node/forwardOnionMessage: ${errText(res)}`);
     this.kick();
@@ -782,7 +932,9 @@ export class LightningNode implements T.LightningNodeApi {
     this.assertRunning();
     const cid = ldk.ChannelId.constructor_new(idBytes(channelId, 32, 'channelId'));
     const p = idBytes(peer, 33, 'peer');
-    const res = opts.force ? this.cm.force_close_broadcasting_latest_txn(cid, p, 'closed by operator') : this.cm.close_channel(cid, p);
+    const res = opts.force
+      ? this.cm.force_close_broadcasting_latest_txn(cid, p, 'closed by operator')
+      : this.cm.close_channel(cid, p);
     if (!res.is_ok()) throw new Error(`Node/closeChannel: ${errText(res)}`);
     this.kick();
   }
@@ -806,14 +958,21 @@ export class LightningNode implements T.LightningNodeApi {
 
   createOffer(opts: { absoluteExpirySecs?: bigint } = {}): { offer: string; offerId: T.Hex32 } {
     this.assertRunning();
-    const expiry = opts.absoluteExpirySecs === undefined ? ldk.Option_u64Z.constructor_none() : ldk.Option_u64Z.constructor_some(opts.absoluteExpirySecs);
+    const expiry =
+      opts.absoluteExpirySecs === undefined
+        ? ldk.Option_u64Z.constructor_none()
+        : ldk.Option_u64Z.constructor_some(opts.absoluteExpirySecs);
     const builder = this.cm.create_offer_builder(expiry);
     if (!(builder instanceof ldk.Result_OfferWithDerivedMetadataBuilderBolt12SemanticErrorZ_OK)) {
-      throw new Error(`Node/createOffer: ${errText(builder, ldk.Bolt12SemanticError as unknown as Record<number, string>)}`);
+      throw new Error(
+        `Node/createOffer: ${errText(builder, ldk.Bolt12SemanticError as unknown as Record<number, string>)}`,
+      );
     }
     const built = builder.res.build();
     if (!(built instanceof ldk.Result_OfferBolt12SemanticErrorZ_OK)) {
-      throw new Error(`Node/createOffer: ${errText(built, ldk.Bolt12SemanticError as unknown as Record<number, string>)}`);
+      throw new Error(
+        `Node/createOffer: ${errText(built, ldk.Bolt12SemanticError as unknown as Record<number, string>)}`,
+      );
     }
     return { offer: built.res.to_str(), offerId: hex(built.res.id().get_a()) };
   }
@@ -821,14 +980,21 @@ export class LightningNode implements T.LightningNodeApi {
   payOffer(offer: string, amountMsat: bigint, opts: { paymentId?: T.IdInput; retries?: number } = {}): T.Hex32 {
     this.assertRunning();
     const parsed = ldk.Offer.constructor_from_str(offer);
-    if (!(parsed instanceof ldk.Result_OfferBolt12ParseErrorZ_OK)) throw new TypeError('Node/payOffer.offer: expected a BOLT 12 offer (lno1...)');
+    if (!(parsed instanceof ldk.Result_OfferBolt12ParseErrorZ_OK))
+      throw new TypeError('Node/payOffer.offer: expected a BOLT 12 offer (lno1...)');
     if (amountMsat <= 0n) throw new RangeError(`Node/payOffer.amountMsat: expected > 0, got ${amountMsat}`);
     const paymentId = opts.paymentId === undefined ? this.random(32) : idBytes(opts.paymentId, 32, 'paymentId');
     const res = this.cm.pay_for_offer(
-      parsed.res, ldk.Option_u64Z.constructor_none(), ldk.Option_u64Z.constructor_some(amountMsat), ldk.Option_StrZ.constructor_none(),
-      paymentId, ldk.Retry.constructor_attempts(opts.retries ?? 3), ldk.Option_u64Z.constructor_none(),
+      parsed.res,
+      ldk.Option_u64Z.constructor_none(),
+      ldk.Option_u64Z.constructor_some(amountMsat),
+      ldk.Option_StrZ.constructor_none(),
+      paymentId,
+      ldk.Retry.constructor_attempts(opts.retries ?? 3),
+      ldk.Option_u64Z.constructor_none(),
     );
-    if (!res.is_ok()) throw new Error(`Node/payOffer: ${errText(res, ldk.Bolt12SemanticError as unknown as Record<number, string>)}`);
+    if (!res.is_ok())
+      throw new Error(`Node/payOffer: ${errText(res, ldk.Bolt12SemanticError as unknown as Record<number, string>)}`);
     this.kick();
     return hex(paymentId);
   }
@@ -868,16 +1034,24 @@ export class LightningNode implements T.LightningNodeApi {
 
 /** A channel's unresolved HTLCs, both directions. */
 function pendingHtlcs(c: ldk.ChannelDetails): T.PendingHtlc[] {
-  const of = (direction: T.PendingHtlc['direction'], h: ldk.InboundHTLCDetails | ldk.OutboundHTLCDetails): T.PendingHtlc => ({
+  const of = (
+    direction: T.PendingHtlc['direction'],
+    h: ldk.InboundHTLCDetails | ldk.OutboundHTLCDetails,
+  ): T.PendingHtlc => ({
     direction,
     paymentHash: hex(h.get_payment_hash()),
     amountMsat: h.get_amount_msat(),
     cltvExpiry: h.get_cltv_expiry(),
   });
-  return [...c.get_pending_inbound_htlcs().map((h) => of('inbound', h)), ...c.get_pending_outbound_htlcs().map((h) => of('outbound', h))];
+  return [
+    ...c.get_pending_inbound_htlcs().map((h) => of('inbound', h)),
+    ...c.get_pending_outbound_htlcs().map((h) => of('outbound', h)),
+  ];
 }
 
 /** A durable event's identity: its whole content (LDK replays an event unchanged). */
 function eventKey(ev: T.NodeEvent): string {
-  return JSON.stringify(ev, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v instanceof Uint8Array ? hex(v) : v));
+  return JSON.stringify(ev, (_k, v: unknown) =>
+    typeof v === 'bigint' ? `${v}n` : v instanceof Uint8Array ? hex(v) : v,
+  );
 }

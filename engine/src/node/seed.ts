@@ -2,7 +2,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-export function loadOrCreateSeed(file: string, random: (n: number) => Uint8Array): { seed: Uint8Array; created: boolean } {
+export function loadOrCreateSeed(
+  file: string,
+  random: (n: number) => Uint8Array,
+): { seed: Uint8Array; created: boolean } {
   try {
     const bytes = fs.readFileSync(file);
     if (bytes.length !== 32) throw new RangeError(`Node/seedFile: expected 32 bytes in ${file}, got ${bytes.length}`);

@@ -44,7 +44,9 @@ class Conn {
     });
     socket.setNoDelay(true);
     socket.on('data', (buf: Buffer) => {
-      const res = owner.peerManager().read_event(this.descriptor, new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength));
+      const res = owner
+        .peerManager()
+        .read_event(this.descriptor, new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength));
       if (res instanceof ldk.Result_boolPeerHandleErrorZ_Err) {
         this.ldkClosed = true;
         socket.destroy();
@@ -83,7 +85,9 @@ export class TcpTransport {
 
   private accept(socket: net.Socket): void {
     const conn = this.track(socket);
-    const res = this.owner.peerManager().new_inbound_connection(conn.descriptor, ldk.Option_SocketAddressZ.constructor_none());
+    const res = this.owner
+      .peerManager()
+      .new_inbound_connection(conn.descriptor, ldk.Option_SocketAddressZ.constructor_none());
     if (!(res instanceof ldk.Result_NonePeerHandleErrorZ_OK)) {
       conn.ldkClosed = true;
       socket.destroy();
@@ -103,7 +107,9 @@ export class TcpTransport {
       });
       socket.once('connect', () => {
         const conn = this.track(socket);
-        const res = this.owner.peerManager().new_outbound_connection(nodeId, conn.descriptor, ldk.Option_SocketAddressZ.constructor_none());
+        const res = this.owner
+          .peerManager()
+          .new_outbound_connection(nodeId, conn.descriptor, ldk.Option_SocketAddressZ.constructor_none());
         if (res instanceof ldk.Result_CVec_u8ZPeerHandleErrorZ_OK) {
           socket.write(res.res);
           settled = true;

@@ -11,14 +11,7 @@
  * - Events are plain objects copied out of LDK's `Event`s; no LDK object is retained (memory discipline,
  *   see `ldk-wasm-notes.md` pitfall 2).
  */
-import type {
-  EntropySource,
-  KeysManager,
-  MessageRouter,
-  NetworkGraph,
-  NodeSigner,
-  Router,
-} from 'lightningdevkit';
+import type { EntropySource, KeysManager, MessageRouter, NetworkGraph, NodeSigner, Router } from 'lightningdevkit';
 import type { ChainSource } from '../chain/types.js';
 
 /** Lower-case hex of a 33-byte compressed public key (a node id). */
@@ -281,7 +274,13 @@ export type NodeEvent =
        */
       cltvExpiry: number | null;
     }
-  | { type: 'channelPending'; channelId: Hex32; userChannelId: bigint; counterpartyNodeId: NodeIdHex; fundingTxid: Hex32 }
+  | {
+      type: 'channelPending';
+      channelId: Hex32;
+      userChannelId: bigint;
+      counterpartyNodeId: NodeIdHex;
+      fundingTxid: Hex32;
+    }
   | { type: 'channelReady'; channelId: Hex32; userChannelId: bigint; counterpartyNodeId: NodeIdHex }
   | {
       type: 'channelClosed';
@@ -351,7 +350,11 @@ export interface LightningNodeApi {
   /** Subscribe to one event type. */
   on<T extends NodeEventType>(type: T, handler: (ev: NodeEventOf<T>) => unknown): () => void;
   /** Resolve on the first future event of `type` matching `pred`; rejects after `timeoutMs` (default 30 s) or on stop. */
-  waitFor<T extends NodeEventType>(type: T, pred?: (ev: NodeEventOf<T>) => boolean, timeoutMs?: number): Promise<NodeEventOf<T>>;
+  waitFor<T extends NodeEventType>(
+    type: T,
+    pred?: (ev: NodeEventOf<T>) => boolean,
+    timeoutMs?: number,
+  ): Promise<NodeEventOf<T>>;
 
   /** Connect to `pubkey@host:port` (or a PeerAddress); resolves when the BOLT 1 init exchange is done. */
   connect(peer: PeerAddress | string, opts?: { persistent?: boolean }): Promise<void>;

@@ -28,7 +28,10 @@ export function initLdk(): Promise<void> {
     const bin = await readFile(wasmPath);
     const original = WA.instantiate;
     WA.instantiate = async (...args: unknown[]) => {
-      const result = (await original.apply(WA, args)) as { instance?: { exports?: Record<string, unknown> }; exports?: Record<string, unknown> };
+      const result = (await original.apply(WA, args)) as {
+        instance?: { exports?: Record<string, unknown> };
+        exports?: Record<string, unknown>;
+      };
       const mem = (result.instance ?? result).exports?.memory;
       if (mem instanceof WA.Memory) memory = mem;
       return result;

@@ -23,10 +23,13 @@ export interface ViaPeer {
   scid: bigint;
 }
 
-export function viaPeerRouter(via: (ctx: RouterHookContext) => ViaPeer | undefined): (ctx: RouterHookContext) => ldk.Router {
+export function viaPeerRouter(
+  via: (ctx: RouterHookContext) => ViaPeer | undefined,
+): (ctx: RouterHookContext) => ldk.Router {
   return (ctx) =>
     ldk.Router.new_impl({
-      find_route: (payer, params, firstHops, inflight) => ctx.defaultRouter.find_route(payer, params, firstHops, inflight),
+      find_route: (payer, params, firstHops, inflight) =>
+        ctx.defaultRouter.find_route(payer, params, firstHops, inflight),
       find_route_with_id: (payer, params, firstHops, inflight, hash, id) =>
         ctx.defaultRouter.find_route_with_id(payer, params, firstHops, inflight, hash, id),
       create_blinded_payment_paths: (recipient, firstHops, tlvs, amountMsats) => {
@@ -41,21 +44,32 @@ export function viaPeerRouter(via: (ctx: RouterHookContext) => ViaPeer | undefin
           null,
         );
         const hop = ldk.PaymentForwardNode.constructor_new(forward, hexToBytes(v.peerNodeId), U64_MAX);
-        const path = ldk.BlindedPaymentPath.constructor_new([hop], recipient, tlvs, U64_MAX, MIN_FINAL_CLTV_DELTA, ctx.entropySource);
-        if (!(path instanceof ldk.Result_BlindedPaymentPathNoneZ_OK)) return ldk.Result_CVec_BlindedPaymentPathZNoneZ.constructor_err();
+        const path = ldk.BlindedPaymentPath.constructor_new(
+          [hop],
+          recipient,
+          tlvs,
+          U64_MAX,
+          MIN_FINAL_CLTV_DELTA,
+          ctx.entropySource,
+        );
+        if (!(path instanceof ldk.Result_BlindedPaymentPathNoneZ_OK))
+          return ldk.Result_CVec_BlindedPaymentPathZNoneZ.constructor_err();
         return ldk.Result_CVec_BlindedPaymentPathZNoneZ.constructor_ok([path.res]);
       },
     });
 }
 
-export function viaPeerMessageRouter(peerNodeId: (ctx: RouterHookContext) => string | undefined): (ctx: RouterHookContext) => ldk.MessageRouter {
+export function viaPeerMessageRouter(
+  peerNodeId: (ctx: RouterHookContext) => string | undefined,
+): (ctx: RouterHookContext) => ldk.MessageRouter {
   return (ctx) => {
     const build = (recipient: Uint8Array, context: ldk.MessageContext): ldk.Result_CVec_BlindedMessagePathZNoneZ => {
       const peer = peerNodeId(ctx);
       if (!peer) return ldk.Result_CVec_BlindedMessagePathZNoneZ.constructor_err();
       const hop = ldk.MessageForwardNode.constructor_new(hexToBytes(peer), ldk.Option_u64Z.constructor_none());
       const path = ldk.BlindedMessagePath.constructor_new([hop], recipient, context, ctx.entropySource);
-      if (!(path instanceof ldk.Result_BlindedMessagePathNoneZ_OK)) return ldk.Result_CVec_BlindedMessagePathZNoneZ.constructor_err();
+      if (!(path instanceof ldk.Result_BlindedMessagePathNoneZ_OK))
+        return ldk.Result_CVec_BlindedMessagePathZNoneZ.constructor_err();
       return ldk.Result_CVec_BlindedMessagePathZNoneZ.constructor_ok([path.res]);
     };
     return ldk.MessageRouter.new_impl({

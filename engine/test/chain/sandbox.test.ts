@@ -8,7 +8,10 @@ describe('SandboxChain: in-process regtest chain with a wallet', () => {
   let chain: SandboxChain;
   const logs: string[] = [];
   before(async () => {
-    chain = await SandboxChain.create({ log: (_level, msg) => logs.push(msg), clock: () => new Date('2026-01-01T00:00:00Z') });
+    chain = await SandboxChain.create({
+      log: (_level, msg) => logs.push(msg),
+      clock: () => new Date('2026-01-01T00:00:00Z'),
+    });
   });
   after(() => chain.close());
 

@@ -25,7 +25,10 @@ describe('engine: durable events are delivered again after a restart until their
     const port = l.listenPort!;
     let scid = 0n;
     const p = await net.start('payer');
-    const c = await net.start('client', jitClientOptions(l.nodeId, () => scid));
+    const c = await net.start(
+      'client',
+      jitClientOptions(l.nodeId, () => scid),
+    );
     await p.connect(l.address!);
     await c.connect(l.address!);
     await confirmedChannel(net.chain, p, l, 1_000_000n);

@@ -23,7 +23,9 @@ describe('engine files: seed, atomic store, peer addresses', () => {
   it('refuses a seed file of the wrong size, naming it', () => {
     const file = path.join(dir, 'bad-seed');
     writeFileSync(file, Buffer.alloc(31));
-    expect(() => loadOrCreateSeed(file, (n) => new Uint8Array(n))).to.throw(/Node\/seedFile: expected 32 bytes .* got 31/);
+    expect(() => loadOrCreateSeed(file, (n) => new Uint8Array(n))).to.throw(
+      /Node\/seedFile: expected 32 bytes .* got 31/,
+    );
   });
 
   it('writes with write-then-rename and leaves no temp file behind', () => {

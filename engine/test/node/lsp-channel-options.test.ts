@@ -21,7 +21,10 @@ describe('engine: LSP channel options (feature 729, option_scid_alias, to_self_d
     net = await testNet();
     lsp = await net.start('lsp', { advertiseLsps0: true });
     client = await net.start('client', { inboundChannels: { manualAccept: true, trustedZeroConfPeers: [lsp.nodeId] } });
-    slowClient = await net.start('slow', { inboundChannels: { manualAccept: true, trustedZeroConfPeers: [lsp.nodeId] }, ourToSelfDelay: 500 });
+    slowClient = await net.start('slow', {
+      inboundChannels: { manualAccept: true, trustedZeroConfPeers: [lsp.nodeId] },
+      ourToSelfDelay: 500,
+    });
     await client.connect(lsp.address!);
     await slowClient.connect(lsp.address!);
   });
@@ -52,7 +55,14 @@ describe('engine: LSP channel options (feature 729, option_scid_alias, to_self_d
   it('opens a zero-conf unannounced channel with the option_scid_alias channel type on both sides when asked', async () => {
     const readyL = lsp.waitFor('channelReady', (e) => e.userChannelId === 701n);
     const readyC = client.waitFor('channelReady', (e) => e.counterpartyNodeId === lsp.nodeId);
-    await lsp.openChannel({ peer: client.nodeId, capacitySat: 500_000n, zeroConf: true, scidAlias: true, maxPeerToSelfDelay: 2016, userChannelId: 701n });
+    await lsp.openChannel({
+      peer: client.nodeId,
+      capacitySat: 500_000n,
+      zeroConf: true,
+      scidAlias: true,
+      maxPeerToSelfDelay: 2016,
+      userChannelId: 701n,
+    });
     await readyL;
     await readyC;
     const l = lsp.listChannels().find((c) => c.userChannelId === 701n)!;
@@ -72,13 +82,22 @@ describe('engine: LSP channel options (feature 729, option_scid_alias, to_self_d
 
   it('refuses scidAlias on an announced channel', async () => {
     let err: unknown;
-    await lsp.openChannel({ peer: client.nodeId, capacitySat: 500_000n, announce: true, scidAlias: true }).catch((e) => (err = e));
+    await lsp
+      .openChannel({ peer: client.nodeId, capacitySat: 500_000n, announce: true, scidAlias: true })
+      .catch((e) => (err = e));
     expect(String(err)).to.match(/openChannel\.scidAlias/);
   });
 
   it('abandons the open when the client asks for a to_self_delay above maxPeerToSelfDelay', async () => {
     const closed = lsp.waitFor('channelClosed', (e) => e.userChannelId === 703n);
-    await lsp.openChannel({ peer: slowClient.nodeId, capacitySat: 500_000n, zeroConf: true, scidAlias: true, maxPeerToSelfDelay: 499, userChannelId: 703n });
+    await lsp.openChannel({
+      peer: slowClient.nodeId,
+      capacitySat: 500_000n,
+      zeroConf: true,
+      scidAlias: true,
+      maxPeerToSelfDelay: 499,
+      userChannelId: 703n,
+    });
     const ev = await closed;
     expect(ev.counterpartyNodeId).to.equal(slowClient.nodeId);
     expect(lsp.listChannels().some((c) => c.userChannelId === 703n)).to.equal(false);
@@ -87,14 +106,23 @@ describe('engine: LSP channel options (feature 729, option_scid_alias, to_self_d
 
   it('accepts a client to_self_delay equal to maxPeerToSelfDelay', async () => {
     const ready = lsp.waitFor('channelReady', (e) => e.userChannelId === 704n);
-    await lsp.openChannel({ peer: slowClient.nodeId, capacitySat: 500_000n, zeroConf: true, scidAlias: true, maxPeerToSelfDelay: 500, userChannelId: 704n });
+    await lsp.openChannel({
+      peer: slowClient.nodeId,
+      capacitySat: 500_000n,
+      zeroConf: true,
+      scidAlias: true,
+      maxPeerToSelfDelay: 500,
+      userChannelId: 704n,
+    });
     await ready;
     expect(lsp.listChannels().find((c) => c.userChannelId === 704n)!.isUsable).to.equal(true);
   });
 
   it('rejects an out-of-range maxPeerToSelfDelay before talking to the peer', async () => {
     let err: unknown;
-    await lsp.openChannel({ peer: client.nodeId, capacitySat: 500_000n, maxPeerToSelfDelay: 70_000 }).catch((e) => (err = e));
+    await lsp
+      .openChannel({ peer: client.nodeId, capacitySat: 500_000n, maxPeerToSelfDelay: 70_000 })
+      .catch((e) => (err = e));
     expect(String(err)).to.match(/maxPeerToSelfDelay: expected 0\.\.65535/);
   });
 });

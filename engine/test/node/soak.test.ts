@@ -48,7 +48,9 @@ describe('engine soak: sequential BOLT 12 payments between two nodes', function 
     await pay(offer, MEASURED);
     const after = a.memoryStats();
     const growth = after.wasmBytes - before.wasmBytes;
-    console.log(`      soak: WASM ${(before.wasmBytes / 2 ** 20).toFixed(1)} -> ${(after.wasmBytes / 2 ** 20).toFixed(1)} MiB, RSS ${(before.rssBytes / 2 ** 20).toFixed(0)} -> ${(after.rssBytes / 2 ** 20).toFixed(0)} MiB`);
+    console.log(
+      `      soak: WASM ${(before.wasmBytes / 2 ** 20).toFixed(1)} -> ${(after.wasmBytes / 2 ** 20).toFixed(1)} MiB, RSS ${(before.rssBytes / 2 ** 20).toFixed(0)} -> ${(after.rssBytes / 2 ** 20).toFixed(0)} MiB`,
+    );
     expect(growth).to.be.at.most(MAX_GROWTH_BYTES);
     expect(b.listChannels()[0].inboundCapacityMsat < 10_000_000_000n).to.equal(true);
   });

@@ -10,7 +10,10 @@ export const testLogger = (name: string): NodeLogger => ({
   log(level, msg, fields) {
     const want = process.env.JITLSP_TEST_LOG;
     const show = want === 'debug' || want === 'trace' ? level !== 'trace' || want === 'trace' : level === 'error';
-    if (show) process.stderr.write(`${JSON.stringify({ level, node: name, msg, ...fields }, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))}\n`);
+    if (show)
+      process.stderr.write(
+        `${JSON.stringify({ level, node: name, msg, ...fields }, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))}\n`,
+      );
   },
 });
 

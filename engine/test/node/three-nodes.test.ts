@@ -31,7 +31,10 @@ describe('engine: payer -> LSP -> client over TCP (JIT channel, interception, re
     l = await net.start('lsp', lspOptions(), lDir);
     lPort = l.listenPort!;
     p = await net.start('payer');
-    c = await net.start('client', jitClientOptions(l.nodeId, () => interceptScid));
+    c = await net.start(
+      'client',
+      jitClientOptions(l.nodeId, () => interceptScid),
+    );
     await p.connect(l.address!);
     await c.connect(l.address!);
   });
@@ -74,7 +77,10 @@ describe('engine: payer -> LSP -> client over TCP (JIT channel, interception, re
     expect(ev.requestedNextHopScid).to.equal(interceptScid);
     expect(ev.inboundAmountMsat).to.equal(50_000_000n);
     // The CLTV expiry LDK's event lacks: the engine reads it from L's inbound channel; P's side agrees.
-    const sentHtlc = p.listChannels().flatMap((ch) => ch.pendingHtlcs).find((h) => h.paymentHash === ev.paymentHash);
+    const sentHtlc = p
+      .listChannels()
+      .flatMap((ch) => ch.pendingHtlcs)
+      .find((h) => h.paymentHash === ev.paymentHash);
     expect(sentHtlc).to.include({ direction: 'outbound', amountMsat: 50_000_000n });
     expect(ev.cltvExpiry).to.equal(sentHtlc!.cltvExpiry);
     expect(ev.cltvExpiry).to.be.greaterThan((await net.chain.tip()).height);
@@ -128,19 +134,29 @@ describe('engine: payer -> LSP -> client over TCP (JIT channel, interception, re
   });
 
   it('restarts the LSP from its files: channels come back and the old intercept SCID still intercepts', async () => {
-    const channelsBefore = l.listChannels().map((ch) => ch.channelId).sort();
+    const channelsBefore = l
+      .listChannels()
+      .map((ch) => ch.channelId)
+      .sort();
     await l.stop();
     const pBack = p.waitFor('peerConnected', () => true);
     const cBack = c.waitFor('peerConnected', () => true);
     l = await net.start('lsp', { ...lspOptions(), listen: { port: lPort } }, lDir);
     await Promise.all([pBack, cBack]); // P and C reconnect by themselves (backoff)
-    expect(l.listChannels().map((ch) => ch.channelId).sort()).to.deep.equal(channelsBefore);
+    expect(
+      l
+        .listChannels()
+        .map((ch) => ch.channelId)
+        .sort(),
+    ).to.deep.equal(channelsBefore);
     const intercepted = l.waitFor('htlcIntercepted');
     const sent = p.waitFor('paymentSent');
     p.payOffer(offer, 10_000_000n);
     const ev = await intercepted;
     expect(ev.requestedNextHopScid).to.equal(interceptScid);
-    const channel = l.listChannels().find((ch) => ch.counterpartyNodeId === c.nodeId && ch.userChannelId === 7n && ch.isUsable)!;
+    const channel = l
+      .listChannels()
+      .find((ch) => ch.counterpartyNodeId === c.nodeId && ch.userChannelId === 7n && ch.isUsable)!;
     const claimable = c.waitFor('paymentClaimable');
     l.forwardInterceptedHtlc(ev.interceptId, channel.channelId, c.nodeId, ev.expectedOutboundAmountMsat);
     c.claimFunds((await claimable).preimage!);

@@ -27,7 +27,9 @@ describe('engine: two nodes over TCP on 127.0.0.1', function () {
     await a.connect(b.address!);
     await seen;
     expect(a.listPeers().map((p) => p.nodeId)).to.deep.equal([b.nodeId]);
-    expect(b.listPeers().map(({ nodeId, inbound, supportsLsps0 }) => ({ nodeId, inbound, supportsLsps0 }))).to.deep.equal([{ nodeId: a.nodeId, inbound: true, supportsLsps0: false }]);
+    expect(
+      b.listPeers().map(({ nodeId, inbound, supportsLsps0 }) => ({ nodeId, inbound, supportsLsps0 })),
+    ).to.deep.equal([{ nodeId: a.nodeId, inbound: true, supportsLsps0: false }]);
   });
 
   it('round-trips an LSPS0 custom message (type 37913)', async () => {
@@ -47,7 +49,12 @@ describe('engine: two nodes over TCP on 127.0.0.1', function () {
     const request = b.waitFor('openChannelRequest');
     const readyA = a.waitFor('channelReady');
     const readyB = b.waitFor('channelReady');
-    const { userChannelId } = await a.openChannel({ peer: b.nodeId, capacitySat: 1_000_000n, zeroConf: true, userChannelId: 42n });
+    const { userChannelId } = await a.openChannel({
+      peer: b.nodeId,
+      capacitySat: 1_000_000n,
+      zeroConf: true,
+      userChannelId: 42n,
+    });
     expect((await request).decision).to.equal('accept-zero-conf');
     const ev = await readyA;
     await readyB;

@@ -14,7 +14,9 @@ import { gc, pause } from './stats.js';
 export const benchLogger = (name: string): NodeLogger => ({
   log(level, msg, fields) {
     if (level === 'error' || (process.env.BENCH_VERBOSE && level !== 'trace')) {
-      process.stderr.write(`${name} ${level} ${msg} ${JSON.stringify(fields ?? {}, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))}\n`);
+      process.stderr.write(
+        `${name} ${level} ${msg} ${JSON.stringify(fields ?? {}, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))}\n`,
+      );
     }
   },
 });
@@ -23,10 +25,21 @@ export function benchDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `jitlsp-bench-${prefix}-`));
 }
 
-export async function startBenchNode(chain: SandboxChain, root: string, name: string, extra: Partial<NodeOptions> = {}): Promise<LightningNode> {
-  return LightningNode.start({ dataDir: join(root, name), chain, name, listen: { port: 0 }, logger: benchLogger(name), ...extra });
+export async function startBenchNode(
+  chain: SandboxChain,
+  root: string,
+  name: string,
+  extra: Partial<NodeOptions> = {},
+): Promise<LightningNode> {
+  return LightningNode.start({
+    dataDir: join(root, name),
+    chain,
+    name,
+    listen: { port: 0 },
+    logger: benchLogger(name),
+    ...extra,
+  });
 }
-
 
 /**
  * One BOLT 12 payment from `payer`, timed from pay_for_offer to PaymentSent (ms). A macrotask yield (and a

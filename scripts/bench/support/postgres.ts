@@ -31,5 +31,8 @@ async function withClient<T>(url: string, fn: (c: DataSource) => Promise<T>): Pr
 export async function scratchSchema(url: string): Promise<{ schema: string; drop: () => Promise<void> }> {
   const schema = 'bench_' + randomBytes(6).toString('hex');
   await withClient(url, (c) => c.query(`CREATE SCHEMA "${schema}"`));
-  return { schema, drop: () => withClient(url, (c) => c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)).then(() => undefined) };
+  return {
+    schema,
+    drop: () => withClient(url, (c) => c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)).then(() => undefined),
+  };
 }

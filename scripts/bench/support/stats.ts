@@ -39,7 +39,8 @@ export function fmt(n: number): string {
 export function progress(label: string, n: number, every: number): (i: number) => void {
   const t0 = performance.now();
   return (i) => {
-    if (i % every === 0 && i > 0) console.log(`   .. ${label}: ${i}/${n} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+    if (i % every === 0 && i > 0)
+      console.log(`   .. ${label}: ${i}/${n} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
   };
 }
 

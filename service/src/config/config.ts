@@ -136,18 +136,26 @@ export function readConfig(env: Env, cwd = process.cwd()): { config: ServiceConf
   const db = parseDatabaseUrl(r.raw('DATABASE_URL'), dataDir);
   if (typeof db === 'string') r.problem('DATABASE_URL', db);
 
-  const validForSeconds = r.int('JITLSP_FEE_PARAMS_VALIDITY_SECONDS', DEFAULTS.feeParamsValiditySeconds, 1, 365 * 24 * 3600);
+  const validForSeconds = r.int(
+    'JITLSP_FEE_PARAMS_VALIDITY_SECONDS',
+    DEFAULTS.feeParamsValiditySeconds,
+    1,
+    365 * 24 * 3600,
+  );
   const minLifetimeBlocks = r.int('JITLSP_MIN_LIFETIME_BLOCKS', DEFAULTS.minLifetimeBlocks, 0, 0xffff_ffff);
   const maxClientToSelfDelayBlocks = r.int(
     'JITLSP_MAX_CLIENT_TO_SELF_DELAY_BLOCKS',
     DEFAULTS.maxClientToSelfDelayBlocks,
     0,
-    0xffff
+    0xffff,
   );
   const minPaymentSizeMsat = r.amount('JITLSP_MIN_PAYMENT_SIZE_MSAT', DEFAULTS.minPaymentSizeMsat, 1n);
   const maxPaymentSizeMsat = r.amount('JITLSP_MAX_PAYMENT_SIZE_MSAT', DEFAULTS.maxPaymentSizeMsat, 1n);
   if (minPaymentSizeMsat > maxPaymentSizeMsat) {
-    r.problem('JITLSP_MIN_PAYMENT_SIZE_MSAT', `${minPaymentSizeMsat} is above JITLSP_MAX_PAYMENT_SIZE_MSAT ${maxPaymentSizeMsat}`);
+    r.problem(
+      'JITLSP_MIN_PAYMENT_SIZE_MSAT',
+      `${minPaymentSizeMsat} is above JITLSP_MAX_PAYMENT_SIZE_MSAT ${maxPaymentSizeMsat}`,
+    );
   }
   const tiersParsed = parseFeeTiers('JITLSP_FEE_TIERS', r.string('JITLSP_FEE_TIERS', DEFAULTS.feeTiers), {
     minLifetimeBlocks,
@@ -159,7 +167,10 @@ export function readConfig(env: Env, cwd = process.cwd()): { config: ServiceConf
   r.problems.push(...tiersParsed.problems);
 
   const tokensRaw = r.optionalString('JITLSP_GET_INFO_TOKENS');
-  const getInfoTokens = tokensRaw?.split(',').map((t) => t.trim()).filter((t) => t !== '');
+  const getInfoTokens = tokensRaw
+    ?.split(',')
+    .map((t) => t.trim())
+    .filter((t) => t !== '');
 
   const clientTrustsLsp = r.bool('JITLSP_CLIENT_TRUSTS_LSP', false);
 
@@ -167,7 +178,10 @@ export function readConfig(env: Env, cwd = process.cwd()): { config: ServiceConf
   const minChannelSizeSat = r.amount('JITLSP_MIN_CHANNEL_SIZE_SAT', DEFAULTS.minChannelSizeSat, 1n);
   const maxChannelSizeSat = r.amount('JITLSP_MAX_CHANNEL_SIZE_SAT', DEFAULTS.maxChannelSizeSat, 1n, U64_MAX / 1000n);
   if (minChannelSizeSat > maxChannelSizeSat) {
-    r.problem('JITLSP_MIN_CHANNEL_SIZE_SAT', `${minChannelSizeSat} is above JITLSP_MAX_CHANNEL_SIZE_SAT ${maxChannelSizeSat}`);
+    r.problem(
+      'JITLSP_MIN_CHANNEL_SIZE_SAT',
+      `${minChannelSizeSat} is above JITLSP_MAX_CHANNEL_SIZE_SAT ${maxChannelSizeSat}`,
+    );
   }
   for (const [i, t] of tiersParsed.tiers.entries()) {
     // The channel carries at least payment_size - fee; a tier allowing more than the largest channel would
@@ -175,20 +189,24 @@ export function readConfig(env: Env, cwd = process.cwd()): { config: ServiceConf
     if (t.maxPaymentSizeMsat > maxChannelSizeSat * 1000n) {
       r.problem(
         'JITLSP_FEE_TIERS',
-        `tier ${i}: max_payment_size_msat ${t.maxPaymentSizeMsat} exceeds JITLSP_MAX_CHANNEL_SIZE_SAT ${maxChannelSizeSat} (x1000)`
+        `tier ${i}: max_payment_size_msat ${t.maxPaymentSizeMsat} exceeds JITLSP_MAX_CHANNEL_SIZE_SAT ${maxChannelSizeSat} (x1000)`,
       );
     }
   }
 
   const adminTokenRaw = r.optionalString('JITLSP_ADMIN_TOKEN');
   if (adminTokenRaw !== undefined && adminTokenRaw.length < MIN_ADMIN_TOKEN_LENGTH) {
-    r.problem('JITLSP_ADMIN_TOKEN', `expected at least ${MIN_ADMIN_TOKEN_LENGTH} characters, got ${adminTokenRaw.length}`);
+    r.problem(
+      'JITLSP_ADMIN_TOKEN',
+      `expected at least ${MIN_ADMIN_TOKEN_LENGTH} characters, got ${adminTokenRaw.length}`,
+    );
   }
   const secretHex = r.optionalString('JITLSP_PROMISE_SECRET');
   let promiseSecret: Secret<Uint8Array> | undefined;
   if (secretHex !== undefined) {
     // Never echo the value: the message names the variable and the shape only.
-    if (!/^[0-9a-fA-F]{64}$/.test(secretHex)) r.problem('JITLSP_PROMISE_SECRET', `expected 64 hex characters (32 bytes), got ${secretHex.length} characters`);
+    if (!/^[0-9a-fA-F]{64}$/.test(secretHex))
+      r.problem('JITLSP_PROMISE_SECRET', `expected 64 hex characters (32 bytes), got ${secretHex.length} characters`);
     else promiseSecret = new Secret(Uint8Array.from(Buffer.from(secretHex, 'hex')));
   }
 
@@ -212,7 +230,12 @@ export function readConfig(env: Env, cwd = process.cwd()): { config: ServiceConf
       clientTrustsLsp,
       trustModel: clientTrustsLsp ? 'client-trusts-lsp' : 'lsp-trusts-client',
       mppCollectTimeoutSeconds: r.int('JITLSP_MPP_COLLECT_TIMEOUT_SECONDS', DEFAULTS.mppCollectTimeoutSeconds, 1, 3600),
-      htlcCltvSafetyMarginBlocks: r.int('JITLSP_HTLC_CLTV_SAFETY_MARGIN_BLOCKS', DEFAULTS.htlcCltvSafetyMarginBlocks, 1, 1008),
+      htlcCltvSafetyMarginBlocks: r.int(
+        'JITLSP_HTLC_CLTV_SAFETY_MARGIN_BLOCKS',
+        DEFAULTS.htlcCltvSafetyMarginBlocks,
+        1,
+        1008,
+      ),
       maxSessionsPerPeer: r.int('JITLSP_MAX_SESSIONS_PER_PEER', DEFAULTS.maxSessionsPerPeer, 1, 1_000_000),
     },
     channel: {
@@ -222,8 +245,18 @@ export function readConfig(env: Env, cwd = process.cwd()): { config: ServiceConf
       maxChannelSizeSat,
     },
     limits: {
-      maxPendingRequestsPerPeer: r.int('JITLSP_MAX_PENDING_REQUESTS_PER_PEER', DEFAULTS.maxPendingRequestsPerPeer, 1, 1_000_000),
-      maxPendingRequestsTotal: r.int('JITLSP_MAX_PENDING_REQUESTS_TOTAL', DEFAULTS.maxPendingRequestsTotal, 1, 100_000_000),
+      maxPendingRequestsPerPeer: r.int(
+        'JITLSP_MAX_PENDING_REQUESTS_PER_PEER',
+        DEFAULTS.maxPendingRequestsPerPeer,
+        1,
+        1_000_000,
+      ),
+      maxPendingRequestsTotal: r.int(
+        'JITLSP_MAX_PENDING_REQUESTS_TOTAL',
+        DEFAULTS.maxPendingRequestsTotal,
+        1,
+        100_000_000,
+      ),
       // BOLT 1: a message is at most 65535 bytes including its 2-byte type.
       maxMessageBytes: r.int('JITLSP_MAX_MESSAGE_BYTES', DEFAULTS.maxMessageBytes, 64, 65_533),
     },

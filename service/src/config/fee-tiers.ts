@@ -50,7 +50,7 @@ const JSON_FIELDS = [
 export function parseFeeTiers(
   name: string,
   text: string,
-  defaults: FeeTierDefaults
+  defaults: FeeTierDefaults,
 ): { tiers: FeeTier[]; problems: string[] } {
   const problems: string[] = [];
   const tiers = /^\s*[[{]/.test(text)
@@ -67,7 +67,9 @@ function parseCompactTiers(name: string, text: string, d: FeeTierDefaults, probl
     const minFeeMsat = m ? parseU64(m[1]!) : undefined;
     const proportionalPpm = m ? Number(m[2]) : NaN;
     if (minFeeMsat === undefined || !(proportionalPpm <= U32_MAX)) {
-      problems.push(`${name}[${i}]: expected <min_fee_msat>:<proportional_ppm> (whole numbers), got ${JSON.stringify(item.trim())}`);
+      problems.push(
+        `${name}[${i}]: expected <min_fee_msat>:<proportional_ppm> (whole numbers), got ${JSON.stringify(item.trim())}`,
+      );
       return;
     }
     tiers.push({ ...d, minFeeMsat, proportionalPpm });
@@ -96,13 +98,22 @@ function parseJsonTiers(name: string, text: string, d: FeeTierDefaults, problems
     }
     const o = item as Record<string, unknown>;
     const unknown = Object.keys(o).filter((k) => !(JSON_FIELDS as readonly string[]).includes(k));
-    if (unknown.length > 0) problems.push(`${at}: unknown field(s) ${unknown.join(', ')}; known: ${JSON_FIELDS.join(', ')}`);
+    if (unknown.length > 0)
+      problems.push(`${at}: unknown field(s) ${unknown.join(', ')}; known: ${JSON_FIELDS.join(', ')}`);
     const before = problems.length;
     const msat = (k: string, fallback?: bigint): bigint => {
       const v = o[k];
       if (v === undefined && fallback !== undefined) return fallback;
-      const n = typeof v === 'string' ? parseU64(v) : typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? BigInt(v) : undefined;
-      if (n === undefined) problems.push(`${at}.${k}: expected a whole number of millisatoshis (0 to ${U64_MAX}), got ${JSON.stringify(v)}`);
+      const n =
+        typeof v === 'string'
+          ? parseU64(v)
+          : typeof v === 'number' && Number.isSafeInteger(v) && v >= 0
+            ? BigInt(v)
+            : undefined;
+      if (n === undefined)
+        problems.push(
+          `${at}.${k}: expected a whole number of millisatoshis (0 to ${U64_MAX}), got ${JSON.stringify(v)}`,
+        );
       return n ?? 0n;
     };
     const int = (k: string, max: number, fallback?: number, min = 0): number => {
@@ -137,18 +148,22 @@ export function checkTiers(name: string, tiers: readonly FeeTier[]): string[] {
   const problems: string[] = [];
   tiers.forEach((t, i) => {
     if (t.minPaymentSizeMsat > t.maxPaymentSizeMsat) {
-      problems.push(`${name}[${i}]: min_payment_size_msat ${t.minPaymentSizeMsat} is above max_payment_size_msat ${t.maxPaymentSizeMsat}`);
+      problems.push(
+        `${name}[${i}]: min_payment_size_msat ${t.minPaymentSizeMsat} is above max_payment_size_msat ${t.maxPaymentSizeMsat}`,
+      );
     }
     if (i === 0) return;
     const p = tiers[i - 1]!;
     const feeUp = t.minFeeMsat > p.minFeeMsat;
     const propUp = t.proportionalPpm > p.proportionalPpm;
     const ok =
-      (feeUp && t.proportionalPpm === p.proportionalPpm) || (propUp && t.minFeeMsat === p.minFeeMsat) || (feeUp && propUp);
+      (feeUp && t.proportionalPpm === p.proportionalPpm) ||
+      (propUp && t.minFeeMsat === p.minFeeMsat) ||
+      (feeUp && propUp);
     if (!ok) {
       problems.push(
         `${name}[${i}]: tiers must strictly increase (bLIP-52 menu order): min_fee_msat ${t.minFeeMsat} / proportional ${t.proportionalPpm} ` +
-          `after ${p.minFeeMsat} / ${p.proportionalPpm}`
+          `after ${p.minFeeMsat} / ${p.proportionalPpm}`,
       );
     }
   });

@@ -13,7 +13,7 @@ export const PROMISE_SECRET_FILE = 'promise-secret';
 
 export function resolvePromiseSecret(
   config: { dataDir: string; promiseSecret: Secret<Uint8Array> | undefined },
-  random: (n: number) => Uint8Array = (n) => new Uint8Array(randomBytes(n))
+  random: (n: number) => Uint8Array = (n) => new Uint8Array(randomBytes(n)),
 ): { secret: Secret<Uint8Array>; source: 'environment' | 'file' | 'generated' } {
   if (config.promiseSecret !== undefined) return { secret: config.promiseSecret, source: 'environment' };
   const path = join(config.dataDir, PROMISE_SECRET_FILE);

@@ -54,7 +54,11 @@ export class Database {
   private closing = false;
   private checkpointTimer: NodeJS.Timeout | undefined;
   private checkpointing = false;
-  private readonly batch: { fn: (m: EntityManager) => Promise<unknown>; resolve: (v: unknown) => void; reject: (e: unknown) => void }[] = [];
+  private readonly batch: {
+    fn: (m: EntityManager) => Promise<unknown>;
+    resolve: (v: unknown) => void;
+    reject: (e: unknown) => void;
+  }[] = [];
   private batchScheduled = false;
 
   private constructor(
@@ -66,7 +70,7 @@ export class Database {
     private readonly checkpointer?: DataSource,
     private readonly walRestartFrames = SQLITE_WAL_RESTART_FRAMES,
     /** SQLite file: its path (the checkpoint syncs it before the pass under the write lock). */
-    private readonly sqlitePath?: string
+    private readonly sqlitePath?: string,
   ) {
     this.mutex = dialect === 'sqlite' ? new Mutex() : undefined;
     if (checkpointer) {

@@ -29,7 +29,7 @@ export class KeyedReadBatcher<R> {
     private readonly db: Database,
     private readonly query: (m: EntityManager, keys: string[]) => Promise<R[]>,
     private readonly keyOf: (row: R) => string,
-    private readonly maxKeys = 256
+    private readonly maxKeys = 256,
   ) {}
 
   /** The rows of `key`. The array may be shared with other callers of the same key: do not mutate it. */
@@ -60,10 +60,10 @@ export class KeyedReadBatcher<R> {
               const chunk = batch.slice(i, i + this.maxKeys);
               await this.query(
                 m,
-                chunk.map(([key]) => key)
+                chunk.map(([key]) => key),
               ).then(
                 (rows) => this.answer(chunk, rows),
-                (e: unknown) => chunk.forEach(([, ws]) => ws.forEach((w) => w.reject(e)))
+                (e: unknown) => chunk.forEach(([, ws]) => ws.forEach((w) => w.reject(e))),
               );
             }
           }

@@ -10,7 +10,7 @@ export class Mutex {
     const result = this.tail.then(fn);
     this.tail = result.then(
       () => undefined,
-      () => undefined
+      () => undefined,
     );
     return result;
   }

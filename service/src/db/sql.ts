@@ -18,7 +18,8 @@ export function placeholders(dialect: Dialect, count: number, offset = 0): strin
  * run(), which drops returned rows; start it with a comment (`/* ... *\/ INSERT ...`) so that all() runs it.
  */
 export async function returning<R>(m: EntityManager, sql: string, params: unknown[]): Promise<R[]> {
-  if (/^(INSERT|UPDATE|DELETE) /.test(sql)) throw new Error('sql/returning: start the statement with a comment (see the doc comment)');
+  if (/^(INSERT|UPDATE|DELETE) /.test(sql))
+    throw new Error('sql/returning: start the statement with a comment (see the doc comment)');
   // The manager's own query runner inside a transaction; otherwise a pooled one, released as
   // EntityManager.query does. The structured result has the rows on both drivers.
   const qr = m.queryRunner ?? m.connection.createQueryRunner();

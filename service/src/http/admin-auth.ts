@@ -14,7 +14,8 @@ export function adminAuth(token: Secret | undefined): RequestHandler {
   const expected = token === undefined ? undefined : digest(token.reveal());
   return (req, res, next) => {
     res.setHeader('WWW-Authenticate', 'Bearer realm="jitlsp-admin"');
-    if (expected === undefined) return next(unauthorized('the admin API is disabled: set JITLSP_ADMIN_TOKEN to enable it'));
+    if (expected === undefined)
+      return next(unauthorized('the admin API is disabled: set JITLSP_ADMIN_TOKEN to enable it'));
     const header = req.get('authorization') ?? '';
     const m = /^Bearer +(\S+)\s*$/i.exec(header);
     if (!m) return next(unauthorized('expected an Authorization: Bearer <token> header'));

@@ -39,9 +39,7 @@ export interface RequestContext {
 }
 
 /** A handler's answer: a result object, or a JSON-RPC error object (with a reason for the logs). */
-export type HandlerOutcome =
-  | { result: Record<string, unknown> }
-  | { error: JsonRpcErrorObject; reason?: string };
+export type HandlerOutcome = { result: Record<string, unknown> } | { error: JsonRpcErrorObject; reason?: string };
 
 export type MethodHandler = (ctx: RequestContext) => Promise<HandlerOutcome> | HandlerOutcome;
 
@@ -97,7 +95,8 @@ export class Lsps0Dispatcher {
 
   /** Registers the handler of one method (e.g. `lsps2.get_info`). Method names follow bLIP-50 `lspsN.name`. */
   register(method: string, handler: MethodHandler): this {
-    if (!/^lsps[0-9]+\.[a-z0-9_]+$/.test(method)) throw new RangeError(`Lsps0Dispatcher/register: expected lspsN.snake_case, got ${method}`);
+    if (!/^lsps[0-9]+\.[a-z0-9_]+$/.test(method))
+      throw new RangeError(`Lsps0Dispatcher/register: expected lspsN.snake_case, got ${method}`);
     if (this.handlers.has(method)) throw new RangeError(`Lsps0Dispatcher/register: ${method} is already registered`);
     this.handlers.set(method, handler);
     return this;
@@ -118,7 +117,10 @@ export class Lsps0Dispatcher {
       await this.dispatch(peer, payload, startedAt);
     } catch (e) {
       // Only a bug in our own code gets here (the parsers do not throw on peer input).
-      this.logger.log('error', 'lsps0: dispatch failed', { peer, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) });
+      this.logger.log('error', 'lsps0: dispatch failed', {
+        peer,
+        error: e instanceof Error ? `${e.name}: ${e.message}` : String(e),
+      });
       try {
         this.opts.send(peer, encodePayload(serializeErrorResponse(null, internalErrorObject())));
       } catch {
@@ -131,7 +133,14 @@ export class Lsps0Dispatcher {
     const size = typeof payload === 'string' ? Buffer.byteLength(payload, 'utf8') : payload.length;
     if (size > this.limits.maxRequestBytes) {
       // Not parsed at all, so there is no id to answer on.
-      this.answer(peer, undefined, null, { error: clientRejectedObject('Message too large') }, startedAt, `message of ${size} bytes over the ${this.limits.maxRequestBytes}-byte limit`);
+      this.answer(
+        peer,
+        undefined,
+        null,
+        { error: clientRejectedObject('Message too large') },
+        startedAt,
+        `message of ${size} bytes over the ${this.limits.maxRequestBytes}-byte limit`,
+      );
       return;
     }
     const inbound = parseServerInbound(payload);
@@ -149,7 +158,14 @@ export class Lsps0Dispatcher {
     const mine = this.pendingByPeer.get(peer) ?? 0;
     if (mine >= this.limits.maxPendingPerPeer || this.pendingTotal >= this.limits.maxPendingTotal) {
       const which = mine >= this.limits.maxPendingPerPeer ? 'per-peer' : 'total';
-      this.answer(peer, request.method, request.id, { error: clientRejectedObject('Too many pending requests') }, startedAt, `${which} pending-request limit reached`);
+      this.answer(
+        peer,
+        request.method,
+        request.id,
+        { error: clientRejectedObject('Too many pending requests') },
+        startedAt,
+        `${which} pending-request limit reached`,
+      );
       return;
     }
     this.pendingByPeer.set(peer, mine + 1);
@@ -158,7 +174,11 @@ export class Lsps0Dispatcher {
     try {
       outcome = await handler({ peer, request, now: startedAt });
     } catch (e) {
-      this.logger.log('error', 'lsps0: handler failed', { peer, method: request.method, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) });
+      this.logger.log('error', 'lsps0: handler failed', {
+        peer,
+        method: request.method,
+        error: e instanceof Error ? `${e.name}: ${e.message}` : String(e),
+      });
       outcome = { error: internalErrorObject() };
     } finally {
       const left = (this.pendingByPeer.get(peer) ?? 1) - 1;
@@ -191,7 +211,11 @@ export class Lsps0Dispatcher {
       this.opts.send(peer, encodePayload(text));
     } catch (e) {
       // bLIP-50 "Disconnection Handling": an undeliverable response is treated like a delivered one.
-      this.logger.log('debug', 'lsps0: response not delivered', { peer, method, error: e instanceof Error ? e.message : String(e) });
+      this.logger.log('debug', 'lsps0: response not delivered', {
+        peer,
+        method,
+        error: e instanceof Error ? e.message : String(e),
+      });
     }
     try {
       this.opts.onDispatched?.({

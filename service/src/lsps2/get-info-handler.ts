@@ -7,7 +7,12 @@
  * for a token the client provided.
  */
 import { fromHex } from '@jitlsp/shared/crypto';
-import { getInfoResultToWire, LSPS2_UNRECOGNIZED_OR_STALE_TOKEN, lsps2ErrorObject, parseGetInfoParams } from '@jitlsp/shared/lsps2';
+import {
+  getInfoResultToWire,
+  LSPS2_UNRECOGNIZED_OR_STALE_TOKEN,
+  lsps2ErrorObject,
+  parseGetInfoParams,
+} from '@jitlsp/shared/lsps2';
 import type { HandlerOutcome, RequestContext } from '../lsps0/dispatcher.js';
 import { buildMenu, type MenuTier } from './menu.js';
 
@@ -27,7 +32,10 @@ export function makeGetInfoHandler(opts: GetInfoOptions): (ctx: RequestContext) 
     if (opts.tokens !== undefined) {
       if (token === undefined) return { result: getInfoResultToWire({ openingFeeParamsMenu: [] }) };
       if (!opts.tokens.has(token)) {
-        return { error: lsps2ErrorObject(LSPS2_UNRECOGNIZED_OR_STALE_TOKEN), reason: 'token not in the configured set' };
+        return {
+          error: lsps2ErrorObject(LSPS2_UNRECOGNIZED_OR_STALE_TOKEN),
+          reason: 'token not in the configured set',
+        };
       }
     }
     const menu = buildMenu(opts.tiers, opts.promiseSecret, fromHex(peer, 'peer'), now);

@@ -140,7 +140,12 @@ function result(prev: JitChannelState, next: JitChannelState, actions: JitAction
 }
 
 /** Fails these held parts: removes them from `held`, remembers them, emits failHtlc actions. */
-function failHeld(l: HtlcLedger, ids: ReadonlySet<string>, reason: HtlcFailureReason, actions: JitAction[]): HtlcLedger {
+function failHeld(
+  l: HtlcLedger,
+  ids: ReadonlySet<string>,
+  reason: HtlcFailureReason,
+  actions: JitAction[],
+): HtlcLedger {
   if (ids.size === 0) return l;
   const failed: FailedHtlc[] = [...l.failed];
   for (const h of l.held) {
@@ -177,13 +182,30 @@ function forwardHeld(
       forwardMsat: s.forwardMsat,
       skimMsat: s.skimMsat,
     });
-    actions.push({ kind: 'forwardHtlc', interceptId: p.interceptId, channelId, amountMsat: s.forwardMsat, skimMsat: s.skimMsat });
+    actions.push({
+      kind: 'forwardHtlc',
+      interceptId: p.interceptId,
+      channelId,
+      amountMsat: s.forwardMsat,
+      skimMsat: s.skimMsat,
+    });
   });
   return { held: l.held.filter((h) => !ids.has(h.interceptId)), forwarded: bounded(forwarded), failed: l.failed };
 }
 
-function forwardVerbatim(l: HtlcLedger, parts: readonly HeldHtlc[], channelId: string, actions: JitAction[]): HtlcLedger {
-  return forwardHeld(l, parts, parts.map((p) => ({ forwardMsat: p.amountMsat, skimMsat: 0n })), channelId, actions);
+function forwardVerbatim(
+  l: HtlcLedger,
+  parts: readonly HeldHtlc[],
+  channelId: string,
+  actions: JitAction[],
+): HtlcLedger {
+  return forwardHeld(
+    l,
+    parts,
+    parts.map((p) => ({ forwardMsat: p.amountMsat, skimMsat: 0n })),
+    channelId,
+    actions,
+  );
 }
 
 function sum(xs: readonly HeldHtlc[]): bigint {
@@ -218,14 +240,26 @@ function isMpp(ctx: JitContext): boolean {
  * The fee a complete payment set owes, or a failure. MPP: the fee fixed at buy time, the set must reach
  * payment_size_msat. no-MPP: computed from the single HTLC (bLIP-52 MUST #24, #25).
  */
-function feeFor(ctx: JitContext, parts: readonly HeldHtlc[]): { complete: false } | { complete: true; feeMsat: bigint } | { fail: true } {
+function feeFor(
+  ctx: JitContext,
+  parts: readonly HeldHtlc[],
+): { complete: false } | { complete: true; feeMsat: bigint } | { fail: true } {
   const { terms, policy } = ctx;
   if (terms.paymentSizeMsat !== null) {
     if (sum(parts) < terms.paymentSizeMsat) return { complete: false };
-    const fee = terms.openingFeeMsat ?? computeOpeningFee(terms.paymentSizeMsat, terms.feeParams.minFeeMsat, terms.feeParams.proportional);
+    const fee =
+      terms.openingFeeMsat ??
+      computeOpeningFee(terms.paymentSizeMsat, terms.feeParams.minFeeMsat, terms.feeParams.proportional);
     if (fee === null) return { fail: true };
     // bLIP-52 §5: too many parts to carry the fee with htlc_minimum each -> fail the payment.
-    if (splitFee(parts.map((p) => p.amountMsat), fee, policy.htlcMinimumMsat) === null) return { fail: true };
+    if (
+      splitFee(
+        parts.map((p) => p.amountMsat),
+        fee,
+        policy.htlcMinimumMsat,
+      ) === null
+    )
+      return { fail: true };
     return { complete: true, feeMsat: fee };
   }
   const htlc = parts[0]!;
@@ -298,7 +332,11 @@ function forwardPayingSet(
   actions: JitAction[],
 ): JitChannelState {
   const parts = s.held.filter((h) => h.paymentHash === hash);
-  const split = splitFee(parts.map((p) => p.amountMsat), feeMsat, ctx.policy.htlcMinimumMsat);
+  const split = splitFee(
+    parts.map((p) => p.amountMsat),
+    feeMsat,
+    ctx.policy.htlcMinimumMsat,
+  );
   if (split === null) {
     // Cannot happen for a set that passed feeFor, unless parts were failed meanwhile (CLTV sweep).
     const l = failHeld(s, new Set(parts.map((p) => p.interceptId)), 'unknown_next_peer', actions);
@@ -341,7 +379,12 @@ export function initialState(): JitChannelState {
 }
 
 /** The node intercepted an HTLC whose next hop is this session's `jit_channel_scid`. */
-export function htlcIntercepted(ctx: JitContext, state: JitChannelState, htlc: InterceptedHtlc, env: JitEnv): Transition {
+export function htlcIntercepted(
+  ctx: JitContext,
+  state: JitChannelState,
+  htlc: InterceptedHtlc,
+  env: JitEnv,
+): Transition {
   const again = replay(state, htlc.interceptId);
   if (again) return again;
 
@@ -372,7 +415,8 @@ export function htlcIntercepted(ctx: JitContext, state: JitChannelState, htlc: I
     // bLIP-52 §2: no-MPP mode means one HTLC per payment; a second part of the same hash is refused
     // ("MAY fail with unknown_next_peer if it receives too many payment parts").
     const sameHash = state.held.some((h) => h.paymentHash === htlc.paymentHash) || payingHash === htlc.paymentHash;
-    if (sameHash) return result(state, withLedger(state, refuse(state, htlc.interceptId, 'unknown_next_peer', actions)), actions);
+    if (sameHash)
+      return result(state, withLedger(state, refuse(state, htlc.interceptId, 'unknown_next_peer', actions)), actions);
     // bLIP-52 §2 SHOULD: the variable amount within [min, max]; MUST #24/#25: fee computable and
     // fee + htlc_minimum <= amount, else unknown_next_peer.
     const fp = terms.feeParams;
@@ -431,7 +475,11 @@ export function channelReady(ctx: JitContext, state: JitChannelState, channelId:
   const payable =
     parts.length > 0 &&
     (size === null || sum(parts) >= size) &&
-    splitFee(parts.map((p) => p.amountMsat), state.feeMsat, ctx.policy.htlcMinimumMsat) !== null;
+    splitFee(
+      parts.map((p) => p.amountMsat),
+      state.feeMsat,
+      ctx.policy.htlcMinimumMsat,
+    ) !== null;
   let next: JitChannelState;
   if (payable) {
     next = forwardPayingSet(ctx, ledger, channelId, state.payingHash, state.feeMsat, actions);
@@ -451,7 +499,12 @@ export function channelReady(ctx: JitContext, state: JitChannelState, channelId:
  * temporary_channel_failure and back to waiting for payment (MUST #29). An LSP-side failure (no funds)
  * is reported as temporary_channel_failure so that the payer may retry.
  */
-export function channelOpenFailed(ctx: JitContext, state: JitChannelState, reason: ChannelOpenFailure, env: JitEnv): Transition {
+export function channelOpenFailed(
+  ctx: JitContext,
+  state: JitChannelState,
+  reason: ChannelOpenFailure,
+  env: JitEnv,
+): Transition {
   if (state.kind !== 'openingChannel') return { state, actions: [] };
   const actions: JitAction[] = [];
   const code: HtlcFailureReason = reason === 'client_rejected' ? 'unknown_next_peer' : 'temporary_channel_failure';
@@ -473,7 +526,12 @@ export function clientDisconnected(ctx: JitContext, state: JitChannelState, env:
  * reach the opening fee, the session is done; held parts of other payments go through unskimmed, and a
  * withheld funding transaction is released (client_trusts_lsp, bLIP-52 §5).
  */
-export function paymentForwarded(ctx: JitContext, state: JitChannelState, skimmedFeeMsat: bigint, env: JitEnv): Transition {
+export function paymentForwarded(
+  ctx: JitContext,
+  state: JitChannelState,
+  skimmedFeeMsat: bigint,
+  env: JitEnv,
+): Transition {
   if (state.kind !== 'awaitingForward') return { state, actions: [] };
   const actions: JitAction[] = [];
   const collected = state.collectedFeeMsat + skimmedFeeMsat;
@@ -527,7 +585,17 @@ export function channelClosed(ctx: JitContext, state: JitChannelState, env: JitE
   const l = failHeld(state, new Set(state.held.map((h) => h.interceptId)), 'unknown_next_peer', actions);
   const collected = state.kind === 'done' || state.kind === 'awaitingForward' ? state.collectedFeeMsat : 0n;
   const paid = state.kind === 'done';
-  return result(state, { kind: 'closed', outcome: paid ? 'paid' : 'expired', channelId: state.channelId, collectedFeeMsat: collected, ...l }, actions);
+  return result(
+    state,
+    {
+      kind: 'closed',
+      outcome: paid ? 'paid' : 'expired',
+      channelId: state.channelId,
+      collectedFeeMsat: collected,
+      ...l,
+    },
+    actions,
+  );
 }
 
 /** The operator gives the session up: everything held is failed (no HTLC left stuck). */
@@ -537,7 +605,17 @@ export function abandon(ctx: JitContext, state: JitChannelState, env: JitEnv): T
   const l = failHeld(state, new Set(state.held.map((h) => h.interceptId)), 'unknown_next_peer', actions);
   if (state.kind === 'openingChannel') actions.push({ kind: 'releaseFundingHash', paymentHash: state.payingHash });
   const collected = state.kind === 'done' || state.kind === 'awaitingForward' ? state.collectedFeeMsat : 0n;
-  return result(state, { kind: 'closed', outcome: state.kind === 'done' ? 'paid' : 'abandoned', channelId: channelIdOf(state), collectedFeeMsat: collected, ...l }, actions);
+  return result(
+    state,
+    {
+      kind: 'closed',
+      outcome: state.kind === 'done' ? 'paid' : 'abandoned',
+      channelId: channelIdOf(state),
+      collectedFeeMsat: collected,
+      ...l,
+    },
+    actions,
+  );
 }
 
 /**
@@ -554,7 +632,9 @@ export function sweep(ctx: JitContext, state: JitChannelState, env: JitEnv): Tra
   if (env.blockHeight !== null) {
     const h = env.blockHeight;
     const late = new Set(
-      cur.held.filter((x) => x.cltvExpiry !== null && x.cltvExpiry - h <= policy.cltvSafetyMarginBlocks).map((x) => x.interceptId),
+      cur.held
+        .filter((x) => x.cltvExpiry !== null && x.cltvExpiry - h <= policy.cltvSafetyMarginBlocks)
+        .map((x) => x.interceptId),
     );
     cur = withLedger(cur, failHeld(cur, late, 'temporary_channel_failure', actions));
   }
@@ -567,10 +647,26 @@ export function sweep(ctx: JitContext, state: JitChannelState, env: JitEnv): Tra
     cur = withLedger(cur, failHeld(cur, stale, 'unknown_next_peer', actions));
     if (cur.kind === 'awaitingPayment' || cur.kind === 'channelOpen') {
       const channelId = cur.kind === 'channelOpen' ? cur.channelId : null;
-      cur = { kind: 'closed', outcome: 'expired', channelId, collectedFeeMsat: 0n, held: cur.held, forwarded: cur.forwarded, failed: cur.failed };
+      cur = {
+        kind: 'closed',
+        outcome: 'expired',
+        channelId,
+        collectedFeeMsat: 0n,
+        held: cur.held,
+        forwarded: cur.forwarded,
+        failed: cur.failed,
+      };
     } else if (cur.kind === 'done') {
       // The SCID stops being an alias for the client (bLIP-52 §6): the session is over.
-      cur = { kind: 'closed', outcome: 'paid', channelId: cur.channelId, collectedFeeMsat: cur.collectedFeeMsat, held: cur.held, forwarded: cur.forwarded, failed: cur.failed };
+      cur = {
+        kind: 'closed',
+        outcome: 'paid',
+        channelId: cur.channelId,
+        collectedFeeMsat: cur.collectedFeeMsat,
+        held: cur.held,
+        forwarded: cur.forwarded,
+        failed: cur.failed,
+      };
     }
     return result(state, cur, actions);
   }
@@ -627,7 +723,13 @@ function reforwardPayingSet(state: JitChannelState, actions: JitAction[]): void 
   if (state.kind !== 'awaitingForward') return;
   for (const f of state.forwarded) {
     if (f.paymentHash !== state.payingHash) continue;
-    actions.push({ kind: 'forwardHtlc', interceptId: f.interceptId, channelId: state.channelId, amountMsat: f.forwardMsat, skimMsat: f.skimMsat });
+    actions.push({
+      kind: 'forwardHtlc',
+      interceptId: f.interceptId,
+      channelId: state.channelId,
+      amountMsat: f.forwardMsat,
+      skimMsat: f.skimMsat,
+    });
   }
 }
 

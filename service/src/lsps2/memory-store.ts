@@ -54,7 +54,12 @@ export class MemorySessionStore implements SessionStore {
   async countLiveByClient(clientNodeId: string, now: Date): Promise<number> {
     let n = 0;
     for (const s of this.sessions.values()) {
-      if (s.terms.clientNodeId === clientNodeId && s.state.kind !== 'closed' && s.terms.feeParams.validUntil.getTime() > now.getTime()) n++;
+      if (
+        s.terms.clientNodeId === clientNodeId &&
+        s.state.kind !== 'closed' &&
+        s.terms.feeParams.validUntil.getTime() > now.getTime()
+      )
+        n++;
     }
     return n;
   }

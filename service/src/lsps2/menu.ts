@@ -29,7 +29,9 @@ export function orderMenu(tiers: readonly MenuTier[]): MenuTier[] {
   if (!check.ok) throw new RangeError(`lsps2 menu: ${check.reason}`);
   for (const t of sorted) {
     if (t.minPaymentSizeMsat > t.maxPaymentSizeMsat) {
-      throw new RangeError(`lsps2 menu: expected min_payment_size_msat <= max_payment_size_msat, got ${t.minPaymentSizeMsat} > ${t.maxPaymentSizeMsat}`);
+      throw new RangeError(
+        `lsps2 menu: expected min_payment_size_msat <= max_payment_size_msat, got ${t.minPaymentSizeMsat} > ${t.maxPaymentSizeMsat}`,
+      );
     }
     if (!Number.isInteger(t.validForSeconds) || t.validForSeconds <= 0) {
       throw new RangeError(`lsps2 menu: expected a positive validity in seconds, got ${t.validForSeconds}`);
@@ -39,7 +41,12 @@ export function orderMenu(tiers: readonly MenuTier[]): MenuTier[] {
 }
 
 /** The menu for one client at `now`. Tiers must come from `orderMenu`. */
-export function buildMenu(tiers: readonly MenuTier[], promiseSecret: Uint8Array, clientNodeId: Uint8Array, now: Date): OpeningFeeParams[] {
+export function buildMenu(
+  tiers: readonly MenuTier[],
+  promiseSecret: Uint8Array,
+  clientNodeId: Uint8Array,
+  now: Date,
+): OpeningFeeParams[] {
   return tiers.map((t) =>
     mintOpeningFeeParams(promiseSecret, clientNodeId, {
       minFeeMsat: t.minFeeMsat,

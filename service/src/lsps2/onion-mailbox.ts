@@ -69,7 +69,13 @@ export function heldMessageId(peerNodeId: string, message: Uint8Array): string {
   return toHex(sha256(buf));
 }
 
-function withQueue(m: Mailbox, peer: string, q: readonly HeldOnionMessage[], total: number, nextSeq = m.nextSeq): Mailbox {
+function withQueue(
+  m: Mailbox,
+  peer: string,
+  q: readonly HeldOnionMessage[],
+  total: number,
+  nextSeq = m.nextSeq,
+): Mailbox {
   const queues = new Map(m.queues);
   if (q.length === 0) queues.delete(peer);
   else queues.set(peer, q);
@@ -105,7 +111,10 @@ export function messageIntercepted(
   let q = [...queue];
   if (q.length >= limits.maxPerPeer) {
     const evicted = q.splice(0, q.length - limits.maxPerPeer + 1);
-    effects.push({ kind: 'delete', ids: evicted.map((x) => x.id) }, { kind: 'dropped', reason: 'peer_full', count: evicted.length });
+    effects.push(
+      { kind: 'delete', ids: evicted.map((x) => x.id) },
+      { kind: 'dropped', reason: 'peer_full', count: evicted.length },
+    );
     cur = withQueue(cur, ev.peerNodeId, q, cur.total - evicted.length);
   }
   while (cur.total >= limits.maxTotal) {
@@ -157,7 +166,13 @@ export function expire(m: Mailbox, now: Date): MailboxStep {
     cur = withQueue(cur, peer, live, cur.total - (q.length - live.length));
   }
   if (ids.length === 0) return { mailbox: m, effects: [] };
-  return { mailbox: cur, effects: [{ kind: 'delete', ids }, { kind: 'dropped', reason: 'expired', count: ids.length }] };
+  return {
+    mailbox: cur,
+    effects: [
+      { kind: 'delete', ids },
+      { kind: 'dropped', reason: 'expired', count: ids.length },
+    ],
+  };
 }
 
 /** The peer has no unexpired JIT session any more: its held messages go. */
@@ -166,7 +181,10 @@ export function peerDeregistered(m: Mailbox, peerNodeId: string): MailboxStep {
   if (!q || q.length === 0) return { mailbox: m, effects: [] };
   return {
     mailbox: withQueue(m, peerNodeId, [], m.total - q.length),
-    effects: [{ kind: 'delete', ids: q.map((x) => x.id) }, { kind: 'dropped', reason: 'unregistered', count: q.length }],
+    effects: [
+      { kind: 'delete', ids: q.map((x) => x.id) },
+      { kind: 'dropped', reason: 'unregistered', count: q.length },
+    ],
   };
 }
 
@@ -174,7 +192,11 @@ export function peerDeregistered(m: Mailbox, peerNodeId: string): MailboxStep {
  * Rebuilds the mailbox from the store after a restart (nothing lost), re-applying the bounds and the TTL
  * in case the limits were lowered meanwhile: messages over them are deleted.
  */
-export function restore(stored: readonly HeldOnionMessage[], now: Date, limits: MailboxLimits = DEFAULT_MAILBOX_LIMITS): MailboxStep {
+export function restore(
+  stored: readonly HeldOnionMessage[],
+  now: Date,
+  limits: MailboxLimits = DEFAULT_MAILBOX_LIMITS,
+): MailboxStep {
   const sorted = [...stored].sort((a, b) => a.seq - b.seq);
   let m = emptyMailbox();
   const effects: MailboxEffect[] = [];
@@ -186,13 +208,18 @@ export function restore(stored: readonly HeldOnionMessage[], now: Date, limits: 
       expired.push(x.id);
       continue;
     }
-    const step = messageIntercepted(m, { peerNodeId: x.peerNodeId, message: x.message, registered: true, now: x.receivedAt }, limits);
+    const step = messageIntercepted(
+      m,
+      { peerNodeId: x.peerNodeId, message: x.message, registered: true, now: x.receivedAt },
+      limits,
+    );
     // Keep the stored identity (seq, expiry) rather than the re-derived one.
     const q = [...(step.mailbox.queues.get(x.peerNodeId) ?? [])];
     if (q.length > 0 && q[q.length - 1]!.id === x.id) q[q.length - 1] = x;
     m = withQueue(step.mailbox, x.peerNodeId, q, step.mailbox.total, step.mailbox.nextSeq);
     effects.push(...step.effects.filter((e) => e.kind !== 'put'));
   }
-  if (expired.length > 0) effects.push({ kind: 'delete', ids: expired }, { kind: 'dropped', reason: 'expired', count: expired.length });
+  if (expired.length > 0)
+    effects.push({ kind: 'delete', ids: expired }, { kind: 'dropped', reason: 'expired', count: expired.length });
   return { mailbox: { ...m, nextSeq: Math.max(m.nextSeq, maxSeq + 1) }, effects };
 }

@@ -276,7 +276,11 @@ export class JitShell {
       this.sessions.delete(scid);
       const validUntilMs = s.terms.feeParams.validUntil.getTime();
       const was = this.idleSessions.get(scid);
-      this.idleSessions.set(scid, { clientNodeId: mine.nodeId, validUntilMs, clientTrustsLsp: s.terms.clientTrustsLsp });
+      this.idleSessions.set(scid, {
+        clientNodeId: mine.nodeId,
+        validUntilMs,
+        clientTrustsLsp: s.terms.clientTrustsLsp,
+      });
       if (was?.validUntilMs !== validUntilMs) this.idleExpiries.push(scid, validUntilMs);
       return;
     }
@@ -291,7 +295,11 @@ export class JitShell {
    * client (non-strict forwarding), so with several JIT channels to one client the event's channel may be
    * another session's: prefer the client's session waiting for a forward with a matching part.
    */
-  private forwardOwner(channelId: string | undefined, userChannelId: bigint | undefined, matches: (f: JitSession['state']['forwarded'][number]) => boolean): bigint | undefined {
+  private forwardOwner(
+    channelId: string | undefined,
+    userChannelId: bigint | undefined,
+    matches: (f: JitSession['state']['forwarded'][number]) => boolean,
+  ): bigint | undefined {
     const direct =
       (userChannelId !== undefined ? this.byUserChannelId.get(userChannelId) : undefined) ??
       (channelId !== undefined ? this.byChannelId.get(channelId) : undefined);
@@ -301,7 +309,9 @@ export class JitShell {
     if (direct !== undefined && this.sessions.get(direct)?.state.kind === 'awaitingForward') return direct;
     if (client === undefined) return direct;
     const waiting = [...this.activeSessionsOf(client)].filter((s) => s.state.kind === 'awaitingForward');
-    const exact = waiting.find((s) => s.state.forwarded.some((f) => f.paymentHash === (s.state as { payingHash: string }).payingHash && matches(f)));
+    const exact = waiting.find((s) =>
+      s.state.forwarded.some((f) => f.paymentHash === (s.state as { payingHash: string }).payingHash && matches(f)),
+    );
     return exact?.terms.jitChannelScid ?? (waiting.length === 1 ? waiting[0]!.terms.jitChannelScid : direct);
   }
 
@@ -327,13 +337,21 @@ export class JitShell {
             if (s) this.index(s);
             else {
               // Not a JIT SCID we know (e.g. pruned): never leave it stuck.
-              this.log.log('warn', 'lsps2: HTLC to an unknown intercept SCID failed', { scid: scid.toString(), interceptId: ev.interceptId });
+              this.log.log('warn', 'lsps2: HTLC to an unknown intercept SCID failed', {
+                scid: scid.toString(),
+                interceptId: ev.interceptId,
+              });
               this.safe(() => this.opts.node.failInterceptedHtlc(ev.interceptId));
               this.opts.metrics?.htlcFailed?.('unknown_next_peer');
             }
           });
         }
-        const htlc = { interceptId: ev.interceptId, paymentHash: ev.paymentHash, amountMsat: ev.expectedOutboundAmountMsat, cltvExpiry: ev.cltvExpiry };
+        const htlc = {
+          interceptId: ev.interceptId,
+          paymentHash: ev.paymentHash,
+          amountMsat: ev.expectedOutboundAmountMsat,
+          cltvExpiry: ev.cltvExpiry,
+        };
         return this.apply(scid, (ctx, st, env) => {
           if (!this.firstHtlcAt.has(scid)) this.firstHtlcAt.set(scid, env.now);
           return htlcIntercepted(ctx, st, htlc, env);
@@ -370,10 +388,13 @@ export class JitShell {
       case 'paymentForwarded':
         // Resolved once the queued events are applied: the owner is found from the sessions' states.
         return this.afterQueued(() => {
-          const scid = this.forwardOwner(ev.nextChannelId, ev.nextUserChannelId, (f) =>
-            f.forwardMsat === ev.outboundAmountForwardedMsat && f.skimMsat === (ev.skimmedFeeMsat ?? 0n),
+          const scid = this.forwardOwner(
+            ev.nextChannelId,
+            ev.nextUserChannelId,
+            (f) => f.forwardMsat === ev.outboundAmountForwardedMsat && f.skimMsat === (ev.skimmedFeeMsat ?? 0n),
           );
-          if (scid !== undefined) return this.apply(scid, (ctx, st, env) => paymentForwarded(ctx, st, ev.skimmedFeeMsat ?? 0n, env));
+          if (scid !== undefined)
+            return this.apply(scid, (ctx, st, env) => paymentForwarded(ctx, st, ev.skimmedFeeMsat ?? 0n, env));
         });
       case 'htlcHandlingFailed': {
         const d = ev.failedNextDestination;
@@ -384,10 +405,12 @@ export class JitShell {
         });
       }
       case 'peerConnected':
-        for (const s of [...this.activeSessionsOf(ev.peerNodeId)]) this.apply(s.terms.jitChannelScid, (ctx, st, env) => clientConnected(ctx, st, env));
+        for (const s of [...this.activeSessionsOf(ev.peerNodeId)])
+          this.apply(s.terms.jitChannelScid, (ctx, st, env) => clientConnected(ctx, st, env));
         return;
       case 'peerDisconnected':
-        for (const s of [...this.activeSessionsOf(ev.peerNodeId)]) this.apply(s.terms.jitChannelScid, (ctx, st, env) => clientDisconnected(ctx, st, env));
+        for (const s of [...this.activeSessionsOf(ev.peerNodeId)])
+          this.apply(s.terms.jitChannelScid, (ctx, st, env) => clientDisconnected(ctx, st, env));
         return;
       case 'fundingHeld': {
         this.heldFundingTxid.set(ev.userChannelId, ev.txid);
@@ -396,7 +419,13 @@ export class JitShell {
       case 'onionMessageIntercepted': {
         this.opts.metrics?.onionMessageIntercepted?.();
         const registered = this.isRegistered(ev.peerNodeId);
-        this.mailboxStep((m) => messageIntercepted(m, { peerNodeId: ev.peerNodeId, message: ev.message, registered, now: this.clock() }, this.limits));
+        this.mailboxStep((m) =>
+          messageIntercepted(
+            m,
+            { peerNodeId: ev.peerNodeId, message: ev.message, registered, now: this.clock() },
+            this.limits,
+          ),
+        );
         return;
       }
       case 'onionMessagePeerConnected':
@@ -426,7 +455,9 @@ export class JitShell {
   private enqueue(scid: bigint, job: () => Promise<void>): Promise<void> {
     const prev = this.chains.get(scid) ?? Promise.resolve();
     const run = prev.then(job);
-    const next = run.catch((e) => this.log.log('error', 'lsps2: session job failed', { scid: scid.toString(), error: String(e) }));
+    const next = run.catch((e) =>
+      this.log.log('error', 'lsps2: session job failed', { scid: scid.toString(), error: String(e) }),
+    );
     this.chains.set(scid, next);
     void next.then(() => {
       if (this.chains.get(scid) === next) this.chains.delete(scid);
@@ -435,9 +466,13 @@ export class JitShell {
   }
 
   /** Runs a transition on session `scid` (serialised per session): persist, then act. */
-  private apply(scid: bigint, step: (ctx: JitContext, state: JitChannelState, env: JitEnv) => Transition): Promise<void> {
+  private apply(
+    scid: bigint,
+    step: (ctx: JitContext, state: JitChannelState, env: JitEnv) => Transition,
+  ): Promise<void> {
     return this.enqueue(scid, async () => {
-      const session = this.sessions.get(scid) ?? (this.idleSessions.has(scid) ? await this.opts.store.get(scid) : undefined);
+      const session =
+        this.sessions.get(scid) ?? (this.idleSessions.has(scid) ? await this.opts.store.get(scid) : undefined);
       if (!session) return;
       const ctx: JitContext = { terms: session.terms, policy: this.policy };
       const t = step(ctx, session.state, this.env(session.terms.clientNodeId));
@@ -526,7 +561,10 @@ export class JitShell {
             userChannelId: a.userChannelId,
             config: { forwardingFeeBaseMsat: 0, forwardingFeeProportionalMillionths: 0 },
           });
-          this.opts.metrics?.channelOpened?.(ctx.terms.paymentSizeMsat === null ? 'no_mpp' : 'mpp', ctx.terms.clientTrustsLsp ? 'client-trusts-lsp' : 'lsp-trusts-client');
+          this.opts.metrics?.channelOpened?.(
+            ctx.terms.paymentSizeMsat === null ? 'no_mpp' : 'mpp',
+            ctx.terms.clientTrustsLsp ? 'client-trusts-lsp' : 'lsp-trusts-client',
+          );
           return undefined;
         } catch (e) {
           this.log.log('warn', 'lsps2: channel open refused by the node', { scid: scid.toString(), error: String(e) });
@@ -540,7 +578,11 @@ export class JitShell {
         return undefined;
       case 'failHtlc':
         // lightningdevkit 0.1 fails intercepted HTLCs with unknown_next_peer only (see file comment).
-        this.log.log('info', 'lsps2: HTLC failed', { scid: scid.toString(), interceptId: a.interceptId, code: a.reason });
+        this.log.log('info', 'lsps2: HTLC failed', {
+          scid: scid.toString(),
+          interceptId: a.interceptId,
+          code: a.reason,
+        });
         this.opts.metrics?.htlcFailed?.(a.reason);
         this.safe(() => node.failInterceptedHtlc(a.interceptId));
         return undefined;
@@ -551,7 +593,10 @@ export class JitShell {
             await node.releaseFunding(txid);
             this.heldFundingTxid.delete(s.terms.userChannelId);
           } catch (e) {
-            this.log.log('error', 'lsps2: releasing the funding transaction failed', { scid: scid.toString(), error: String(e) });
+            this.log.log('error', 'lsps2: releasing the funding transaction failed', {
+              scid: scid.toString(),
+              error: String(e),
+            });
           }
         }
         return undefined;

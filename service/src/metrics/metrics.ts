@@ -11,7 +11,13 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 export const METRIC_PREFIX = 'jitlsp_';
 
 /** Outcomes of `lsps2.get_info` (bLIP-52 error names; `ok` for a menu sent). */
-export const GET_INFO_RESULTS = ['ok', 'unrecognized_or_stale_token', 'invalid_params', 'client_rejected', 'internal_error'] as const;
+export const GET_INFO_RESULTS = [
+  'ok',
+  'unrecognized_or_stale_token',
+  'invalid_params',
+  'client_rejected',
+  'internal_error',
+] as const;
 /** Outcomes of `lsps2.buy` (bLIP-52 error names 201-203; `ok` for a sold channel). */
 export const BUY_RESULTS = [
   'ok',
@@ -26,10 +32,29 @@ export const BUY_RESULTS = [
 export const HTLC_FAILURE_CODES = ['unknown_next_peer', 'temporary_channel_failure'] as const;
 export const CHANNEL_MODES = ['mpp', 'no_mpp'] as const;
 export const TRUST_MODELS = ['lsp-trusts-client', 'client-trusts-lsp'] as const;
-export const CHANNEL_OPEN_FAILURE_REASONS = ['client_rejected', 'client_disconnected', 'node_error', 'expired'] as const;
-export const ONION_DROP_REASONS = ['unregistered_peer', 'mailbox_full_peer', 'mailbox_full_total', 'too_large', 'expired', 'duplicate'] as const;
+export const CHANNEL_OPEN_FAILURE_REASONS = [
+  'client_rejected',
+  'client_disconnected',
+  'node_error',
+  'expired',
+] as const;
+export const ONION_DROP_REASONS = [
+  'unregistered_peer',
+  'mailbox_full_peer',
+  'mailbox_full_total',
+  'too_large',
+  'expired',
+  'duplicate',
+] as const;
 /** `JitChannelState['kind']` values (service/src/lsps2/session.ts). */
-export const SESSION_STATES = ['awaitingPayment', 'openingChannel', 'awaitingForward', 'channelOpen', 'done', 'closed'] as const;
+export const SESSION_STATES = [
+  'awaitingPayment',
+  'openingChannel',
+  'awaitingForward',
+  'channelOpen',
+  'done',
+  'closed',
+] as const;
 
 export type GetInfoResult = (typeof GET_INFO_RESULTS)[number];
 export type BuyResult = (typeof BUY_RESULTS)[number];
@@ -187,7 +212,8 @@ export class ServiceMetrics {
     for (const r of GET_INFO_RESULTS) this.getInfoRequestsTotal.inc({ result: r }, 0);
     for (const r of BUY_RESULTS) this.buyRequestsTotal.inc({ result: r }, 0);
     for (const c of HTLC_FAILURE_CODES) this.htlcsFailedTotal.inc({ code: c }, 0);
-    for (const mode of CHANNEL_MODES) for (const t of TRUST_MODELS) this.channelsOpenedTotal.inc({ mode, trust_model: t }, 0);
+    for (const mode of CHANNEL_MODES)
+      for (const t of TRUST_MODELS) this.channelsOpenedTotal.inc({ mode, trust_model: t }, 0);
     for (const r of CHANNEL_OPEN_FAILURE_REASONS) this.channelOpenFailuresTotal.inc({ reason: r }, 0);
     for (const r of ONION_DROP_REASONS) this.onionMessagesDroppedTotal.inc({ reason: r }, 0);
     for (const s of SESSION_STATES) this.sessions.set({ state: s }, 0);

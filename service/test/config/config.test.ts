@@ -68,7 +68,7 @@ describe('service configuration from the environment', () => {
         example
           .split('\n')
           .filter((l) => /^[A-Z0-9_]+=/.test(l))
-          .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)] as const)
+          .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)] as const),
       );
       const { names } = readConfig({}, CWD);
       expect([...names].sort()).to.deep.equal([...documented.keys()].sort());
@@ -124,48 +124,120 @@ describe('service configuration from the environment', () => {
         ]),
       });
       expect(c.lsps2.feeTiers[0]).to.include({ minFeeMsat: 546000n, validForSeconds: 600, minLifetimeBlocks: 1008 });
-      expect(c.lsps2.feeTiers[1]).to.include({ minFeeMsat: 1092000n, maxPaymentSizeMsat: 5_000_000_000n, minLifetimeBlocks: 4032, validForSeconds: 3600 });
+      expect(c.lsps2.feeTiers[1]).to.include({
+        minFeeMsat: 1092000n,
+        maxPaymentSizeMsat: 5_000_000_000n,
+        minLifetimeBlocks: 4032,
+        validForSeconds: 3600,
+      });
     });
 
     it('parses DATABASE_URL forms and redacts the password for logs', () => {
       expect(parseDatabaseUrl('sqlite:state.db', '/d')).to.deep.equal({ kind: 'sqlite', path: '/d/state.db' });
       expect(parseDatabaseUrl('sqlite:///abs/x.db', '/d')).to.deep.equal({ kind: 'sqlite', path: '/abs/x.db' });
-      expect(parseDatabaseUrl('postgresql://u:p@h/db', '/d')).to.deep.equal({ kind: 'postgres', url: 'postgresql://u:p@h/db' });
+      expect(parseDatabaseUrl('postgresql://u:p@h/db', '/d')).to.deep.equal({
+        kind: 'postgres',
+        url: 'postgresql://u:p@h/db',
+      });
       expect(parseDatabaseUrl('mysql://u@h/db', '/d')).to.match(/scheme "mysql"/);
-      expect(redactDatabaseUrl({ kind: 'postgres', url: 'postgres://u:hunter2@h:5432/db' })).to.equal('postgres://u:***@h:5432/db');
+      expect(redactDatabaseUrl({ kind: 'postgres', url: 'postgres://u:hunter2@h:5432/db' })).to.equal(
+        'postgres://u:***@h:5432/db',
+      );
     });
   });
 
   describe('validation (every problem reported at once, naming the variable)', () => {
     const cases: [string, Record<string, string>, RegExp][] = [
-      ['a port out of range', { JITLSP_HTTP_PORT: '70000' }, /^JITLSP_HTTP_PORT: expected an integer from 0 to 65535, got 70000$/],
-      ['a port that is not a number', { JITLSP_P2P_PORT: '97x5' }, /^JITLSP_P2P_PORT: expected an integer, got "97x5"$/],
-      ['an unknown network', { JITLSP_NETWORK: 'mainnet' }, /^JITLSP_NETWORK: expected one of regtest, testnet, signet, bitcoin, got "mainnet"$/],
-      ['a non-regtest network on the sandbox chain', { JITLSP_NETWORK: 'bitcoin' }, /^JITLSP_NETWORK: the sandbox chain .* regtest only/],
+      [
+        'a port out of range',
+        { JITLSP_HTTP_PORT: '70000' },
+        /^JITLSP_HTTP_PORT: expected an integer from 0 to 65535, got 70000$/,
+      ],
+      [
+        'a port that is not a number',
+        { JITLSP_P2P_PORT: '97x5' },
+        /^JITLSP_P2P_PORT: expected an integer, got "97x5"$/,
+      ],
+      [
+        'an unknown network',
+        { JITLSP_NETWORK: 'mainnet' },
+        /^JITLSP_NETWORK: expected one of regtest, testnet, signet, bitcoin, got "mainnet"$/,
+      ],
+      [
+        'a non-regtest network on the sandbox chain',
+        { JITLSP_NETWORK: 'bitcoin' },
+        /^JITLSP_NETWORK: the sandbox chain .* regtest only/,
+      ],
       ['an unsupported database', { DATABASE_URL: 'mysql://x' }, /^DATABASE_URL: expected postgres:/],
-      ['a negative amount', { JITLSP_MIN_PAYMENT_SIZE_MSAT: '-5' }, /^JITLSP_MIN_PAYMENT_SIZE_MSAT: expected a whole number/],
-      ['an amount above u64', { JITLSP_MAX_PAYMENT_SIZE_MSAT: '18446744073709551616' }, /^JITLSP_MAX_PAYMENT_SIZE_MSAT: expected a whole number/],
-      ['min payment above max', { JITLSP_MIN_PAYMENT_SIZE_MSAT: '9', JITLSP_MAX_PAYMENT_SIZE_MSAT: '8' }, /^JITLSP_MIN_PAYMENT_SIZE_MSAT: 9 is above/],
-      ['a bad boolean', { JITLSP_CLIENT_TRUSTS_LSP: 'maybe' }, /^JITLSP_CLIENT_TRUSTS_LSP: expected true or false, got "maybe"$/],
+      [
+        'a negative amount',
+        { JITLSP_MIN_PAYMENT_SIZE_MSAT: '-5' },
+        /^JITLSP_MIN_PAYMENT_SIZE_MSAT: expected a whole number/,
+      ],
+      [
+        'an amount above u64',
+        { JITLSP_MAX_PAYMENT_SIZE_MSAT: '18446744073709551616' },
+        /^JITLSP_MAX_PAYMENT_SIZE_MSAT: expected a whole number/,
+      ],
+      [
+        'min payment above max',
+        { JITLSP_MIN_PAYMENT_SIZE_MSAT: '9', JITLSP_MAX_PAYMENT_SIZE_MSAT: '8' },
+        /^JITLSP_MIN_PAYMENT_SIZE_MSAT: 9 is above/,
+      ],
+      [
+        'a bad boolean',
+        { JITLSP_CLIENT_TRUSTS_LSP: 'maybe' },
+        /^JITLSP_CLIENT_TRUSTS_LSP: expected true or false, got "maybe"$/,
+      ],
       ['a bad log level', { JITLSP_LOG_LEVEL: 'loud' }, /^JITLSP_LOG_LEVEL: expected one of trace, debug/],
-      ['a short admin token', { JITLSP_ADMIN_TOKEN: 'short' }, /^JITLSP_ADMIN_TOKEN: expected at least 16 characters, got 5$/],
-      ['a malformed promise secret', { JITLSP_PROMISE_SECRET: 'zz' }, /^JITLSP_PROMISE_SECRET: expected 64 hex characters \(32 bytes\), got 2 characters$/],
-      ['a cltv delta below 18', { JITLSP_CLTV_EXPIRY_DELTA_BLOCKS: '6' }, /^JITLSP_CLTV_EXPIRY_DELTA_BLOCKS: expected an integer from 18 to 2016, got 6$/],
-      ['an oversized message limit', { JITLSP_MAX_MESSAGE_BYTES: '70000' }, /^JITLSP_MAX_MESSAGE_BYTES: expected an integer from 64 to 65533/],
-      ['a tier larger than the largest channel', { JITLSP_MAX_CHANNEL_SIZE_SAT: '100000' }, /^JITLSP_FEE_TIERS: tier 0: max_payment_size_msat 10000000000 exceeds/],
-      ['per-peer onion mailbox above the total', { JITLSP_ONION_MAILBOX_MAX_PER_PEER: '20', JITLSP_ONION_MAILBOX_MAX_TOTAL: '10' }, /^JITLSP_ONION_MAILBOX_MAX_PER_PEER: is above/],
+      [
+        'a short admin token',
+        { JITLSP_ADMIN_TOKEN: 'short' },
+        /^JITLSP_ADMIN_TOKEN: expected at least 16 characters, got 5$/,
+      ],
+      [
+        'a malformed promise secret',
+        { JITLSP_PROMISE_SECRET: 'zz' },
+        /^JITLSP_PROMISE_SECRET: expected 64 hex characters \(32 bytes\), got 2 characters$/,
+      ],
+      [
+        'a cltv delta below 18',
+        { JITLSP_CLTV_EXPIRY_DELTA_BLOCKS: '6' },
+        /^JITLSP_CLTV_EXPIRY_DELTA_BLOCKS: expected an integer from 18 to 2016, got 6$/,
+      ],
+      [
+        'an oversized message limit',
+        { JITLSP_MAX_MESSAGE_BYTES: '70000' },
+        /^JITLSP_MAX_MESSAGE_BYTES: expected an integer from 64 to 65533/,
+      ],
+      [
+        'a tier larger than the largest channel',
+        { JITLSP_MAX_CHANNEL_SIZE_SAT: '100000' },
+        /^JITLSP_FEE_TIERS: tier 0: max_payment_size_msat 10000000000 exceeds/,
+      ],
+      [
+        'per-peer onion mailbox above the total',
+        { JITLSP_ONION_MAILBOX_MAX_PER_PEER: '20', JITLSP_ONION_MAILBOX_MAX_TOTAL: '10' },
+        /^JITLSP_ONION_MAILBOX_MAX_PER_PEER: is above/,
+      ],
     ];
     for (const [what, env, message] of cases) {
       it(`rejects ${what}`, () => {
         const found = problems(env);
-        expect(found.some((p) => message.test(p)), found.join('\n')).to.equal(true);
+        expect(
+          found.some((p) => message.test(p)),
+          found.join('\n'),
+        ).to.equal(true);
       });
     }
 
     it('lists several problems in one error', () => {
       const found = problems({ JITLSP_HTTP_PORT: 'x', JITLSP_NETWORK: 'moon', JITLSP_FEE_TIERS: 'bad' });
       expect(found).to.have.length(3);
-      expect(() => load({ JITLSP_HTTP_PORT: 'x' })).to.throw(ConfigError, /configuration: 1 problem\(s\):\n {2}- JITLSP_HTTP_PORT/);
+      expect(() => load({ JITLSP_HTTP_PORT: 'x' })).to.throw(
+        ConfigError,
+        /configuration: 1 problem\(s\):\n {2}- JITLSP_HTTP_PORT/,
+      );
     });
 
     it('never echoes the promise secret or admin token in a problem', () => {
@@ -187,20 +259,29 @@ describe('service configuration from the environment', () => {
       }
     });
     it('names the item of a malformed compact tier', () => {
-      expect(tiers('100:10,abc').problems).to.deep.equal(['T[1]: expected <min_fee_msat>:<proportional_ppm> (whole numbers), got "abc"']);
+      expect(tiers('100:10,abc').problems).to.deep.equal([
+        'T[1]: expected <min_fee_msat>:<proportional_ppm> (whole numbers), got "abc"',
+      ]);
       expect(tiers('1:4294967296').problems[0]).to.match(/^T\[0\]/);
     });
     it('names the field of a malformed JSON tier and rejects unknown fields', () => {
-      expect(tiers('[{"min_fee_msat":"1.5","proportional":1}]').problems[0]).to.match(/^T\[0\]\.min_fee_msat: expected a whole number/);
-      expect(tiers('[{"min_fee_msat":"1","proportional":-1}]').problems[0]).to.match(/^T\[0\]\.proportional: expected an integer from 0/);
-      expect(tiers('[{"min_fee_msat":"1","proportional":1,"promise":"x"}]').problems[0]).to.match(/^T\[0\]: unknown field\(s\) promise/);
+      expect(tiers('[{"min_fee_msat":"1.5","proportional":1}]').problems[0]).to.match(
+        /^T\[0\]\.min_fee_msat: expected a whole number/,
+      );
+      expect(tiers('[{"min_fee_msat":"1","proportional":-1}]').problems[0]).to.match(
+        /^T\[0\]\.proportional: expected an integer from 0/,
+      );
+      expect(tiers('[{"min_fee_msat":"1","proportional":1,"promise":"x"}]').problems[0]).to.match(
+        /^T\[0\]: unknown field\(s\) promise/,
+      );
       expect(tiers('[{').problems[0]).to.match(/^T: expected a JSON array of fee tiers, got invalid JSON/);
       expect(tiers('{"a":1}').problems[0]).to.match(/^T: expected/);
     });
     it('rejects a tier whose minimum payment is above its maximum', () => {
-      expect(tiers('[{"min_fee_msat":"1","proportional":1,"min_payment_size_msat":"10","max_payment_size_msat":"9"}]').problems[0]).to.match(
-        /min_payment_size_msat 10 is above max_payment_size_msat 9/
-      );
+      expect(
+        tiers('[{"min_fee_msat":"1","proportional":1,"min_payment_size_msat":"10","max_payment_size_msat":"9"}]')
+          .problems[0],
+      ).to.match(/min_payment_size_msat 10 is above max_payment_size_msat 9/);
     });
     it('allows an empty JSON menu (the LSP then sells no JIT channels)', () => {
       expect(tiers('[]')).to.deep.equal({ tiers: [], problems: [] });
@@ -210,7 +291,10 @@ describe('service configuration from the environment', () => {
   describe('secrets', () => {
     it('never prints a Secret through JSON, string conversion or inspect', () => {
       const c = load({ JITLSP_ADMIN_TOKEN: 'supersecretadmintoken', JITLSP_PROMISE_SECRET: 'cd'.repeat(32) });
-      const text = JSON.stringify(c, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)) + inspect(c, { depth: 9 }) + String(c.adminToken);
+      const text =
+        JSON.stringify(c, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)) +
+        inspect(c, { depth: 9 }) +
+        String(c.adminToken);
       expect(text).to.not.include('supersecretadmintoken');
       expect(text).to.not.include('cdcdcdcd');
       expect(text).to.include('[redacted]');
@@ -222,7 +306,9 @@ describe('service configuration from the environment', () => {
       afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
       it('generates the promise secret into the data dir with mode 0600 on first start, then reuses it', () => {
-        const first = resolvePromiseSecret({ dataDir: join(dir, 'sub'), promiseSecret: undefined }, (n) => new Uint8Array(n).fill(7));
+        const first = resolvePromiseSecret({ dataDir: join(dir, 'sub'), promiseSecret: undefined }, (n) =>
+          new Uint8Array(n).fill(7),
+        );
         expect(first.source).to.equal('generated');
         expect(first.secret.reveal()).to.deep.equal(new Uint8Array(32).fill(7));
         const path = join(dir, 'sub', PROMISE_SECRET_FILE);
@@ -236,13 +322,16 @@ describe('service configuration from the environment', () => {
 
       it('prefers JITLSP_PROMISE_SECRET over the file', () => {
         const s = new Secret(new Uint8Array(32).fill(1));
-        expect(resolvePromiseSecret({ dataDir: dir, promiseSecret: s })).to.deep.equal({ secret: s, source: 'environment' });
+        expect(resolvePromiseSecret({ dataDir: dir, promiseSecret: s })).to.deep.equal({
+          secret: s,
+          source: 'environment',
+        });
       });
 
       it('refuses a corrupted secret file, naming it, without printing its content', () => {
         writeFileSync(join(dir, PROMISE_SECRET_FILE), 'not-hex-at-all');
         expect(() => resolvePromiseSecret({ dataDir: dir, promiseSecret: undefined })).to.throw(
-          /promise-secret: expected 64 hex characters \(the 32-byte promise secret\), got 14 characters$/
+          /promise-secret: expected 64 hex characters \(the 32-byte promise secret\), got 14 characters$/,
         );
       });
     });

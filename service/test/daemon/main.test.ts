@@ -20,7 +20,9 @@ function run(env: Record<string, string>) {
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => child.on('exit', (code, signal) => res({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) =>
+    child.on('exit', (code, signal) => res({ code, signal })),
+  );
   const waitFor = (re: RegExp) =>
     new Promise<RegExpExecArray>((res, rej) => {
       const check = () => {
@@ -41,7 +43,12 @@ describe('npm start (service/src/main.ts as a process)', function () {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('prints its node id and address, serves HTTP, and exits 0 after an ordered shutdown on SIGTERM', async () => {
-    const p = run({ JITLSP_DATA_DIR: dir, JITLSP_HTTP_PORT: '0', JITLSP_P2P_PORT: '0', JITLSP_ADMIN_TOKEN: 'secret-admin-token-for-main' });
+    const p = run({
+      JITLSP_DATA_DIR: dir,
+      JITLSP_HTTP_PORT: '0',
+      JITLSP_P2P_PORT: '0',
+      JITLSP_ADMIN_TOKEN: 'secret-admin-token-for-main',
+    });
     const id = await p.waitFor(/^jitlsp node id (0[23][0-9a-f]{64})$/m);
     const addr = await p.waitFor(/^jitlsp address (0[23][0-9a-f]{64})@127\.0\.0\.1:(\d+)$/m);
     expect(addr[1]).to.equal(id[1]);
@@ -49,7 +56,11 @@ describe('npm start (service/src/main.ts as a process)', function () {
     expect((await fetch(http[1] + '/readyz')).status).to.equal(200);
     p.child.kill('SIGTERM');
     expect(await p.exited).to.deep.equal({ code: 0, signal: null });
-    const lines = p.out().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { msg: string });
+    const lines = p
+      .out()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { msg: string });
     const msgs = lines.map((l) => l.msg);
     expect(msgs).to.include.members(['signal received: shutting down', 'jitlsp stopping', 'jitlsp stopped']);
     expect(msgs.indexOf('jitlsp stopped')).to.be.above(msgs.indexOf('jitlsp stopping'));

@@ -6,7 +6,7 @@ export const CLIENT_A = '02' + 'ab'.repeat(32);
 export const CLIENT_B = '03' + 'cd'.repeat(32);
 
 export function makeSession(
-  overrides: { terms?: Partial<SessionTerms>; state?: JitChannelState; updatedAt?: Date } = {}
+  overrides: { terms?: Partial<SessionTerms>; state?: JitChannelState; updatedAt?: Date } = {},
 ): JitSession {
   const terms: SessionTerms = {
     jitChannelScid: 42n,
@@ -47,8 +47,20 @@ export function busyState(): JitChannelState {
     fundingSigned: false,
     channelId: null,
     held: [
-      { interceptId: '11'.repeat(32), paymentHash: 'aa'.repeat(32), amountMsat: 250_000_000n, cltvExpiry: 850, receivedAt: T0 },
-      { interceptId: '12'.repeat(32), paymentHash: 'aa'.repeat(32), amountMsat: 250_000_000n, cltvExpiry: null, receivedAt: T0 },
+      {
+        interceptId: '11'.repeat(32),
+        paymentHash: 'aa'.repeat(32),
+        amountMsat: 250_000_000n,
+        cltvExpiry: 850,
+        receivedAt: T0,
+      },
+      {
+        interceptId: '12'.repeat(32),
+        paymentHash: 'aa'.repeat(32),
+        amountMsat: 250_000_000n,
+        cltvExpiry: null,
+        receivedAt: T0,
+      },
     ],
     forwarded: [
       { interceptId: '21'.repeat(32), paymentHash: 'bb'.repeat(32), amountMsat: 5n, forwardMsat: 4n, skimMsat: 1n },

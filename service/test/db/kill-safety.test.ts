@@ -21,8 +21,14 @@ function writeThenKill(site: TestDatabaseSite, n: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ['--conditions=jitlsp-source', '--import', 'tsx', WRITER, JSON.stringify({ target: site.target, extras: site.extras })],
-      { stdio: ['ignore', 'pipe', 'pipe'] }
+      [
+        '--conditions=jitlsp-source',
+        '--import',
+        'tsx',
+        WRITER,
+        JSON.stringify({ target: site.target, extras: site.extras }),
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let acked = 0;
     let buf = '';

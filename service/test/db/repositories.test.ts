@@ -15,7 +15,12 @@ const factories = await databaseSiteFactories();
 const U64_MAX = (1n << 64n) - 1n;
 const at = (ms: number) => new Date(T0.getTime() + ms);
 
-function heldMessage(peer: string, seq: number, body: number[], overrides: Partial<HeldOnionMessage> = {}): HeldOnionMessage {
+function heldMessage(
+  peer: string,
+  seq: number,
+  body: number[],
+  overrides: Partial<HeldOnionMessage> = {},
+): HeldOnionMessage {
   return {
     id: `${peer.slice(0, 2)}${seq.toString(16).padStart(62, '0')}`,
     peerNodeId: peer,
@@ -100,7 +105,9 @@ for (const factory of factories) {
 
       it('commits concurrent creates together, rejecting only the duplicate among them', async () => {
         const scids = [1n, 2n, 3n, 2n, 4n];
-        const results = await Promise.allSettled(scids.map((scid) => sessions.create(makeSession({ terms: { jitChannelScid: scid } }))));
+        const results = await Promise.allSettled(
+          scids.map((scid) => sessions.create(makeSession({ terms: { jitChannelScid: scid } }))),
+        );
         // Which of the two SCID-2 creates wins is up to the database (Postgres runs them in parallel).
         const rejected = results.flatMap((r, i) => (r.status === 'rejected' ? [[i, r.reason] as const] : []));
         expect(rejected).to.have.length(1);
@@ -108,7 +115,12 @@ for (const factory of factories) {
         expect(rejected[0]![1]).to.be.instanceOf(SessionExistsError);
         await db.close();
         db = await site.open();
-        expect((await new SessionRepository(db).listOpen()).map((s) => s.terms.jitChannelScid)).to.deep.equal([1n, 2n, 3n, 4n]);
+        expect((await new SessionRepository(db).listOpen()).map((s) => s.terms.jitChannelScid)).to.deep.equal([
+          1n,
+          2n,
+          3n,
+          4n,
+        ]);
       });
 
       it('stores a new state, increments the version and returns what get returns', async () => {
@@ -140,7 +152,7 @@ for (const factory of factories) {
       it('lets exactly one of several concurrent updates from the same version win', async () => {
         await sessions.create(makeSession());
         const results = await Promise.allSettled(
-          Array.from({ length: 8 }, (_, i) => sessions.update(42n, closedState(BigInt(i)), 0, at(i)))
+          Array.from({ length: 8 }, (_, i) => sessions.update(42n, closedState(BigInt(i)), 0, at(i))),
         );
         const won = results.filter((r) => r.status === 'fulfilled');
         expect(won).to.have.length(1);
@@ -151,7 +163,9 @@ for (const factory of factories) {
       it('lists one client’s sessions oldest first, and no one else’s', async () => {
         await sessions.create(makeSession({ terms: { jitChannelScid: 3n, createdAt: at(300) } }));
         await sessions.create(makeSession({ terms: { jitChannelScid: 1n, createdAt: at(100) } }));
-        await sessions.create(makeSession({ terms: { jitChannelScid: 2n, clientNodeId: CLIENT_B, createdAt: at(200) } }));
+        await sessions.create(
+          makeSession({ terms: { jitChannelScid: 2n, clientNodeId: CLIENT_B, createdAt: at(200) } }),
+        );
         expect((await sessions.listByClient(CLIENT_A)).map((s) => s.terms.jitChannelScid)).to.deep.equal([1n, 3n]);
         expect((await sessions.listByClient(CLIENT_B)).map((s) => s.terms.jitChannelScid)).to.deep.equal([2n]);
         expect(await sessions.listByClient('02' + '00'.repeat(32))).to.deep.equal([]);
@@ -161,11 +175,19 @@ for (const factory of factories) {
         const client = (i: number) => '03' + i.toString(16).padStart(64, '0');
         // More clients than one batched query takes, with reads queued while creates are in flight.
         const creates = Array.from({ length: 300 }, (_, i) =>
-          sessions.create(makeSession({ terms: { jitChannelScid: BigInt(1000 + i), clientNodeId: client(i % 150), createdAt: at(1000 - i) } }))
+          sessions.create(
+            makeSession({
+              terms: { jitChannelScid: BigInt(1000 + i), clientNodeId: client(i % 150), createdAt: at(1000 - i) },
+            }),
+          ),
         );
         await Promise.all(creates);
-        const lists = await Promise.all([...Array.from({ length: 300 }, (_, i) => sessions.listByClient(client(i))), sessions.listByClient(client(0))]);
-        for (let i = 0; i < 150; i++) expect(lists[i]!.map((s) => s.terms.jitChannelScid)).to.deep.equal([BigInt(1150 + i), BigInt(1000 + i)]);
+        const lists = await Promise.all([
+          ...Array.from({ length: 300 }, (_, i) => sessions.listByClient(client(i))),
+          sessions.listByClient(client(0)),
+        ]);
+        for (let i = 0; i < 150; i++)
+          expect(lists[i]!.map((s) => s.terms.jitChannelScid)).to.deep.equal([BigInt(1150 + i), BigInt(1000 + i)]);
         for (let i = 150; i < 300; i++) expect(lists[i]).to.deep.equal([]);
         expect(lists[300]).to.deep.equal(lists[0]);
         expect(lists[300]![0]).to.not.equal(lists[0]![0]); // each caller gets its own objects
@@ -177,7 +199,9 @@ for (const factory of factories) {
         await sessions.create(makeSession({ terms: { jitChannelScid: 1n } }));
         await sessions.create(makeSession({ terms: { jitChannelScid: 2n }, state: busyState() }));
         await sessions.create(makeSession({ terms: { jitChannelScid: 3n }, state: closedState() }));
-        await sessions.create(makeSession({ terms: { jitChannelScid: 4n, feeParams: { ...fp, validUntil: at(1000) } } }));
+        await sessions.create(
+          makeSession({ terms: { jitChannelScid: 4n, feeParams: { ...fp, validUntil: at(1000) } } }),
+        );
         await sessions.create(makeSession({ terms: { jitChannelScid: 5n, clientNodeId: CLIENT_B } }));
         expect(fp.validUntil).to.deep.equal(validUntil);
         const counts = await Promise.all([
@@ -207,7 +231,9 @@ for (const factory of factories) {
 
       it('gives a contested payment hash to exactly one of many concurrent sessions', async () => {
         const h = 'bb'.repeat(32);
-        const wins = await Promise.all(Array.from({ length: 10 }, (_, i) => sessions.reserveFundingHash(h, BigInt(i + 1))));
+        const wins = await Promise.all(
+          Array.from({ length: 10 }, (_, i) => sessions.reserveFundingHash(h, BigInt(i + 1))),
+        );
         expect(wins.filter(Boolean)).to.have.length(1);
         const winner = BigInt(wins.indexOf(true) + 1);
         expect(await sessions.fundingHashHolder(h)).to.equal(winner);
@@ -225,7 +251,9 @@ for (const factory of factories) {
 
       it('prunes closed sessions last updated before the cutoff, and nothing else', async () => {
         await sessions.create(makeSession({ terms: { jitChannelScid: 1n }, state: closedState(), updatedAt: at(10) }));
-        await sessions.create(makeSession({ terms: { jitChannelScid: 2n }, state: closedState(), updatedAt: at(5000) }));
+        await sessions.create(
+          makeSession({ terms: { jitChannelScid: 2n }, state: closedState(), updatedAt: at(5000) }),
+        );
         await sessions.create(makeSession({ terms: { jitChannelScid: 3n }, updatedAt: at(10) }));
         expect(await sessions.pruneClosedBefore(at(1000))).to.equal(1);
         expect(await sessions.get(1n)).to.equal(undefined);
@@ -240,12 +268,20 @@ for (const factory of factories) {
         await sessions.create(makeSession({ terms: { jitChannelScid: 3n, createdAt: at(3) }, state: closedState() }));
         expect(await sessions.countByState()).to.deep.equal({ awaitingPayment: 2, closed: 1 });
         expect((await sessions.listRecent({ limit: 2 })).map((s) => s.terms.jitChannelScid)).to.deep.equal([3n, 2n]);
-        expect((await sessions.listRecent({ limit: 10, stateKind: 'awaitingPayment' })).map((s) => s.terms.jitChannelScid)).to.deep.equal([2n, 1n]);
+        expect(
+          (await sessions.listRecent({ limit: 10, stateKind: 'awaitingPayment' })).map((s) => s.terms.jitChannelScid),
+        ).to.deep.equal([2n, 1n]);
       });
 
       it('reports a corrupted row with its SCID and the field at fault instead of crashing later', async () => {
         await sessions.create(makeSession());
-        await db.write((m) => m.update(JitSessionEntity, { jitChannelScid: '42' }, { state: '{"kind":"done","held":[],"forwarded":[],"failed":[]}' }));
+        await db.write((m) =>
+          m.update(
+            JitSessionEntity,
+            { jitChannelScid: '42' },
+            { state: '{"kind":"done","held":[],"forwarded":[],"failed":[]}' },
+          ),
+        );
         const err = (await sessions.get(42n).catch((e: unknown) => e)) as Error;
         expect(err).to.be.instanceOf(TypeError);
         expect(err.message).to.match(/^lsps2_sessions\[42\]: JitChannelState\/channelId: expected string/);
@@ -261,7 +297,11 @@ for (const factory of factories) {
         await mailbox.put(heldMessage(P1, 2, [0, 255, 7]));
         await mailbox.put(heldMessage(P1, 1, [1, 2, 3]));
         const all = await mailbox.loadAll();
-        expect(all.map((m) => [m.peerNodeId, m.seq])).to.deep.equal([[P1, 1], [P1, 2], [P2, 1]]);
+        expect(all.map((m) => [m.peerNodeId, m.seq])).to.deep.equal([
+          [P1, 1],
+          [P1, 2],
+          [P2, 1],
+        ]);
         expect(all[1]).to.deep.equal(heldMessage(P1, 2, [0, 255, 7]));
         expect(all[1]!.message).to.be.instanceOf(Uint8Array);
       });
@@ -321,7 +361,9 @@ for (const factory of factories) {
 
       it('finishes writes in flight on close, then refuses new ones', async () => {
         // More than one group commit's worth, so a batch is still queued when close() starts.
-        const pending = Array.from({ length: 300 }, (_, i) => sessions.create(makeSession({ terms: { jitChannelScid: BigInt(100 + i) } })));
+        const pending = Array.from({ length: 300 }, (_, i) =>
+          sessions.create(makeSession({ terms: { jitChannelScid: BigInt(100 + i) } })),
+        );
         await db.close();
         await Promise.all(pending);
         expect(await db.ping()).to.equal(false);
@@ -339,9 +381,16 @@ for (const factory of factories) {
         if (db.dialect !== 'sqlite') this.skip();
         const [auto] = (await db.dataSource.query('PRAGMA wal_autocheckpoint')) as { wal_autocheckpoint: number }[];
         expect(auto!.wal_autocheckpoint).to.equal(0);
-        await Promise.all(Array.from({ length: 200 }, (_, i) => sessions.create(makeSession({ terms: { jitChannelScid: BigInt(5000 + i) } }))));
+        await Promise.all(
+          Array.from({ length: 200 }, (_, i) =>
+            sessions.create(makeSession({ terms: { jitChannelScid: BigInt(5000 + i) } })),
+          ),
+        );
         await db.checkpoint();
-        const [wal] = (await db.dataSource.query('PRAGMA wal_checkpoint(PASSIVE)')) as { log: number; checkpointed: number }[];
+        const [wal] = (await db.dataSource.query('PRAGMA wal_checkpoint(PASSIVE)')) as {
+          log: number;
+          checkpointed: number;
+        }[];
         expect(wal!.log).to.be.greaterThan(0);
         expect(wal!.checkpointed).to.equal(wal!.log);
         expect(await new SessionRepository(db).listOpen()).to.have.length(200);
@@ -358,10 +407,12 @@ describe('persistence on a SQLite file under continuous writes', () => {
     const db = await site.open();
     try {
       const sessions = new SessionRepository(db, () => T0);
-      const walFrames = async () => ((await db.read((m) => m.query('PRAGMA wal_checkpoint(PASSIVE)'))) as { log: number }[])[0]!.log;
+      const walFrames = async () =>
+        ((await db.read((m) => m.query('PRAGMA wal_checkpoint(PASSIVE)'))) as { log: number }[])[0]!.log;
       let written = 0;
       const writer = (async () => {
-        for (; written < 400; written++) await sessions.create(makeSession({ terms: { jitChannelScid: BigInt(20_000 + written) } }));
+        for (; written < 400; written++)
+          await sessions.create(makeSession({ terms: { jitChannelScid: BigInt(20_000 + written) } }));
       })();
       const seen: number[] = [];
       while (written < 400) {

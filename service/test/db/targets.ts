@@ -65,7 +65,9 @@ export async function postgresSite(url = postgresTestUrl()): Promise<TestDatabas
 }
 
 /** Whether a Postgres server answers at `url` (within 3 s). */
-export async function postgresReachable(url = postgresTestUrl()): Promise<{ ok: true } | { ok: false; reason: string }> {
+export async function postgresReachable(
+  url = postgresTestUrl(),
+): Promise<{ ok: true } | { ok: false; reason: string }> {
   try {
     await withPlainPostgres(url, (ds) => ds.query('SELECT 1'));
     return { ok: true };

@@ -21,7 +21,15 @@ const SCID = (539268n << 40n) | (845n << 16n) | 1n; // 539268x845x1
 const fakeNode: AdminNodeView = {
   nodeId: '02' + '77'.repeat(32),
   address: '02' + '77'.repeat(32) + '@127.0.0.1:9735',
-  listPeers: () => [{ nodeId: CLIENT_A, address: '127.0.0.1:50000', inbound: true, initFeatures: new Uint8Array(0), supportsLsps0: false }],
+  listPeers: () => [
+    {
+      nodeId: CLIENT_A,
+      address: '127.0.0.1:50000',
+      inbound: true,
+      initFeatures: new Uint8Array(0),
+      supportsLsps0: false,
+    },
+  ],
   listChannels: () => [],
   memoryStats: () => ({ wasmBytes: 1 << 26, rssBytes: 1 << 27 }),
 };
@@ -123,7 +131,9 @@ describe('HTTP: metrics, health and the admin API', () => {
       const r = await get('/admin/node', null);
       expect(r.status).to.equal(401);
       expect(r.headers.get('www-authenticate')).to.match(/^Bearer/);
-      expect(await r.json()).to.deep.equal({ error: { code: 'unauthorized', message: 'expected an Authorization: Bearer <token> header' } });
+      expect(await r.json()).to.deep.equal({
+        error: { code: 'unauthorized', message: 'expected an Authorization: Bearer <token> header' },
+      });
     });
 
     it('answers 401 to a wrong token, a token of another length, or another scheme', async () => {
@@ -167,8 +177,19 @@ describe('HTTP: metrics, health and the admin API', () => {
   describe('admin sessions', () => {
     beforeEach(async () => {
       await sessions.create(makeSession({ terms: { jitChannelScid: SCID, createdAt: new Date(T0.getTime() + 1) } }));
-      await sessions.create(makeSession({ terms: { jitChannelScid: 2n, clientNodeId: CLIENT_B, paymentSizeMsat: null, createdAt: new Date(T0.getTime() + 2) } }));
-      await sessions.create(makeSession({ terms: { jitChannelScid: 3n, createdAt: new Date(T0.getTime() + 3) }, state: closedState() }));
+      await sessions.create(
+        makeSession({
+          terms: {
+            jitChannelScid: 2n,
+            clientNodeId: CLIENT_B,
+            paymentSizeMsat: null,
+            createdAt: new Date(T0.getTime() + 2),
+          },
+        }),
+      );
+      await sessions.create(
+        makeSession({ terms: { jitChannelScid: 3n, createdAt: new Date(T0.getTime() + 3) }, state: closedState() }),
+      );
     });
 
     it('inspects a session by its BOLT 7 SCID or its decimal u64, bigints as strings', async () => {
@@ -256,7 +277,9 @@ describe('HTTP: metrics, health and the admin API', () => {
     it('lists peers and channels', async () => {
       // Bytes (the peer's init features) come out as hex.
       expect(await (await get('/admin/peers')).json()).to.deep.equal({
-        peers: [{ nodeId: CLIENT_A, address: '127.0.0.1:50000', inbound: true, initFeatures: '', supportsLsps0: false }],
+        peers: [
+          { nodeId: CLIENT_A, address: '127.0.0.1:50000', inbound: true, initFeatures: '', supportsLsps0: false },
+        ],
       });
       expect(await (await get('/admin/channels')).json()).to.deep.equal({ channels: [] });
     });

@@ -13,7 +13,13 @@ import type { NodePort } from '../../src/lsps2/node-port.js';
 import type { JitShell } from '../../src/lsps2/shell.js';
 import { nodePortWith, serveLsps2, startTestShell } from './support/lsp-service.js';
 import { buyJitChannel, lsps0Request } from './support/lsps0-client.js';
-import { connectPayerAndClient, disconnectFromLsp, lspNodeOptions, reconnectToLsp, serviceTestNet } from './support/three-nodes.js';
+import {
+  connectPayerAndClient,
+  disconnectFromLsp,
+  lspNodeOptions,
+  reconnectToLsp,
+  serviceTestNet,
+} from './support/three-nodes.js';
 import { until } from './support/until.js';
 
 describe('integration: LSPS2 JIT channel with three LDK nodes over TCP', function () {
@@ -33,21 +39,39 @@ describe('integration: LSPS2 JIT channel with three LDK nodes over TCP', functio
   let lPort = 0;
 
   /** C's side of LSPS0 (or another client's): one JSON-RPC request over 37913, the matching answer. */
-  const rpc = (method: string, params: Record<string, unknown>, from: LightningNode = c): Promise<any> => lsps0Request(from, l.nodeId, method, params);
+  const rpc = (method: string, params: Record<string, unknown>, from: LightningNode = c): Promise<any> =>
+    lsps0Request(from, l.nodeId, method, params);
   const buy = (sizeMsat: string): Promise<bigint> => buyJitChannel(c, l.nodeId, sizeMsat);
 
   /** The service's JIT core over L and the shared store (called again to simulate a service restart). */
   function startShell(node: NodePort = l): Promise<JitShell> {
-    return startTestShell({ node, store, mailboxStore, clock: () => new Date(Date.now() + clockOffsetMs), blockHeight: () => net.chain.height });
+    return startTestShell({
+      node,
+      store,
+      mailboxStore,
+      clock: () => new Date(Date.now() + clockOffsetMs),
+      blockHeight: () => net.chain.height,
+    });
   }
 
   before(async () => {
     net = await serviceTestNet('jitlsp-svc');
     lDir = net.tempDir('lsp');
-    l = await net.start('lsp', lspNodeOptions(() => shell), lDir);
+    l = await net.start(
+      'lsp',
+      lspNodeOptions(() => shell),
+      lDir,
+    );
     lPort = l.listenPort!;
     p = await net.start('payer');
-    c = await net.start('client', jitClientOptions(l.nodeId, () => jitScid, () => (rejectOpens ? 'reject' : 'accept-zero-conf')));
+    c = await net.start(
+      'client',
+      jitClientOptions(
+        l.nodeId,
+        () => jitScid,
+        () => (rejectOpens ? 'reject' : 'accept-zero-conf'),
+      ),
+    );
     shell = await startShell();
     serveLsps2(l, store, () => shell);
     await connectPayerAndClient(net.chain, l, p, c);
@@ -98,7 +122,10 @@ describe('integration: LSPS2 JIT channel with three LDK nodes over TCP', functio
 
   it('holds onion messages for the offline client while its session is live and delivers them on reconnect', async () => {
     const info = await rpc('lsps2.get_info', {});
-    const bought = await rpc('lsps2.buy', { opening_fee_params: info.result.opening_fee_params_menu[0], payment_size_msat: '20000000' });
+    const bought = await rpc('lsps2.buy', {
+      opening_fee_params: info.result.opening_fee_params_menu[0],
+      payment_size_msat: '20000000',
+    });
     jitScid = parseScid(bought.result.jit_channel_scid, 'jit_channel_scid');
     const offer = c.createOffer().offer;
 
@@ -150,7 +177,11 @@ describe('integration: LSPS2 JIT channel with three LDK nodes over TCP', functio
       await slow.connect(l.address!);
       const info = await rpc('lsps2.get_info', {}, slow);
       expect(info.result.opening_fee_params_menu[0].max_client_to_self_delay).to.equal(1000);
-      const bought = await rpc('lsps2.buy', { opening_fee_params: info.result.opening_fee_params_menu[0], payment_size_msat: '30000000' }, slow);
+      const bought = await rpc(
+        'lsps2.buy',
+        { opening_fee_params: info.result.opening_fee_params_menu[0], payment_size_msat: '30000000' },
+        slow,
+      );
       slowScid = parseScid(bought.result.jit_channel_scid, 'jit_channel_scid');
       const offer = slow.createOffer().offer;
       const closed = l.waitFor('channelClosed', (e) => e.counterpartyNodeId === slow.nodeId, 60_000);
@@ -264,7 +295,10 @@ describe('integration: LSPS2 JIT channel with three LDK nodes over TCP', functio
     const { failed } = await holdHalfPayment();
     // The expiry LDK's HTLCIntercepted lacks, as the engine read it from the payer's channel.
     const expiry = (await store.get(jitScid))!.state.held[0]!.cltvExpiry!;
-    const sentHtlc = p.listChannels().flatMap((ch) => ch.pendingHtlcs).find((h) => h.direction === 'outbound');
+    const sentHtlc = p
+      .listChannels()
+      .flatMap((ch) => ch.pendingHtlcs)
+      .find((h) => h.direction === 'outbound');
     expect(expiry).to.equal(sentHtlc!.cltvExpiry);
     await net.chain.mine(expiry - 25 - net.chain.height);
     await shell.tick();

@@ -18,7 +18,13 @@ import type { NodePort } from '../../src/lsps2/node-port.js';
 import type { JitShell } from '../../src/lsps2/shell.js';
 import { nodePortWith, serveLsps2, startTestShell } from './support/lsp-service.js';
 import { buyJitChannel } from './support/lsps0-client.js';
-import { connectPayerAndClient, disconnectFromLsp, lspNodeOptions, reconnectToLsp, serviceTestNet } from './support/three-nodes.js';
+import {
+  connectPayerAndClient,
+  disconnectFromLsp,
+  lspNodeOptions,
+  reconnectToLsp,
+  serviceTestNet,
+} from './support/three-nodes.js';
 import { until } from './support/until.js';
 
 describe('integration: the LSP restarts in the middle of a JIT stage (three LDK nodes, SQLite)', function () {
@@ -81,7 +87,10 @@ describe('integration: the LSP restarts in the middle of a JIT stage (three LDK 
     lDir = net.tempDir('lsp');
     await startLsp();
     p = await net.start('payer');
-    c = await net.start('client', jitClientOptions(l.nodeId, () => jitScid));
+    c = await net.start(
+      'client',
+      jitClientOptions(l.nodeId, () => jitScid),
+    );
     await startShell();
     await connectPayerAndClient(net.chain, l, p, c);
   });

@@ -35,12 +35,18 @@ describe('LSPS0 dispatcher (bLIP-50, LSP side)', () => {
 
   it('answers a malformed payload with -32700 and id null', async () => {
     const h = makeServer();
-    expect(await h.call(PEER_A, '{"jsonrpc":"2.0",')).to.deep.equal({ jsonrpc: '2.0', id: null, error: { code: -32700, message: 'Parse error' } });
+    expect(await h.call(PEER_A, '{"jsonrpc":"2.0",')).to.deep.equal({
+      jsonrpc: '2.0',
+      id: null,
+      error: { code: -32700, message: 'Parse error' },
+    });
   });
 
   it('answers a request that breaks the LSPS0 envelope rules (no id, by-position params) with -32700 and id null', async () => {
     const h = makeServer();
-    expect((await h.call(PEER_A, { jsonrpc: '2.0', method: 'lsps0.list_protocols', params: {} })).error.code).to.equal(-32700);
+    expect((await h.call(PEER_A, { jsonrpc: '2.0', method: 'lsps0.list_protocols', params: {} })).error.code).to.equal(
+      -32700,
+    );
     const r = await h.call(PEER_A, { jsonrpc: '2.0', id: 'x', method: 'lsps0.list_protocols', params: [] });
     expect(r).to.deep.include({ id: null });
     expect(r.error.code).to.equal(-32700);
@@ -64,12 +70,20 @@ describe('LSPS0 dispatcher (bLIP-50, LSP side)', () => {
   it('answers an unknown param with -32602 listing it in data.unrecognized', async () => {
     const h = makeServer();
     const r = await h.call(PEER_A, req('lsps0.list_protocols', { future_feature1_param: 'v' }, 'q'));
-    expect(r.error).to.deep.equal({ code: -32602, message: 'Invalid params', data: { unrecognized: ['future_feature1_param'] } });
+    expect(r.error).to.deep.equal({
+      code: -32602,
+      message: 'Invalid params',
+      data: { unrecognized: ['future_feature1_param'] },
+    });
   });
 
   it('answers a handler failure with -32603 without leaking the exception text', async () => {
     const sent: any[] = [];
-    const d = new Lsps0Dispatcher({ send: (_p, b) => sent.push(JSON.parse(new TextDecoder().decode(b))), protocols: [2], clock: () => NOW });
+    const d = new Lsps0Dispatcher({
+      send: (_p, b) => sent.push(JSON.parse(new TextDecoder().decode(b))),
+      protocols: [2],
+      clock: () => NOW,
+    });
     d.register('lsps9.boom', () => {
       throw new Error('database password is hunter2');
     });
@@ -82,18 +96,28 @@ describe('LSPS0 dispatcher (bLIP-50, LSP side)', () => {
     const h = makeServer();
     const big = JSON.stringify(req('lsps0.list_protocols', {}, 'x'.repeat(MAX_REQUEST_BYTES)));
     const r = await h.call(PEER_A, big);
-    expect(r).to.deep.equal({ jsonrpc: '2.0', id: null, error: { code: 1, message: 'Client rejected', data: { message: 'Message too large' } } });
+    expect(r).to.deep.equal({
+      jsonrpc: '2.0',
+      id: null,
+      error: { code: 1, message: 'Client rejected', data: { message: 'Message too large' } },
+    });
   });
 
   it(`rejects a peer's request beyond ${MAX_PENDING_REQUESTS_PER_PEER} pending with client_rejected, and serves others`, async () => {
     const { d, sent, gates } = slowServer();
-    const inflight = Array.from({ length: MAX_PENDING_REQUESTS_PER_PEER }, (_, i) => d.handleMessage(PEER_A, JSON.stringify(req('lsps9.slow', {}, `s${i}`))));
+    const inflight = Array.from({ length: MAX_PENDING_REQUESTS_PER_PEER }, (_, i) =>
+      d.handleMessage(PEER_A, JSON.stringify(req('lsps9.slow', {}, `s${i}`))),
+    );
     await Promise.resolve();
     expect(d.pending(PEER_A)).to.equal(MAX_PENDING_REQUESTS_PER_PEER);
     await d.handleMessage(PEER_A, JSON.stringify(req('lsps9.slow', {}, 'over')));
     expect(sent.at(-1)).to.deep.equal({
       peer: PEER_A,
-      json: { jsonrpc: '2.0', id: 'over', error: { code: 1, message: 'Client rejected', data: { message: 'Too many pending requests' } } },
+      json: {
+        jsonrpc: '2.0',
+        id: 'over',
+        error: { code: 1, message: 'Client rejected', data: { message: 'Too many pending requests' } },
+      },
     });
     await d.handleMessage(PEER_B, JSON.stringify(req('lsps0.list_protocols', {}, 'b')));
     expect(sent.at(-1)!.json.result).to.deep.equal({ protocols: [2] });
@@ -106,7 +130,9 @@ describe('LSPS0 dispatcher (bLIP-50, LSP side)', () => {
 
   it('rejects any request beyond the global pending limit with client_rejected', async () => {
     const { d, sent, gates } = slowServer({ maxPendingPerPeer: 5, maxPendingTotal: 3 });
-    const inflight = [PEER_A, PEER_A, PEER_B].map((p, i) => d.handleMessage(p, JSON.stringify(req('lsps9.slow', {}, `s${i}`))));
+    const inflight = [PEER_A, PEER_A, PEER_B].map((p, i) =>
+      d.handleMessage(p, JSON.stringify(req('lsps9.slow', {}, `s${i}`))),
+    );
     await d.handleMessage(PEER_B, JSON.stringify(req('lsps0.list_protocols', {}, 'over')));
     expect(sent.at(-1)!.json.error.code).to.equal(1);
     gates.forEach((g) => g());

@@ -73,4 +73,9 @@ export function makeServer(over: Partial<Lsps2ServerOptions> = {}) {
   };
 }
 
-export const req = (method: string, params: unknown = {}, id = 'id-' + method) => ({ jsonrpc: '2.0', id, method, params });
+export const req = (method: string, params: unknown = {}, id = 'id-' + method) => ({
+  jsonrpc: '2.0',
+  id,
+  method,
+  params,
+});

@@ -12,7 +12,11 @@ async function menuFor(h: ReturnType<typeof makeServer>, peer = PEER_A, params: 
 }
 
 function buy(params: Record<string, unknown>, size?: string) {
-  return req('lsps2.buy', size === undefined ? { opening_fee_params: params } : { opening_fee_params: params, payment_size_msat: size }, 'buy1');
+  return req(
+    'lsps2.buy',
+    size === undefined ? { opening_fee_params: params } : { opening_fee_params: params, payment_size_msat: size },
+    'buy1',
+  );
 }
 
 describe('lsps2.get_info (bLIP-52 §1)', () => {
@@ -31,8 +35,17 @@ describe('lsps2.get_info (bLIP-52 §1)', () => {
         'promise',
       ]);
     }
-    expect(menu[0]).to.deep.include({ min_fee_msat: '546000', proportional: 1200, valid_until: '2026-01-01T01:00:00.000Z', min_payment_size_msat: '1000' });
-    expect(menu[1]).to.deep.include({ min_fee_msat: '1092000', proportional: 2400, valid_until: '2026-01-01T02:00:00.000Z' });
+    expect(menu[0]).to.deep.include({
+      min_fee_msat: '546000',
+      proportional: 1200,
+      valid_until: '2026-01-01T01:00:00.000Z',
+      min_payment_size_msat: '1000',
+    });
+    expect(menu[1]).to.deep.include({
+      min_fee_msat: '1092000',
+      proportional: 2400,
+      valid_until: '2026-01-01T02:00:00.000Z',
+    });
   });
 
   it('binds each promise to the asking client: it verifies for that client only', async () => {
@@ -83,7 +96,12 @@ describe('lsps2.buy (bLIP-52 §2)', () => {
       result: { jit_channel_scid: '1x1237x1', lsp_cltv_expiry_delta: 144, client_trusts_lsp: false },
     });
     const s = await h.store.get(1099592695809n);
-    expect(s!.terms).to.deep.include({ clientNodeId: PEER_A, paymentSizeMsat: 100_000_000n, openingFeeMsat: 546_000n, lspCltvExpiryDelta: 144 });
+    expect(s!.terms).to.deep.include({
+      clientNodeId: PEER_A,
+      paymentSizeMsat: 100_000_000n,
+      openingFeeMsat: 546_000n,
+      lspCltvExpiryDelta: 144,
+    });
     // 120 random bits (the harness's randomness is 0xab bytes) as the channel's user_channel_id.
     expect(s!.terms.userChannelId).to.equal(BigInt('0x' + 'ab'.repeat(15)));
     expect(s!.terms.feeParams.validUntil).to.deep.equal(new Date('2026-01-01T01:00:00.000Z'));
@@ -115,15 +133,26 @@ describe('lsps2.buy (bLIP-52 §2)', () => {
     await pending;
     expect(h.sent.at(-1)!.json.result.jit_channel_scid).to.be.a('string');
 
-    const failing = makeServer({ store: Object.assign(Object.create(store), { create: async () => Promise.reject(new Error('disk full')), listByClient: async () => [] }) });
+    const failing = makeServer({
+      store: Object.assign(Object.create(store), {
+        create: async () => Promise.reject(new Error('disk full')),
+        listByClient: async () => [],
+      }),
+    });
     const [e2] = await menuFor(failing);
-    expect((await failing.call(PEER_A, buy(e2!, '100000000'))).error).to.deep.equal({ code: -32603, message: 'Internal error' });
+    expect((await failing.call(PEER_A, buy(e2!, '100000000'))).error).to.deep.equal({
+      code: -32603,
+      message: 'Internal error',
+    });
   });
 
   it('answers 201 for params promised to another client', async () => {
     const h = makeServer();
     const [e] = await menuFor(h, PEER_B);
-    expect((await h.call(PEER_A, buy(e!, '100000000'))).error).to.deep.equal({ code: 201, message: 'invalid_opening_fee_params' });
+    expect((await h.call(PEER_A, buy(e!, '100000000'))).error).to.deep.equal({
+      code: 201,
+      message: 'invalid_opening_fee_params',
+    });
   });
 
   for (const [field, value] of [
@@ -161,7 +190,10 @@ describe('lsps2.buy (bLIP-52 §2)', () => {
   it('answers 202 for the spec example buy (fee 546000 >= payment_size 42000)', async () => {
     const h = makeServer();
     const [e] = await menuFor(h);
-    expect((await h.call(PEER_A, buy(e!, '42000'))).error).to.deep.equal({ code: 202, message: 'payment_size_too_small' });
+    expect((await h.call(PEER_A, buy(e!, '42000'))).error).to.deep.equal({
+      code: 202,
+      message: 'payment_size_too_small',
+    });
     // fee == size is refused too (fee MUST be strictly less).
     expect((await h.call(PEER_A, buy(e!, '546000'))).error.code).to.equal(202);
     expect((await h.call(PEER_A, buy(e!, '546001'))).result).to.be.an('object');
@@ -177,7 +209,10 @@ describe('lsps2.buy (bLIP-52 §2)', () => {
   it('answers 203 when the fee computation overflows u64', async () => {
     const h = makeServer({ tiers: [{ ...TIERS[0]!, proportionalPpm: 2, maxPaymentSizeMsat: (1n << 64n) - 1n }] });
     const [e] = await menuFor(h);
-    expect((await h.call(PEER_A, buy(e!, String((1n << 64n) - 1_000_000n)))).error).to.deep.equal({ code: 203, message: 'payment_size_too_large' });
+    expect((await h.call(PEER_A, buy(e!, String((1n << 64n) - 1_000_000n)))).error).to.deep.equal({
+      code: 203,
+      message: 'payment_size_too_large',
+    });
   });
 
   it('answers 203 when the LSP lacks inbound liquidity for the size', async () => {
@@ -193,7 +228,11 @@ describe('lsps2.buy (bLIP-52 §2)', () => {
     await h.call(PEER_A, buy(e!, '100000000'));
     await h.call(PEER_A, buy(e!, '100000000'));
     const r = await h.call(PEER_A, buy(e!, '100000000'));
-    expect(r.error).to.deep.equal({ code: 1, message: 'Client rejected', data: { message: 'Too many open JIT channel requests' } });
+    expect(r.error).to.deep.equal({
+      code: 1,
+      message: 'Client rejected',
+      data: { message: 'Too many open JIT channel requests' },
+    });
   });
 
   it('enforces the per-peer session limit with a store that lacks countLiveByClient', async () => {
@@ -218,7 +257,9 @@ describe('lsps2.buy (bLIP-52 §2)', () => {
     const h = makeServer({ maxSessionsPerPeer: 2 });
     const [e] = await menuFor(h);
     const before = h.sent.length;
-    await Promise.all([1, 2, 3].map((i) => h.server.handleMessage(PEER_A, JSON.stringify({ ...buy(e!, '100000000'), id: `c${i}` }))));
+    await Promise.all(
+      [1, 2, 3].map((i) => h.server.handleMessage(PEER_A, JSON.stringify({ ...buy(e!, '100000000'), id: `c${i}` }))),
+    );
     const answers = h.sent.slice(before).map((s) => s.json);
     expect(answers.filter((a) => a.result).length).to.equal(2);
     expect(answers.filter((a) => a.error?.code === 1).length).to.equal(1);
@@ -238,7 +279,9 @@ describe('lsps2.buy (bLIP-52 §2)', () => {
   it('answers -32602 for unknown params, a missing opening_fee_params or a malformed payment_size_msat', async () => {
     const h = makeServer();
     const [e] = await menuFor(h);
-    expect((await h.call(PEER_A, req('lsps2.buy', { opening_fee_params: e, x: 1 }))).error.data).to.deep.equal({ unrecognized: ['x'] });
+    expect((await h.call(PEER_A, req('lsps2.buy', { opening_fee_params: e, x: 1 }))).error.data).to.deep.equal({
+      unrecognized: ['x'],
+    });
     expect((await h.call(PEER_A, req('lsps2.buy', {}))).error.code).to.equal(-32602);
     for (const size of [100000000, '-1', '01', '1e9', '18446744073709551616']) {
       expect((await h.call(PEER_A, buy(e!, size as string))).error.code, String(size)).to.equal(-32602);
@@ -258,7 +301,10 @@ describe('lsps2.buy (bLIP-52 §2)', () => {
     const h = makeServer({ node: { getInterceptScid: () => 7n } });
     const [e] = await menuFor(h);
     expect((await h.call(PEER_A, buy(e!, '100000000'))).result.jit_channel_scid).to.equal('0x0x7');
-    expect((await h.call(PEER_A, buy(e!, '100000000'))).error).to.deep.equal({ code: -32603, message: 'Internal error' });
+    expect((await h.call(PEER_A, buy(e!, '100000000'))).error).to.deep.equal({
+      code: -32603,
+      message: 'Internal error',
+    });
   });
 
   it('hands out a distinct SCID per buy', async () => {

@@ -35,7 +35,16 @@ function makeTerms(over: Partial<SessionTerms> = {}): SessionTerms {
 }
 
 function makeCtx(over: Partial<SessionTerms> = {}, policy: Partial<JitPolicy> = {}): JitContext {
-  return { terms: makeTerms(over), policy: { ...DEFAULT_JIT_POLICY, overProvisioningPpm: 0, overProvisioningSat: 0n, minChannelSizeSat: 0n, ...policy } };
+  return {
+    terms: makeTerms(over),
+    policy: {
+      ...DEFAULT_JIT_POLICY,
+      overProvisioningPpm: 0,
+      overProvisioningSat: 0n,
+      minChannelSizeSat: 0n,
+      ...policy,
+    },
+  };
 }
 const noMpp = (over: Partial<SessionTerms> = {}, policy: Partial<JitPolicy> = {}) =>
   makeCtx({ paymentSizeMsat: null, openingFeeMsat: null, ...over }, policy);
@@ -103,11 +112,19 @@ describe('lsps2 JIT channel state machine', () => {
       const t = htlcIntercepted(c, initialState(), htlc('i1', HASH_A, 500_000_000n), env());
       expect(ofKind(t, 'openChannel')[0]!.capacitySat).to.equal(490_000n + 4_900n + 5_000n);
       const small = makeCtx({}, { minChannelSizeSat: 1_000_000n });
-      expect(ofKind(htlcIntercepted(small, initialState(), htlc('i1', HASH_A, 500_000_000n), env()), 'openChannel')[0]!.capacitySat).to.equal(1_000_000n);
+      expect(
+        ofKind(htlcIntercepted(small, initialState(), htlc('i1', HASH_A, 500_000_000n), env()), 'openChannel')[0]!
+          .capacitySat,
+      ).to.equal(1_000_000n);
     });
 
     it('waits for the client to be connected before opening, then opens on connect', () => {
-      const t1 = htlcIntercepted(ctx, initialState(), htlc('i1', HASH_A, 500_000_000n), env(0, { clientConnected: false }));
+      const t1 = htlcIntercepted(
+        ctx,
+        initialState(),
+        htlc('i1', HASH_A, 500_000_000n),
+        env(0, { clientConnected: false }),
+      );
       expect(t1.state.kind).to.equal('awaitingPayment');
       expect(kinds(t1)).to.deep.equal(['persist']);
       const t2 = clientConnected(ctx, t1.state, env(10));
@@ -204,14 +221,18 @@ describe('lsps2 JIT channel state machine', () => {
     it('fails an incomplete set with unknown_next_peer when valid_until passes, and closes the session', () => {
       const t = htlcIntercepted(ctx, initialState(), htlc('a1', HASH_A, 100_000_000n), env(3_599_000));
       const s = sweep(ctx, t.state, env(3_600_000));
-      expect(ofKind(s, 'failHtlc')).to.deep.equal([{ kind: 'failHtlc', interceptId: 'a1', reason: 'unknown_next_peer' }]);
+      expect(ofKind(s, 'failHtlc')).to.deep.equal([
+        { kind: 'failHtlc', interceptId: 'a1', reason: 'unknown_next_peer' },
+      ]);
       expect(s.state).to.deep.include({ kind: 'closed', outcome: 'expired' });
       expect(nextDeadline(ctx, s.state)).to.equal(null);
     });
 
     it('refuses a new HTLC with unknown_next_peer once valid_until has passed', () => {
       const t = htlcIntercepted(ctx, initialState(), htlc('a1', HASH_A, 500_000_000n), env(3_600_000));
-      expect(ofKind(t, 'failHtlc')).to.deep.equal([{ kind: 'failHtlc', interceptId: 'a1', reason: 'unknown_next_peer' }]);
+      expect(ofKind(t, 'failHtlc')).to.deep.equal([
+        { kind: 'failHtlc', interceptId: 'a1', reason: 'unknown_next_peer' },
+      ]);
       expect(ofKind(t, 'openChannel')).to.deep.equal([]);
     });
 
@@ -257,7 +278,9 @@ describe('lsps2 JIT channel state machine', () => {
       const t1 = htlcIntercepted(ctx, initialState(), htlc('a1', HASH_A, 100_000_000n, 1000 + margin + 1), env());
       expect(sweep(ctx, t1.state, env(1)).actions).to.deep.equal([]);
       const s1 = sweep(ctx, t1.state, env(1, { blockHeight: 1001 }));
-      expect(ofKind(s1, 'failHtlc')).to.deep.equal([{ kind: 'failHtlc', interceptId: 'a1', reason: 'temporary_channel_failure' }]);
+      expect(ofKind(s1, 'failHtlc')).to.deep.equal([
+        { kind: 'failHtlc', interceptId: 'a1', reason: 'temporary_channel_failure' },
+      ]);
       // While the channel is opening, too.
       const t2 = htlcIntercepted(ctx, initialState(), htlc('a1', HASH_A, 500_000_000n, 1000 + margin), env());
       expect(t2.state.kind).to.equal('openingChannel');
@@ -281,7 +304,9 @@ describe('lsps2 JIT channel state machine', () => {
       const t = htlcIntercepted(ctx, initialState(), htlc('a1', HASH_A, 500_000_000n), env());
       const d = clientDisconnected(ctx, t.state, env(1));
       expect(d.state.kind).to.equal('awaitingPayment');
-      expect(ofKind(d, 'failHtlc')).to.deep.equal([{ kind: 'failHtlc', interceptId: 'a1', reason: 'temporary_channel_failure' }]);
+      expect(ofKind(d, 'failHtlc')).to.deep.equal([
+        { kind: 'failHtlc', interceptId: 'a1', reason: 'temporary_channel_failure' },
+      ]);
       // The payer retries: a new open.
       const again = htlcIntercepted(ctx, d.state, htlc('a2', HASH_A, 500_000_000n), env(2));
       expect(again.state.kind).to.equal('openingChannel');
@@ -298,7 +323,10 @@ describe('lsps2 JIT channel state machine', () => {
 
     it('re-issues the same decision for a replayed intercept id (held, forwarded or failed)', () => {
       const t1 = htlcIntercepted(ctx, initialState(), htlc('a1', HASH_A, 200_000_000n), env());
-      expect(htlcIntercepted(ctx, t1.state, htlc('a1', HASH_A, 200_000_000n), env(1))).to.deep.equal({ state: t1.state, actions: [] });
+      expect(htlcIntercepted(ctx, t1.state, htlc('a1', HASH_A, 200_000_000n), env(1))).to.deep.equal({
+        state: t1.state,
+        actions: [],
+      });
       const t2 = htlcIntercepted(ctx, t1.state, htlc('a2', HASH_A, 300_000_000n), env(2));
       const r = channelReady(ctx, t2.state, CHAN, env(3));
       const replayed = htlcIntercepted(ctx, r.state, htlc('a1', HASH_A, 200_000_000n), env(4));
@@ -363,7 +391,7 @@ describe('lsps2 JIT channel state machine', () => {
       expect(restarted(ctx, channelPending(ctx, t.state, CHAN).state, env(1)).actions).to.deep.equal([]);
     });
 
-    it('re-issues the paying set\'s forwards after a restart in awaitingForward once the client is connected', () => {
+    it("re-issues the paying set's forwards after a restart in awaitingForward once the client is connected", () => {
       const ts = walk(ctx, [
         (s) => htlcIntercepted(ctx, s, htlc('a1', HASH_A, 500_000_000n), env()),
         (s) => channelReady(ctx, s, CHAN, env(1)),
@@ -393,7 +421,9 @@ describe('lsps2 JIT channel state machine', () => {
         (s) => channelClosed(ctx, s, env(4)),
       ]);
       expect(ts[2]!.state.kind).to.equal('channelOpen');
-      expect(ofKind(ts[4]!, 'failHtlc')).to.deep.equal([{ kind: 'failHtlc', interceptId: 'b1', reason: 'unknown_next_peer' }]);
+      expect(ofKind(ts[4]!, 'failHtlc')).to.deep.equal([
+        { kind: 'failHtlc', interceptId: 'b1', reason: 'unknown_next_peer' },
+      ]);
       expect(ts[4]!.state).to.deep.include({ kind: 'closed', outcome: 'expired', channelId: CHAN });
     });
 
@@ -417,7 +447,11 @@ describe('lsps2 JIT channel state machine', () => {
       const reasons = new Set<string>();
       const c = makeCtx();
       const s1 = htlcIntercepted(c, initialState(), htlc('a1', HASH_A, 1_000_000n), env());
-      for (const t of [sweep(c, s1.state, env(90_000)), sweep(c, s1.state, env(3_600_000)), abandon(c, s1.state, env())]) {
+      for (const t of [
+        sweep(c, s1.state, env(90_000)),
+        sweep(c, s1.state, env(3_600_000)),
+        abandon(c, s1.state, env()),
+      ]) {
         for (const f of ofKind(t, 'failHtlc')) reasons.add(f.reason);
       }
       expect([...reasons].sort()).to.deep.equal(['temporary_channel_failure', 'unknown_next_peer']);
@@ -441,7 +475,10 @@ describe('lsps2 JIT channel state machine', () => {
     it('refuses an HTLC with fee + htlc_minimum > amount with unknown_next_peer', () => {
       const c = noMpp({}, { htlcMinimumMsat: 1_000n });
       const t = htlcIntercepted(c, initialState(), htlc('h1', HASH_A, 10_000_999n), env());
-      expect(t.actions).to.deep.equal([{ kind: 'persist' }, { kind: 'failHtlc', interceptId: 'h1', reason: 'unknown_next_peer' }]);
+      expect(t.actions).to.deep.equal([
+        { kind: 'persist' },
+        { kind: 'failHtlc', interceptId: 'h1', reason: 'unknown_next_peer' },
+      ]);
       const ok = htlcIntercepted(c, initialState(), htlc('h2', HASH_A, 10_001_000n), env());
       expect(ok.state.kind).to.equal('openingChannel');
     });
@@ -464,9 +501,16 @@ describe('lsps2 JIT channel state machine', () => {
     it('refuses a second HTLC of the same payment (MPP is not allowed in this mode)', () => {
       const t1 = htlcIntercepted(ctx, initialState(), htlc('h1', HASH_A, 50_000_000n), env());
       const t2 = htlcIntercepted(ctx, t1.state, htlc('h2', HASH_A, 50_000_000n), env(1));
-      expect(ofKind(t2, 'failHtlc')).to.deep.equal([{ kind: 'failHtlc', interceptId: 'h2', reason: 'unknown_next_peer' }]);
+      expect(ofKind(t2, 'failHtlc')).to.deep.equal([
+        { kind: 'failHtlc', interceptId: 'h2', reason: 'unknown_next_peer' },
+      ]);
       expect(t2.state.kind).to.equal('openingChannel');
-      const off = htlcIntercepted(ctx, initialState(), htlc('h1', HASH_A, 50_000_000n), env(0, { clientConnected: false }));
+      const off = htlcIntercepted(
+        ctx,
+        initialState(),
+        htlc('h1', HASH_A, 50_000_000n),
+        env(0, { clientConnected: false }),
+      );
       const t3 = htlcIntercepted(ctx, off.state, htlc('h2', HASH_A, 50_000_000n), env(1, { clientConnected: false }));
       expect(ofKind(t3, 'failHtlc').map((f) => f.interceptId)).to.deep.equal(['h2']);
     });
@@ -499,10 +543,17 @@ describe('lsps2 JIT channel state machine', () => {
     });
 
     it('fails a single HTLC waiting for an offline client after the collect timeout', () => {
-      const t = htlcIntercepted(ctx, initialState(), htlc('h1', HASH_A, 50_000_000n), env(0, { clientConnected: false }));
+      const t = htlcIntercepted(
+        ctx,
+        initialState(),
+        htlc('h1', HASH_A, 50_000_000n),
+        env(0, { clientConnected: false }),
+      );
       expect(t.state.kind).to.equal('awaitingPayment');
       const s = sweep(ctx, t.state, env(90_000, { clientConnected: false }));
-      expect(ofKind(s, 'failHtlc')).to.deep.equal([{ kind: 'failHtlc', interceptId: 'h1', reason: 'temporary_channel_failure' }]);
+      expect(ofKind(s, 'failHtlc')).to.deep.equal([
+        { kind: 'failHtlc', interceptId: 'h1', reason: 'temporary_channel_failure' },
+      ]);
     });
   });
 });

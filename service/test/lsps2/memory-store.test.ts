@@ -53,9 +53,9 @@ describe('lsps2 session store (in memory) and codec', () => {
   });
 
   it('names the field when a stored state is corrupted', () => {
-    expect(() => decodeState('{"kind":"done","held":[],"forwarded":[],"failed":[],"channelId":"x","feeMsat":1}')).to.throw(
-      /JitChannelState\/feeMsat: expected decimal string/,
-    );
+    expect(() =>
+      decodeState('{"kind":"done","held":[],"forwarded":[],"failed":[],"channelId":"x","feeMsat":1}'),
+    ).to.throw(/JitChannelState\/feeMsat: expected decimal string/);
   });
 
   it('refuses a second session with the same SCID', async () => {
@@ -91,7 +91,15 @@ describe('lsps2 session store (in memory) and codec', () => {
     await store.create(makeSession(2n));
     await store.update(
       2n,
-      { kind: 'closed', outcome: 'expired', channelId: null, collectedFeeMsat: 0n, held: [], forwarded: [], failed: [] },
+      {
+        kind: 'closed',
+        outcome: 'expired',
+        channelId: null,
+        collectedFeeMsat: 0n,
+        held: [],
+        forwarded: [],
+        failed: [],
+      },
       0,
       NOW,
     );

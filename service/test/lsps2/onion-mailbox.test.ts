@@ -22,11 +22,20 @@ const P2 = '02' + '02'.repeat(32);
 const P3 = '02' + '03'.repeat(32);
 const msg = (n: number) => new Uint8Array([n, n, n]);
 
-function push(m: Mailbox, peer: string, n: number, ms = 0, limits: MailboxLimits = DEFAULT_MAILBOX_LIMITS, registered = true) {
+function push(
+  m: Mailbox,
+  peer: string,
+  n: number,
+  ms = 0,
+  limits: MailboxLimits = DEFAULT_MAILBOX_LIMITS,
+  registered = true,
+) {
   return messageIntercepted(m, { peerNodeId: peer, message: msg(n), registered, now: at(ms) }, limits);
 }
-const delivered = (effects: MailboxEffect[]) => effects.flatMap((e) => (e.kind === 'deliver' ? [e.message.message[0]] : []));
-const drops = (effects: MailboxEffect[]) => effects.flatMap((e) => (e.kind === 'dropped' ? [`${e.reason}:${e.count}`] : []));
+const delivered = (effects: MailboxEffect[]) =>
+  effects.flatMap((e) => (e.kind === 'deliver' ? [e.message.message[0]] : []));
+const drops = (effects: MailboxEffect[]) =>
+  effects.flatMap((e) => (e.kind === 'dropped' ? [`${e.reason}:${e.count}`] : []));
 
 describe('onion-message mailbox for offline JIT clients', () => {
   it('holds messages for a registered peer and delivers them in arrival order when it connects', () => {
@@ -85,7 +94,12 @@ describe('onion-message mailbox for offline JIT clients', () => {
   });
 
   it('refuses a message larger than the limit', () => {
-    const s = messageIntercepted(emptyMailbox(), { peerNodeId: P1, message: new Uint8Array(70_000), registered: true, now: T0 });
+    const s = messageIntercepted(emptyMailbox(), {
+      peerNodeId: P1,
+      message: new Uint8Array(70_000),
+      registered: true,
+      now: T0,
+    });
     expect(drops(s.effects)).to.deep.equal(['too_large:1']);
   });
 
@@ -101,7 +115,7 @@ describe('onion-message mailbox for offline JIT clients', () => {
     expect(drops(c.effects)).to.deep.equal(['expired:1']);
   });
 
-  it('forgets a deregistered peer\'s messages', () => {
+  it("forgets a deregistered peer's messages", () => {
     const m = push(emptyMailbox(), P1, 1).mailbox;
     const s = peerDeregistered(m, P1);
     expect(drops(s.effects)).to.deep.equal(['unregistered:1']);
@@ -111,7 +125,11 @@ describe('onion-message mailbox for offline JIT clients', () => {
   it('restores from the store after a restart without losing order, and keeps numbering after it', async () => {
     const store = new MemoryMailboxStore();
     let m = emptyMailbox();
-    for (const [peer, n] of [[P1, 1], [P2, 2], [P1, 3]] as const) {
+    for (const [peer, n] of [
+      [P1, 1],
+      [P2, 2],
+      [P1, 3],
+    ] as const) {
       const s = push(m, peer, n, n);
       m = s.mailbox;
       for (const e of s.effects) if (e.kind === 'put') await store.put(e.message);
@@ -129,10 +147,18 @@ describe('onion-message mailbox for offline JIT clients', () => {
 });
 
 describe('onion registry (which peers and SCIDs the LSP answers for)', () => {
-  const session = (scid: bigint, peer: string, validMs: number, kind: 'awaitingPayment' | 'closed' = 'awaitingPayment') =>
+  const session = (
+    scid: bigint,
+    peer: string,
+    validMs: number,
+    kind: 'awaitingPayment' | 'closed' = 'awaitingPayment',
+  ) =>
     ({
       terms: { jitChannelScid: scid, clientNodeId: peer, feeParams: { validUntil: at(validMs) } },
-      state: kind === 'closed' ? { kind, outcome: 'paid', channelId: null, collectedFeeMsat: 0n, held: [], forwarded: [], failed: [] } : { kind, held: [], forwarded: [], failed: [] },
+      state:
+        kind === 'closed'
+          ? { kind, outcome: 'paid', channelId: null, collectedFeeMsat: 0n, held: [], forwarded: [], failed: [] }
+          : { kind, held: [], forwarded: [], failed: [] },
     }) as unknown as JitSession;
 
   it('registers peers with an unexpired open session and maps their JIT SCIDs to them until valid_until', () => {

@@ -12,7 +12,11 @@ const OTHER = '02' + '22'.repeat(32);
 const HASH = 'aa'.repeat(32);
 const CHAN = 'c0'.repeat(32);
 
-function makeSession(scid: bigint, over: Partial<JitSession['terms']> = {}, state: JitChannelState = initialState()): JitSession {
+function makeSession(
+  scid: bigint,
+  over: Partial<JitSession['terms']> = {},
+  state: JitChannelState = initialState(),
+): JitSession {
   return {
     terms: makeTerms(T0, { jitChannelScid: scid, userChannelId: 1000n + scid, ...over }),
     state,
@@ -41,7 +45,8 @@ function fakeNode() {
     failInterceptedHtlc: (...args) => void calls.push({ m: 'fail', args }),
     forwardOnionMessage: (...args) => void calls.push({ m: 'forwardOnion', args }),
     listChannels: () => channels as never,
-    listPeers: () => [...peers].map((nodeId) => ({ nodeId, inbound: true, initFeatures: new Uint8Array(0), supportsLsps0: false })),
+    listPeers: () =>
+      [...peers].map((nodeId) => ({ nodeId, inbound: true, initFeatures: new Uint8Array(0), supportsLsps0: false })),
     releaseFunding: async (txid) => {
       calls.push({ m: 'releaseFunding', args: [txid] });
       return true;
@@ -64,7 +69,13 @@ function fakeNode() {
   };
 }
 
-const intercept = (scid: bigint, id: string, amount: bigint, hash = HASH, cltvExpiry: number | null = null): NodeEvent => ({
+const intercept = (
+  scid: bigint,
+  id: string,
+  amount: bigint,
+  hash = HASH,
+  cltvExpiry: number | null = null,
+): NodeEvent => ({
   type: 'htlcIntercepted',
   interceptId: id,
   requestedNextHopScid: scid,
@@ -96,21 +107,39 @@ describe('lsps2 shell (state machine against a fake node and the in-memory store
     await shell.idle();
     expect(stateAtOpen).to.equal('openingChannel');
     // payment - fee, + 1% of it, + 10,000 sat: DEFAULT_JIT_POLICY over-provisioning
-    expect(f.of('openChannel')[0]![0]).to.deep.include({ peer: CLIENT, capacitySat: 490_000n + 4_900n + 10_000n, zeroConf: true, announce: false, userChannelId: 1005n });
+    expect(f.of('openChannel')[0]![0]).to.deep.include({
+      peer: CLIENT,
+      capacitySat: 490_000n + 4_900n + 10_000n,
+      zeroConf: true,
+      announce: false,
+      userChannelId: 1005n,
+    });
   });
 
   it('runs a whole MPP session: forwards with the fee skimmed on channel ready, done on payment forwarded', async () => {
     const { store, f, shell } = await setup();
     f.emit(intercept(5n, 'i1', 200_000_000n));
     f.emit(intercept(5n, 'i2', 300_000_000n));
-    f.emit({ type: 'channelPending', channelId: CHAN, userChannelId: 1005n, counterpartyNodeId: CLIENT, fundingTxid: 'ff'.repeat(32) });
+    f.emit({
+      type: 'channelPending',
+      channelId: CHAN,
+      userChannelId: 1005n,
+      counterpartyNodeId: CLIENT,
+      fundingTxid: 'ff'.repeat(32),
+    });
     f.emit({ type: 'channelReady', channelId: CHAN, userChannelId: 1005n, counterpartyNodeId: CLIENT });
     await shell.idle();
     expect(f.of('forward')).to.deep.equal([
       ['i1', CHAN, CLIENT, 190_000_000n],
       ['i2', CHAN, CLIENT, 300_000_000n],
     ]);
-    f.emit({ type: 'paymentForwarded', nextChannelId: CHAN, nextUserChannelId: 1005n, skimmedFeeMsat: 10_000_000n, claimFromOnchainTx: false });
+    f.emit({
+      type: 'paymentForwarded',
+      nextChannelId: CHAN,
+      nextUserChannelId: 1005n,
+      skimmedFeeMsat: 10_000_000n,
+      claimFromOnchainTx: false,
+    });
     await shell.idle();
     expect((await store.get(5n))!.state).to.deep.include({ kind: 'done', collectedFeeMsat: 10_000_000n });
   });
@@ -133,7 +162,12 @@ describe('lsps2 shell (state machine against a fake node and the in-memory store
     await store.create(makeSession(5n, {}, opening));
     const f = fakeNode();
     f.channels.push({ userChannelId: 1005n });
-    const shell = await JitShell.start({ node: f.node, store, mailboxStore: new MemoryMailboxStore(), clock: () => T0 });
+    const shell = await JitShell.start({
+      node: f.node,
+      store,
+      mailboxStore: new MemoryMailboxStore(),
+      clock: () => T0,
+    });
     await shell.idle();
     expect(f.of('openChannel')).to.deep.equal([]);
   });
@@ -145,7 +179,12 @@ describe('lsps2 shell (state machine against a fake node and the in-memory store
     await shell.idle();
     shell.stop();
     const f2 = fakeNode();
-    const shell2 = await JitShell.start({ node: f2.node, store, mailboxStore: new MemoryMailboxStore(), clock: () => T0 });
+    const shell2 = await JitShell.start({
+      node: f2.node,
+      store,
+      mailboxStore: new MemoryMailboxStore(),
+      clock: () => T0,
+    });
     // The start itself re-issues the persisted forward (the process may have died before the node ran it)...
     expect(f2.of('forward')).to.deep.equal([['i1', CHAN, CLIENT, 490_000_000n]]);
     f2.emit(intercept(5n, 'i1', 500_000_000n));
@@ -189,11 +228,19 @@ describe('lsps2 shell (state machine against a fake node and the in-memory store
 
   it('maps the client rejecting or abandoning the open to the bLIP-52 failure cases', async () => {
     expect(openFailureFromClosure('counterparty force-closed with message: no thanks')).to.equal('client_rejected');
-    expect(openFailureFromClosure('the peer disconnected prior to the channel being funded')).to.equal('client_disconnected');
+    expect(openFailureFromClosure('the peer disconnected prior to the channel being funded')).to.equal(
+      'client_disconnected',
+    );
     expect(openFailureFromClosure('processing error: x')).to.equal('lsp_error');
     const { store, f, shell } = await setup();
     f.emit(intercept(5n, 'i1', 500_000_000n));
-    f.emit({ type: 'channelClosed', channelId: CHAN, userChannelId: 1005n, counterpartyNodeId: CLIENT, reason: 'counterparty force-closed with message: no' });
+    f.emit({
+      type: 'channelClosed',
+      channelId: CHAN,
+      userChannelId: 1005n,
+      counterpartyNodeId: CLIENT,
+      reason: 'counterparty force-closed with message: no',
+    });
     await shell.idle();
     expect(f.of('fail')).to.deep.equal([['i1']]);
     expect((await store.get(5n))!.state.failed).to.deep.equal([{ interceptId: 'i1', reason: 'unknown_next_peer' }]);
@@ -203,11 +250,25 @@ describe('lsps2 shell (state machine against a fake node and the in-memory store
     const { store, f, shell } = await setup([makeSession(5n), makeSession(6n)]);
     f.emit(intercept(5n, 'a1', 500_000_000n, 'a1'.repeat(32)));
     f.emit({ type: 'channelReady', channelId: CHAN, userChannelId: 1005n, counterpartyNodeId: CLIENT });
-    f.emit({ type: 'paymentForwarded', nextChannelId: CHAN, nextUserChannelId: 1005n, skimmedFeeMsat: 10_000_000n, outboundAmountForwardedMsat: 490_000_000n, claimFromOnchainTx: false });
+    f.emit({
+      type: 'paymentForwarded',
+      nextChannelId: CHAN,
+      nextUserChannelId: 1005n,
+      skimmedFeeMsat: 10_000_000n,
+      outboundAmountForwardedMsat: 490_000_000n,
+      claimFromOnchainTx: false,
+    });
     f.emit(intercept(6n, 'b1', 500_000_000n, 'b1'.repeat(32)));
     f.emit({ type: 'channelReady', channelId: 'c1'.repeat(32), userChannelId: 1006n, counterpartyNodeId: CLIENT });
     // Non-strict forwarding: LDK used the first channel for session 6's HTLC.
-    f.emit({ type: 'paymentForwarded', nextChannelId: CHAN, nextUserChannelId: 1005n, skimmedFeeMsat: 10_000_000n, outboundAmountForwardedMsat: 490_000_000n, claimFromOnchainTx: false });
+    f.emit({
+      type: 'paymentForwarded',
+      nextChannelId: CHAN,
+      nextUserChannelId: 1005n,
+      skimmedFeeMsat: 10_000_000n,
+      outboundAmountForwardedMsat: 490_000_000n,
+      claimFromOnchainTx: false,
+    });
     await shell.idle();
     expect((await store.get(6n))!.state.kind).to.equal('done');
   });
@@ -217,7 +278,12 @@ describe('lsps2 shell (state machine against a fake node and the in-memory store
     f.emit(intercept(5n, 'i0', 100_000_000n)); // a first part: the session is now held in memory
     await shell.idle();
     const cur = (await store.get(5n))!;
-    await store.update(5n, { ...cur.state, failed: [{ interceptId: 'z', reason: 'unknown_next_peer' }] }, cur.version, T0);
+    await store.update(
+      5n,
+      { ...cur.state, failed: [{ interceptId: 'z', reason: 'unknown_next_peer' }] },
+      cur.version,
+      T0,
+    );
     f.emit(intercept(5n, 'i1', 400_000_000n));
     await shell.idle();
     expect(f.of('openChannel')).to.deep.equal([]);
@@ -229,7 +295,12 @@ describe('lsps2 shell (state machine against a fake node and the in-memory store
   it('reads an idle session (nothing held) from the store when an HTLC arrives, so it acts on the stored state', async () => {
     const { store, f, shell } = await setup();
     const cur = (await store.get(5n))!;
-    await store.update(5n, { ...cur.state, failed: [{ interceptId: 'z', reason: 'unknown_next_peer' }] }, cur.version, T0);
+    await store.update(
+      5n,
+      { ...cur.state, failed: [{ interceptId: 'z', reason: 'unknown_next_peer' }] },
+      cur.version,
+      T0,
+    );
     f.emit(intercept(5n, 'i1', 500_000_000n));
     await shell.idle();
     expect(f.of('openChannel')).to.have.length(1);
@@ -247,7 +318,10 @@ describe('lsps2 shell (state machine against a fake node and the in-memory store
 
   it('closes on tick exactly the idle sessions whose valid_until passed, those sold since included, and no others', async () => {
     const validFor = (ms: number) => ({ ...makeSession(0n).terms.feeParams, validUntil: new Date(T0.getTime() + ms) });
-    const { store, shell, setNow } = await setup([makeSession(5n, { feeParams: validFor(10_000) }), makeSession(6n, { feeParams: validFor(30_000) })]);
+    const { store, shell, setNow } = await setup([
+      makeSession(5n, { feeParams: validFor(10_000) }),
+      makeSession(6n, { feeParams: validFor(30_000) }),
+    ]);
     const sold = makeSession(7n, { feeParams: validFor(20_000) });
     await store.create(sold);
     shell.sessionCreated(sold);
@@ -287,7 +361,12 @@ describe('lsps2 shell (state machine against a fake node and the in-memory store
     // A restart loses nothing.
     shell.stop();
     const f2 = fakeNode();
-    const shell2 = await JitShell.start({ node: f2.node, store: new MemorySessionStore(), mailboxStore, clock: () => T0 });
+    const shell2 = await JitShell.start({
+      node: f2.node,
+      store: new MemorySessionStore(),
+      mailboxStore,
+      clock: () => T0,
+    });
     f2.emit({ type: 'onionMessagePeerConnected', peerNodeId: CLIENT });
     await shell2.idle();
     expect(f2.of('forwardOnion').map(([m, p]) => [(m as Uint8Array)[0], p])).to.deep.equal([
@@ -305,7 +384,7 @@ describe('lsps2 shell (state machine against a fake node and the in-memory store
     expect(shell.holdFunding({ userChannelId: 1005n })).to.equal(false);
   });
 
-  it('counts the live sessions of one peer from memory: sessions created later count, expired and other peers\' do not', async () => {
+  it("counts the live sessions of one peer from memory: sessions created later count, expired and other peers' do not", async () => {
     const expired = makeSession(6n, { feeParams: { ...makeSession(6n).terms.feeParams, validUntil: T0 } });
     const { shell } = await setup([makeSession(5n), expired, makeSession(9n, { clientNodeId: OTHER })]);
     expect(shell.liveSessionCount(CLIENT, T0)).to.equal(1);
@@ -319,7 +398,13 @@ describe('lsps2 shell (state machine against a fake node and the in-memory store
   it('releases a withheld funding transaction once the fee is collected', async () => {
     const { f, shell } = await setup([makeSession(8n, { clientTrustsLsp: true })]);
     f.emit(intercept(8n, 'i1', 500_000_000n));
-    f.emit({ type: 'fundingHeld', txid: 'ab'.repeat(32), counterpartyNodeId: CLIENT, userChannelId: 1008n, temporaryChannelId: 'tt' });
+    f.emit({
+      type: 'fundingHeld',
+      txid: 'ab'.repeat(32),
+      counterpartyNodeId: CLIENT,
+      userChannelId: 1008n,
+      temporaryChannelId: 'tt',
+    });
     f.emit({ type: 'channelReady', channelId: CHAN, userChannelId: 1008n, counterpartyNodeId: CLIENT });
     await shell.idle();
     expect(f.of('releaseFunding')).to.deep.equal([]);

@@ -14,7 +14,10 @@ function sample(body: string, series: string): number | undefined {
   return line === undefined ? undefined : Number(line.slice(series.length + 1));
 }
 
-const ownMetrics = (m: ServiceMetrics) => m.registry.getMetricsAsArray().filter((x) => !x.name.startsWith('jitlsp_process_') && !x.name.startsWith('jitlsp_nodejs_'));
+const ownMetrics = (m: ServiceMetrics) =>
+  m.registry
+    .getMetricsAsArray()
+    .filter((x) => !x.name.startsWith('jitlsp_process_') && !x.name.startsWith('jitlsp_nodejs_'));
 
 describe('service metrics (prom-client)', () => {
   it('names every metric with the jitlsp_ prefix, counters with _total, and help as a sentence', () => {
@@ -33,10 +36,12 @@ describe('service metrics (prom-client)', () => {
     const m = new ServiceMetrics({ processMetrics: false });
     const { body, contentType } = await m.exposition();
     expect(contentType).to.match(/^text\/plain/);
-    for (const r of GET_INFO_RESULTS) expect(sample(body, `jitlsp_lsps2_get_info_requests_total{result="${r}"}`), r).to.equal(0);
+    for (const r of GET_INFO_RESULTS)
+      expect(sample(body, `jitlsp_lsps2_get_info_requests_total{result="${r}"}`), r).to.equal(0);
     for (const r of BUY_RESULTS) expect(sample(body, `jitlsp_lsps2_buy_requests_total{result="${r}"}`), r).to.equal(0);
     for (const s of SESSION_STATES) expect(sample(body, `jitlsp_lsps2_sessions{state="${s}"}`), s).to.equal(0);
-    for (const r of ONION_DROP_REASONS) expect(sample(body, `jitlsp_onion_messages_dropped_total{reason="${r}"}`), r).to.equal(0);
+    for (const r of ONION_DROP_REASONS)
+      expect(sample(body, `jitlsp_onion_messages_dropped_total{reason="${r}"}`), r).to.equal(0);
     expect(sample(body, 'jitlsp_htlcs_failed_total{code="unknown_next_peer"}')).to.equal(0);
     expect(sample(body, 'jitlsp_channels_opened_total{mode="no_mpp",trust_model="client-trusts-lsp"}')).to.equal(0);
     expect(sample(body, 'jitlsp_channel_open_failures_total{reason="client_rejected"}')).to.equal(0);
@@ -118,6 +123,7 @@ describe('service metrics (prom-client)', () => {
     const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
     const section = readme.split(/^## /m).find((s) => s.startsWith('Metrics'));
     if (section === undefined) this.skip(); // written at the end of issue 5
-    for (const x of ownMetrics(new ServiceMetrics({ processMetrics: false }))) expect(section, x.name).to.include(`\`${x.name}\``);
+    for (const x of ownMetrics(new ServiceMetrics({ processMetrics: false })))
+      expect(section, x.name).to.include(`\`${x.name}\``);
   });
 });

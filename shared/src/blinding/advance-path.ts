@@ -17,9 +17,11 @@ export function advanceBlindedPath(
   nodePrivkey: Uint8Array,
   resolveScid?: (scid: bigint) => Uint8Array | undefined,
 ): BlindedPath {
-  if (path.hops.length < 2) throw new OnionError('invalid-argument', 'blinded_path: cannot advance a path with fewer than 2 hops');
+  if (path.hops.length < 2)
+    throw new OnionError('invalid-argument', 'blinded_path: cannot advance a path with fewer than 2 hops');
   const u = unblindHop(nodePrivkey, path.firstPathKey, path.hops[0].encryptedRecipientData);
-  const next = u.data.nextNodeId ?? (u.data.shortChannelId !== undefined ? resolveScid?.(u.data.shortChannelId) : undefined);
+  const next =
+    u.data.nextNodeId ?? (u.data.shortChannelId !== undefined ? resolveScid?.(u.data.shortChannelId) : undefined);
   if (!next) throw new OnionError('invalid-payload', 'blinded_path: our hop names no next node we can resolve');
   return { introduction: { kind: 'nodeId', nodeId: next }, firstPathKey: u.nextPathKey, hops: path.hops.slice(1) };
 }

@@ -46,10 +46,15 @@ export interface BlindedHopSecrets {
  * The introduction node is `hops[0].nodeId`.
  * @example const { path } = blindPath(randomBytes(32), [{ nodeId: lsp, data: fwd }, { nodeId: me, data: recv }])
  */
-export function blindPath(sessionKey: Uint8Array, hops: readonly BlindingHopInput[]): { path: BlindedPath; hops: BlindedHopSecrets[] } {
+export function blindPath(
+  sessionKey: Uint8Array,
+  hops: readonly BlindingHopInput[],
+): { path: BlindedPath; hops: BlindedHopSecrets[] } {
   checkPrivkey(sessionKey, 'blinded_path/sessionKey');
-  if (hops.length === 0) throw new OnionError('invalid-argument', 'blinded_path/hops: expected at least one hop, got 0');
-  if (hops.length > 255) throw new OnionError('invalid-argument', `blinded_path/hops: expected at most 255 hops, got ${hops.length}`);
+  if (hops.length === 0)
+    throw new OnionError('invalid-argument', 'blinded_path/hops: expected at least one hop, got 0');
+  if (hops.length > 255)
+    throw new OnionError('invalid-argument', `blinded_path/hops: expected at most 255 hops, got ${hops.length}`);
   let e = sessionKey;
   let E = safe(() => getPublicKey(e), 'invalid-argument', 'blinded_path/sessionKey: not a valid private key');
   const out: BlindedHopSecrets[] = [];
@@ -60,7 +65,15 @@ export function blindPath(sessionKey: Uint8Array, hops: readonly BlindingHopInpu
     const blindedNodeId = multiply(N, blindedNodeIdTweak(ss));
     const encryptedRecipientData = encryptRecipientData(rho, hops[i].data);
     const nextPathPrivkey = privateMultiply(e, blindingFactor(E, ss));
-    out.push({ pathPrivkey: e, pathKey: E, sharedSecret: ss, rho, blindedNodeId, encryptedRecipientData, nextPathPrivkey });
+    out.push({
+      pathPrivkey: e,
+      pathKey: E,
+      sharedSecret: ss,
+      rho,
+      blindedNodeId,
+      encryptedRecipientData,
+      nextPathPrivkey,
+    });
     e = nextPathPrivkey;
     if (i + 1 < hops.length) E = getPublicKey(e);
   }

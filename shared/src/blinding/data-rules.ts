@@ -14,7 +14,8 @@ const fail = (message: string): never => {
 };
 
 function nextHop(d: EncryptedDataTlv): NextHop {
-  if (d.shortChannelId !== undefined && d.nextNodeId !== undefined) fail('encrypted_data_tlv: both short_channel_id and next_node_id');
+  if (d.shortChannelId !== undefined && d.nextNodeId !== undefined)
+    fail('encrypted_data_tlv: both short_channel_id and next_node_id');
   if (d.nextNodeId !== undefined) return { nodeId: d.nextNodeId };
   if (d.shortChannelId !== undefined) return { shortChannelId: d.shortChannelId };
   return fail('encrypted_data_tlv: neither short_channel_id nor next_node_id');
@@ -29,18 +30,32 @@ function checkFeatures(d: EncryptedDataTlv): void {
  * A blinded payment hop that forwards: exactly one of short_channel_id / next_node_id, and payment_relay.
  * @example const { next, relay } = paymentForwardData(unblinded.data)
  */
-export function paymentForwardData(d: EncryptedDataTlv): { next: NextHop; relay: PaymentRelay; constraints?: PaymentConstraints; nextPathKeyOverride?: Uint8Array } {
+export function paymentForwardData(d: EncryptedDataTlv): {
+  next: NextHop;
+  relay: PaymentRelay;
+  constraints?: PaymentConstraints;
+  nextPathKeyOverride?: Uint8Array;
+} {
   checkFeatures(d);
   const next = nextHop(d);
   const relay = d.paymentRelay ?? fail('encrypted_data_tlv/payment_relay: required for a forwarding hop');
-  return { next, relay, ...(d.paymentConstraints ? { constraints: d.paymentConstraints } : {}), ...(d.nextPathKeyOverride ? { nextPathKeyOverride: d.nextPathKeyOverride } : {}) };
+  return {
+    next,
+    relay,
+    ...(d.paymentConstraints ? { constraints: d.paymentConstraints } : {}),
+    ...(d.nextPathKeyOverride ? { nextPathKeyOverride: d.nextPathKeyOverride } : {}),
+  };
 }
 
 /** The final hop of a blinded payment path: its own `path_id` and optional constraints. */
 export function paymentReceiveData(d: EncryptedDataTlv): { pathId?: Uint8Array; constraints?: PaymentConstraints } {
   checkFeatures(d);
-  if (d.shortChannelId !== undefined && d.nextNodeId !== undefined) fail('encrypted_data_tlv: both short_channel_id and next_node_id');
-  return { ...(d.pathId ? { pathId: d.pathId } : {}), ...(d.paymentConstraints ? { constraints: d.paymentConstraints } : {}) };
+  if (d.shortChannelId !== undefined && d.nextNodeId !== undefined)
+    fail('encrypted_data_tlv: both short_channel_id and next_node_id');
+  return {
+    ...(d.pathId ? { pathId: d.pathId } : {}),
+    ...(d.paymentConstraints ? { constraints: d.paymentConstraints } : {}),
+  };
 }
 
 /**

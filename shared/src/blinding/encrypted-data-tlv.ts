@@ -66,9 +66,11 @@ export function encodeEncryptedDataTlv(d: EncryptedDataTlv): Uint8Array {
   if (d.shortChannelId !== undefined) recs.push({ type: T.shortChannelId, value: u64(d.shortChannelId) });
   if (d.nextNodeId !== undefined) recs.push({ type: T.nextNodeId, value: point(d.nextNodeId, 'next_node_id') });
   if (d.pathId !== undefined) recs.push({ type: T.pathId, value: d.pathId });
-  if (d.nextPathKeyOverride !== undefined) recs.push({ type: T.nextPathKeyOverride, value: point(d.nextPathKeyOverride, 'next_path_key_override') });
+  if (d.nextPathKeyOverride !== undefined)
+    recs.push({ type: T.nextPathKeyOverride, value: point(d.nextPathKeyOverride, 'next_path_key_override') });
   if (d.paymentRelay !== undefined) recs.push({ type: T.paymentRelay, value: encodePaymentRelay(d.paymentRelay) });
-  if (d.paymentConstraints !== undefined) recs.push({ type: T.paymentConstraints, value: encodePaymentConstraints(d.paymentConstraints) });
+  if (d.paymentConstraints !== undefined)
+    recs.push({ type: T.paymentConstraints, value: encodePaymentConstraints(d.paymentConstraints) });
   if (d.allowedFeatures !== undefined) recs.push({ type: T.allowedFeatures, value: d.allowedFeatures });
   return encodeRecords('encrypted_data_tlv', recs, d.unknown, KNOWN);
 }
@@ -86,16 +88,33 @@ export function decodeEncryptedDataTlv(bytes: Uint8Array): EncryptedDataTlv {
     const T = ENCRYPTED_DATA_TLV;
     for (const r of records) {
       switch (r.type) {
-        case T.padding: out.padding = r.value.slice(); break;
-        case T.shortChannelId: out.shortChannelId = exact(r.value, 8, 'short_channel_id', r.offset).u64(); break;
-        case T.nextNodeId: out.nextNodeId = readPoint(r.value, 'next_node_id'); break;
-        case T.pathId: out.pathId = r.value.slice(); break;
-        case T.nextPathKeyOverride: out.nextPathKeyOverride = readPoint(r.value, 'next_path_key_override'); break;
+        case T.padding:
+          out.padding = r.value.slice();
+          break;
+        case T.shortChannelId:
+          out.shortChannelId = exact(r.value, 8, 'short_channel_id', r.offset).u64();
+          break;
+        case T.nextNodeId:
+          out.nextNodeId = readPoint(r.value, 'next_node_id');
+          break;
+        case T.pathId:
+          out.pathId = r.value.slice();
+          break;
+        case T.nextPathKeyOverride:
+          out.nextPathKeyOverride = readPoint(r.value, 'next_path_key_override');
+          break;
         // tu32 / tu64 tails: the truncated-int decoders reject over-long and non-minimal values.
-        case T.paymentRelay: out.paymentRelay = decodePaymentRelay(r.value, r.offset); break;
-        case T.paymentConstraints: out.paymentConstraints = decodePaymentConstraints(r.value, r.offset); break;
-        case T.allowedFeatures: out.allowedFeatures = r.value.slice(); break;
-        default: (out.unknown ??= []).push({ type: r.type, value: r.value.slice() });
+        case T.paymentRelay:
+          out.paymentRelay = decodePaymentRelay(r.value, r.offset);
+          break;
+        case T.paymentConstraints:
+          out.paymentConstraints = decodePaymentConstraints(r.value, r.offset);
+          break;
+        case T.allowedFeatures:
+          out.allowedFeatures = r.value.slice();
+          break;
+        default:
+          (out.unknown ??= []).push({ type: r.type, value: r.value.slice() });
       }
     }
     return out;
@@ -103,25 +122,31 @@ export function decodeEncryptedDataTlv(bytes: Uint8Array): EncryptedDataTlv {
 }
 
 function u64(n: bigint): Uint8Array {
-  if (n < 0n || n > 0xffff_ffff_ffff_ffffn) throw new OnionError('invalid-argument', `encrypted_data_tlv/short_channel_id: expected a u64, got ${n}`);
+  if (n < 0n || n > 0xffff_ffff_ffff_ffffn)
+    throw new OnionError('invalid-argument', `encrypted_data_tlv/short_channel_id: expected a u64, got ${n}`);
   const out = new Uint8Array(8);
   new DataView(out.buffer).setBigUint64(0, n);
   return out;
 }
 
 function point(p: Uint8Array, field: string): Uint8Array {
-  if (p.length !== 33) throw new OnionError('invalid-argument', `encrypted_data_tlv/${field}: expected 33 bytes, got ${p.length}`);
+  if (p.length !== 33)
+    throw new OnionError('invalid-argument', `encrypted_data_tlv/${field}: expected 33 bytes, got ${p.length}`);
   return p;
 }
 
 function exact(value: Uint8Array, n: number, field: string, offset: number): ByteReader {
-  if (value.length !== n) throw new OnionError('invalid-tlv', `encrypted_data_tlv/${field}: expected ${n} bytes, got ${value.length}`);
+  if (value.length !== n)
+    throw new OnionError('invalid-tlv', `encrypted_data_tlv/${field}: expected ${n} bytes, got ${value.length}`);
   return new ByteReader(value, `encrypted_data_tlv/${field}`, offset);
 }
 
 function readPoint(value: Uint8Array, field: string): Uint8Array {
   if (value.length !== 33 || !isValidPublicKey(value)) {
-    throw new OnionError('invalid-tlv', `encrypted_data_tlv/${field}: expected a valid 33-byte point, got ${value.length} bytes`);
+    throw new OnionError(
+      'invalid-tlv',
+      `encrypted_data_tlv/${field}: expected a valid 33-byte point, got ${value.length} bytes`,
+    );
   }
   return value.slice();
 }

@@ -23,7 +23,10 @@ export function encryptRecipientData(rho: Uint8Array, plaintext: Uint8Array): Ui
  */
 export function decryptRecipientData(rho: Uint8Array, ciphertext: Uint8Array): Uint8Array {
   if (ciphertext.length < 16) {
-    throw new OnionError('bad-ciphertext', `encrypted_recipient_data: expected at least 16 bytes (the tag), got ${ciphertext.length}`);
+    throw new OnionError(
+      'bad-ciphertext',
+      `encrypted_recipient_data: expected at least 16 bytes (the tag), got ${ciphertext.length}`,
+    );
   }
   try {
     return chacha20poly1305(rho, ZERO_NONCE).decrypt(ciphertext);

@@ -26,6 +26,9 @@ export function buildBlindedMessagePath(args: BuildBlindedMessagePathArgs): { pa
   const datas: EncryptedDataTlv[] = args.forwardNodeIds.map((_, i) => ({ nextNodeId: nodes[i + 1] }));
   datas.push(args.recipientData ?? {});
   const plaintexts = args.pad === false ? datas.map((d) => encodeEncryptedDataTlv(d)) : encodePadded(datas);
-  const { path } = blindPath(args.sessionKey, nodes.map((nodeId, i) => ({ nodeId, data: plaintexts[i] })));
+  const { path } = blindPath(
+    args.sessionKey,
+    nodes.map((nodeId, i) => ({ nodeId, data: plaintexts[i] })),
+  );
   return { path };
 }

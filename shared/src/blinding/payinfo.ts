@@ -39,7 +39,10 @@ export interface AggregatePayinfoArgs {
  *   base(n+1) = ceil((fee_base(n+1) * 1e6 + base(n) * (1e6 + ppm(n+1))) / 1e6)
  *   ppm(n+1)  = ceil(((ppm(n) + ppm(n+1)) * 1e6 + ppm(n) * ppm(n+1)) / 1e6)
  */
-export function aggregateRelayFees(relays: readonly PaymentRelay[]): { feeBaseMsat: bigint; feeProportionalMillionths: bigint } {
+export function aggregateRelayFees(relays: readonly PaymentRelay[]): {
+  feeBaseMsat: bigint;
+  feeProportionalMillionths: bigint;
+} {
   let base = 0n;
   let ppm = 0n;
   for (let i = relays.length - 1; i >= 0; i--) {
@@ -126,7 +129,10 @@ export function forwardCltvExpiry(incomingCltvExpiry: number, relay: PaymentRela
  * (BOLT 7 fee formula applied to the aggregated payinfo; the division rounds down).
  * @example blindedPathFeeMsat({ feeBaseMsat: 10100, feeProportionalMillionths: 251, ... }, 100_000n) === 10_125n
  */
-export function blindedPathFeeMsat(payinfo: Pick<BlindedPayInfo, 'feeBaseMsat' | 'feeProportionalMillionths'>, amountMsat: bigint): bigint {
+export function blindedPathFeeMsat(
+  payinfo: Pick<BlindedPayInfo, 'feeBaseMsat' | 'feeProportionalMillionths'>,
+  amountMsat: bigint,
+): bigint {
   return BigInt(payinfo.feeBaseMsat) + (amountMsat * BigInt(payinfo.feeProportionalMillionths)) / MILLION;
 }
 

@@ -57,13 +57,19 @@ export interface BuildBlindedPaymentPathArgs {
  *   recipient: { nodeId: myId, pathId, constraints: { maxCltvExpiry: height + 2016, htlcMinimumMsat: 1n } },
  * })
  */
-export function buildBlindedPaymentPath(args: BuildBlindedPaymentPathArgs): { path: BlindedPath; payinfo: BlindedPayInfo } {
+export function buildBlindedPaymentPath(args: BuildBlindedPaymentPathArgs): {
+  path: BlindedPath;
+  payinfo: BlindedPayInfo;
+} {
   const { forwardHops, recipient } = args;
   const constraints: PaymentConstraints[] = [];
   let maxCltv = recipient.constraints.maxCltvExpiry + args.minFinalCltvExpiryDelta;
   for (let i = forwardHops.length - 1; i >= 0; i--) {
     maxCltv += forwardHops[i].relay.cltvExpiryDelta;
-    constraints[i] = forwardHops[i].constraints ?? { maxCltvExpiry: Math.min(maxCltv, 0xffff_ffff), htlcMinimumMsat: 1n };
+    constraints[i] = forwardHops[i].constraints ?? {
+      maxCltvExpiry: Math.min(maxCltv, 0xffff_ffff),
+      htlcMinimumMsat: 1n,
+    };
   }
   const datas: EncryptedDataTlv[] = forwardHops.map((h, i) => ({
     shortChannelId: h.shortChannelId,
@@ -71,15 +77,24 @@ export function buildBlindedPaymentPath(args: BuildBlindedPaymentPathArgs): { pa
     paymentConstraints: constraints[i],
     ...(h.allowedFeatures ? { allowedFeatures: h.allowedFeatures } : {}),
   }));
-  datas.push({ pathId: recipient.pathId, paymentConstraints: recipient.constraints, ...(recipient.unknown ? { unknown: recipient.unknown } : {}) });
+  datas.push({
+    pathId: recipient.pathId,
+    paymentConstraints: recipient.constraints,
+    ...(recipient.unknown ? { unknown: recipient.unknown } : {}),
+  });
   const plaintexts = args.pad === false ? undefined : encodePadded(datas);
   const payinfo = aggregateBlindedPayinfo({
-    forwardHops: forwardHops.map((h, i) => ({ relay: h.relay, constraints: constraints[i], htlcMaximumMsat: h.htlcMaximumMsat })),
+    forwardHops: forwardHops.map((h, i) => ({
+      relay: h.relay,
+      constraints: constraints[i],
+      htlcMaximumMsat: h.htlcMaximumMsat,
+    })),
     recipientHtlcMinimumMsat: recipient.constraints.htlcMinimumMsat,
     recipientHtlcMaximumMsat: recipient.htlcMaximumMsat,
     minFinalCltvExpiryDelta: args.minFinalCltvExpiryDelta,
   });
-  if (!payinfo) throw new OnionError('invalid-argument', 'blinded payment path: the hops give no usable blinded_payinfo');
+  if (!payinfo)
+    throw new OnionError('invalid-argument', 'blinded payment path: the hops give no usable blinded_payinfo');
   const nodes = [...forwardHops.map((h) => h.nodeId), recipient.nodeId];
   const { path } = blindPath(
     args.sessionKey,

@@ -62,10 +62,20 @@ export interface UnblindedHop extends PathKeySecrets {
  * Throws {@link OnionError} 'bad-pubkey' | 'bad-ciphertext' | 'invalid-tlv' | 'unknown-even'.
  * @example const { data, nextPathKey } = unblindHop(nodeSecret, pathKey, payload.encryptedRecipientData)
  */
-export function unblindHop(nodePrivkey: Uint8Array, pathKey: Uint8Array, encryptedRecipientData: Uint8Array): UnblindedHop {
+export function unblindHop(
+  nodePrivkey: Uint8Array,
+  pathKey: Uint8Array,
+  encryptedRecipientData: Uint8Array,
+): UnblindedHop {
   const secrets = pathKeySecrets(nodePrivkey, pathKey);
   const plaintext = decryptRecipientData(secrets.rho, encryptedRecipientData);
   const data = decodeEncryptedDataTlv(plaintext);
   const derivedNextPathKey = deriveNextPathKey(secrets.pathKeyPoint, secrets.sharedSecret);
-  return { ...secrets, plaintext, data, nextPathKey: data.nextPathKeyOverride ?? derivedNextPathKey, derivedNextPathKey };
+  return {
+    ...secrets,
+    plaintext,
+    data,
+    nextPathKey: data.nextPathKeyOverride ?? derivedNextPathKey,
+    derivedNextPathKey,
+  };
 }

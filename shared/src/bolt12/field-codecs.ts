@@ -61,7 +61,8 @@ export const tu32: FieldCodec<number> = {
 function fixed(length: number): FieldCodec<Uint8Array> {
   return {
     decode(v, name) {
-      if (v.length !== length) throw new Bolt12Error('field.fixed-length', `${name}: expected ${length} bytes, got ${v.length}`);
+      if (v.length !== length)
+        throw new Bolt12Error('field.fixed-length', `${name}: expected ${length} bytes, got ${v.length}`);
       return v;
     },
     encode: (v) => v,
@@ -84,7 +85,8 @@ export const point: FieldCodec<Uint8Array> = {
 
 export const chainHashes: FieldCodec<Uint8Array[]> = {
   decode(v, name) {
-    if (v.length % 32 !== 0) throw new Bolt12Error('field.chain-hashes', `${name}: ${v.length} bytes is not a multiple of 32`);
+    if (v.length % 32 !== 0)
+      throw new Bolt12Error('field.chain-hashes', `${name}: ${v.length} bytes is not a multiple of 32`);
     const out: Uint8Array[] = [];
     for (let i = 0; i < v.length; i += 32) out.push(v.subarray(i, i + 32));
     return out;
@@ -106,7 +108,8 @@ export const blindedPaths: FieldCodec<BlindedPath[]> = {
       if (p.introduction.kind === 'nodeId' && !isValidPublicKey(p.introduction.nodeId)) {
         throw new Bolt12Error('field.blinded-path', `${name}[${i}].first_node_id is not a valid point`);
       }
-      if (!isValidPublicKey(p.firstPathKey)) throw new Bolt12Error('field.blinded-path', `${name}[${i}].first_path_key is not a valid point`);
+      if (!isValidPublicKey(p.firstPathKey))
+        throw new Bolt12Error('field.blinded-path', `${name}[${i}].first_path_key is not a valid point`);
       p.hops.forEach((h, j) => {
         if (!isValidPublicKey(h.blindedNodeId)) {
           throw new Bolt12Error('field.blinded-path', `${name}[${i}].hops[${j}].blinded_node_id is not a valid point`);
@@ -123,7 +126,10 @@ export const blindedPaths: FieldCodec<BlindedPath[]> = {
           ? toHex(p.introduction.nodeId)
           : { short_channel_id: scidToString(p.introduction.scid), direction: p.introduction.direction },
       first_path_key: toHex(p.firstPathKey),
-      hops: p.hops.map((h) => ({ blinded_node_id: toHex(h.blindedNodeId), encrypted_recipient_data: toHex(h.encryptedRecipientData) })),
+      hops: p.hops.map((h) => ({
+        blinded_node_id: toHex(h.blindedNodeId),
+        encrypted_recipient_data: toHex(h.encryptedRecipientData),
+      })),
     })),
 };
 

@@ -13,14 +13,23 @@ import type { InvoiceRequest } from './invoice-request.js';
 import { isOfferExpired, isOfferType, type Offer } from './offer.js';
 
 /** The bitcoin mainnet `chain_hash` (genesis block hash, as offers-test.json "for bitcoin" has it). */
-export const BITCOIN_CHAIN_HASH = fromHex('6fe28c0ab6f1b372c1a6a246ae63f74f931e8365e15a089c68d6190000000000', 'bitcoin chain hash', 32);
+export const BITCOIN_CHAIN_HASH = fromHex(
+  '6fe28c0ab6f1b372c1a6a246ae63f74f931e8365e15a089c68d6190000000000',
+  'bitcoin chain hash',
+  32,
+);
 
 const has = (chains: readonly Uint8Array[], c: Uint8Array) => chains.some((s) => equalBytes(s, c));
 
 /** BOLT 12: MUST NOT respond to the offer unless it accepts one of `offer_chains` (bitcoin when absent). */
 export function checkOfferChains(o: OfferFields, supportedChains: readonly Uint8Array[]): void {
   const chains = o.offerChains ?? [BITCOIN_CHAIN_HASH];
-  check(chains.some((c) => has(supportedChains, c)), 'offer.unsupported-chain', undefined, 2n);
+  check(
+    chains.some((c) => has(supportedChains, c)),
+    'offer.unsupported-chain',
+    undefined,
+    2n,
+  );
 }
 
 /** BOLT 12: MUST reject the invoice request if `invreq_chain` (bitcoin when absent) is not supported. */
@@ -54,7 +63,13 @@ function sameRecords(a: readonly TlvRecord[], b: readonly TlvRecord[]): boolean 
  * to an initial request (no `invreq_recurrence_counter`, or 0).
  */
 export function checkInvoiceRequestMatchesOffer(req: InvoiceRequest, offer: Offer, now: Date): void {
-  check(sameRecords(req.records.filter((r) => isOfferType(r.type)), offer.records), 'invreq.offer-mismatch');
+  check(
+    sameRecords(
+      req.records.filter((r) => isOfferType(r.type)),
+      offer.records,
+    ),
+    'invreq.offer-mismatch',
+  );
   if (!req.invreqRecurrenceCounter) checkOfferNotExpired(offer, now);
 }
 

@@ -15,7 +15,13 @@ export { Bolt12Error } from './errors.js';
 export { RULES, type Bolt12Rule } from './rules.js';
 export { decodeBolt12String, encodeBolt12String, type Bolt12String } from './string-form.js';
 export { branchHash, isSignatureType, merkleLeaves, merkleRoot, type MerkleLeaf, type MerkleRecord } from './merkle.js';
-export { signMerkleRoot, signatureDigest, signatureTag, verifyMerkleSignature, type SignedMessageName } from './signature.js';
+export {
+  signMerkleRoot,
+  signatureDigest,
+  signatureTag,
+  verifyMerkleSignature,
+  type SignedMessageName,
+} from './signature.js';
 export { featureBits, unknownEvenBits, INVOICE_KNOWN_FEATURES } from './features.js';
 export type * from './field-types.js';
 export {
@@ -62,7 +68,12 @@ export {
   type Invoice,
   type InvoiceReaderOptions,
 } from './invoice.js';
-export { checkInvoiceErrorFields, decodeInvoiceErrorBytes, encodeInvoiceErrorBytes, type InvoiceError } from './invoice-error.js';
+export {
+  checkInvoiceErrorFields,
+  decodeInvoiceErrorBytes,
+  encodeInvoiceErrorBytes,
+  type InvoiceError,
+} from './invoice-error.js';
 export { periodStart } from './recurrence-period.js';
 export { bolt12ToJson, decodeBolt12Json, type Bolt12Json } from './json.js';
 export {

@@ -15,17 +15,29 @@ export type InvoiceError = InvoiceErrorFields & { error: string; readonly unknow
 
 export function checkInvoiceErrorFields(e: InvoiceErrorFields): void {
   check(e.error !== undefined, 'invoice_error.missing-error', undefined, 5n);
-  check(e.suggestedValue === undefined || e.erroneousField !== undefined, 'invoice_error.suggested-without-field', undefined, 3n);
+  check(
+    e.suggestedValue === undefined || e.erroneousField !== undefined,
+    'invoice_error.suggested-without-field',
+    undefined,
+    3n,
+  );
 }
 
 export function decodeInvoiceErrorBytes(bytes: Uint8Array): InvoiceError {
   const records = parseRecords(bytes, 'invoice_error');
-  const { fields, unknownFields } = readFields<InvoiceErrorFields>(records, INVOICE_ERROR_TABLE, 'invoice_error', () => undefined);
+  const { fields, unknownFields } = readFields<InvoiceErrorFields>(
+    records,
+    INVOICE_ERROR_TABLE,
+    'invoice_error',
+    () => undefined,
+  );
   checkInvoiceErrorFields(fields);
   return Object.assign(fields, { unknownFields }) as InvoiceError;
 }
 
-export function encodeInvoiceErrorBytes(e: InvoiceErrorFields & { unknownFields?: readonly UnknownField[] }): Uint8Array {
+export function encodeInvoiceErrorBytes(
+  e: InvoiceErrorFields & { unknownFields?: readonly UnknownField[] },
+): Uint8Array {
   checkInvoiceErrorFields(e);
   return writeFields(e, e.unknownFields ?? [], INVOICE_ERROR_TABLE);
 }

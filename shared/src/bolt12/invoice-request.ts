@@ -63,7 +63,12 @@ export function checkInvoiceRequestFields(r: InvoiceRequestFields, opts: ReaderO
       check(cancel || r.invreqQuantity !== undefined, 'invreq.missing-quantity', undefined, 86n);
       if (r.offerQuantityMax > 0n && r.invreqQuantity !== undefined) {
         const q = r.invreqQuantity;
-        check(q > 0n && q <= r.offerQuantityMax, 'invreq.quantity-range', `quantity ${q}, max ${r.offerQuantityMax}`, 86n);
+        check(
+          q > 0n && q <= r.offerQuantityMax,
+          'invreq.quantity-range',
+          `quantity ${q}, max ${r.offerQuantityMax}`,
+          86n,
+        );
       }
     } else {
       check(r.invreqQuantity === undefined, 'invreq.unexpected-quantity', undefined, 86n);
@@ -72,14 +77,23 @@ export function checkInvoiceRequestFields(r: InvoiceRequestFields, opts: ReaderO
       // The expected amount is only computable here without a currency conversion.
       if (r.offerCurrency === undefined && r.invreqAmountMsat !== undefined) {
         const expected = r.offerAmount * (r.invreqQuantity ?? 1n);
-        check(r.invreqAmountMsat >= expected, 'invreq.amount-below-expected', `${r.invreqAmountMsat} < ${expected} msat`, 82n);
+        check(
+          r.invreqAmountMsat >= expected,
+          'invreq.amount-below-expected',
+          `${r.invreqAmountMsat} < ${expected} msat`,
+          82n,
+        );
       }
     } else {
       check(cancel || r.invreqAmountMsat !== undefined, 'invreq.missing-amount', undefined, 82n);
     }
     checkInvoiceRequestRecurrence(r);
   } else {
-    const stray = [r.offerChains && 'offer_chains', r.offerFeatures && 'offer_features', r.offerQuantityMax !== undefined && 'offer_quantity_max'];
+    const stray = [
+      r.offerChains && 'offer_chains',
+      r.offerFeatures && 'offer_features',
+      r.offerQuantityMax !== undefined && 'offer_quantity_max',
+    ];
     const present = stray.filter(Boolean);
     check(present.length === 0, 'invreq.offer-fields-without-offer', `has ${present.join(', ')}`);
     check(r.invreqAmountMsat !== undefined, 'invreq.missing-amount', undefined, 82n);
@@ -101,24 +115,43 @@ function checkInvoiceRequestRecurrence(r: InvoiceRequestFields): void {
     return;
   }
   check(r.invreqRecurrenceCounter !== undefined, 'invreq.recurrence-missing-counter', undefined, 92n);
-  if (r.offerRecurrenceBase) check(r.invreqRecurrenceStart !== undefined, 'invreq.recurrence-missing-start', undefined, 93n);
+  if (r.offerRecurrenceBase)
+    check(r.invreqRecurrenceStart !== undefined, 'invreq.recurrence-missing-start', undefined, 93n);
   else check(r.invreqRecurrenceStart === undefined, 'invreq.recurrence-unexpected-start', undefined, 93n);
   const periodIndex = r.invreqRecurrenceCounter + (r.invreqRecurrenceStart ?? 0);
   if (r.offerRecurrenceLimit !== undefined) {
-    check(periodIndex <= r.offerRecurrenceLimit, 'invreq.recurrence-over-limit', `period ${periodIndex} > ${r.offerRecurrenceLimit}`);
+    check(
+      periodIndex <= r.offerRecurrenceLimit,
+      'invreq.recurrence-over-limit',
+      `period ${periodIndex} > ${r.offerRecurrenceLimit}`,
+    );
   }
-  check(!(r.invreqRecurrenceCounter === 0 && r.invreqRecurrenceCancel), 'invreq.recurrence-cancel-initial', undefined, 94n);
+  check(
+    !(r.invreqRecurrenceCounter === 0 && r.invreqRecurrenceCancel),
+    'invreq.recurrence-cancel-initial',
+    undefined,
+    94n,
+  );
 }
 
 /** Verifies the invoice_request `signature` over the Merkle root of its records. */
-export function verifyInvoiceRequestSignature(r: { records: readonly TlvRecord[]; signature?: Uint8Array; invreqPayerId?: Uint8Array }): boolean {
+export function verifyInvoiceRequestSignature(r: {
+  records: readonly TlvRecord[];
+  signature?: Uint8Array;
+  invreqPayerId?: Uint8Array;
+}): boolean {
   if (!r.signature || !r.invreqPayerId) return false;
   return verifyMerkleSignature('invoice_request', merkleRoot(r.records), r.signature, r.invreqPayerId);
 }
 
 export function decodeInvoiceRequestBytes(bytes: Uint8Array, opts: InvoiceRequestReaderOptions = {}): InvoiceRequest {
   const records = parseRecords(bytes, 'invoice_request');
-  const { fields, unknownFields } = readFields<InvoiceRequestFields>(records, INVOICE_REQUEST_TABLE, 'invoice_request', invreqRange);
+  const { fields, unknownFields } = readFields<InvoiceRequestFields>(
+    records,
+    INVOICE_REQUEST_TABLE,
+    'invoice_request',
+    invreqRange,
+  );
   checkInvoiceRequestFields(fields, opts);
   const r = Object.assign(fields, { unknownFields, records }) as InvoiceRequest;
   if (opts.verifySignature !== false) {
@@ -138,7 +171,8 @@ type Writable = InvoiceRequestFields & { unknownFields?: readonly UnknownField[]
 function checkWritable(r: Writable): void {
   checkInvoiceRequestFields(r);
   for (const u of r.unknownFields ?? []) {
-    if (!isInvoiceRequestType(u.type) && !isSignatureType(u.type)) throw new Bolt12Error('invreq.range', `unknown field type ${u.type}`, u.type);
+    if (!isInvoiceRequestType(u.type) && !isSignatureType(u.type))
+      throw new Bolt12Error('invreq.range', `unknown field type ${u.type}`, u.type);
   }
 }
 
@@ -166,4 +200,3 @@ export function signInvoiceRequest(r: Writable, payerSecretKey: Uint8Array, aux?
 export function encodeInvoiceRequest(r: Writable, opts?: { uppercase?: boolean }): string {
   return encodeBolt12String(INVOICE_REQUEST_HRP, encodeInvoiceRequestBytes(r), opts);
 }
-

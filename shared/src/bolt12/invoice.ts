@@ -85,18 +85,32 @@ export function checkInvoiceFields(inv: InvoiceFields, opts: InvoiceReaderOption
   );
   check(usableInvoicePaths(inv, opts.knownPayinfoFeatures).length > 0, 'invoice.no-usable-path', undefined, 162n);
   if (inv.invreqAmountMsat !== undefined) {
-    check(inv.invoiceAmountMsat === inv.invreqAmountMsat, 'invoice.amount-mismatch', `${inv.invoiceAmountMsat} != ${inv.invreqAmountMsat}`, 170n);
+    check(
+      inv.invoiceAmountMsat === inv.invreqAmountMsat,
+      'invoice.amount-mismatch',
+      `${inv.invoiceAmountMsat} != ${inv.invreqAmountMsat}`,
+      170n,
+    );
   }
   if (inv.offerRecurrenceCompulsory || inv.offerRecurrenceOptional) {
     check(inv.invoiceRecurrenceBasetime !== undefined, 'invoice.recurrence-missing-basetime', undefined, 177n);
     if (inv.invreqRecurrenceCounter === 0) {
       const expected = inv.offerRecurrenceBase ? inv.offerRecurrenceBase.basetime : inv.invoiceCreatedAt;
-      check(inv.invoiceRecurrenceBasetime === expected, 'invoice.recurrence-basetime', `${inv.invoiceRecurrenceBasetime} != ${expected}`, 177n);
+      check(
+        inv.invoiceRecurrenceBasetime === expected,
+        'invoice.recurrence-basetime',
+        `${inv.invoiceRecurrenceBasetime} != ${expected}`,
+        177n,
+      );
     }
   }
 }
 
-export function verifyInvoiceSignature(inv: { records: readonly TlvRecord[]; signature?: Uint8Array; invoiceNodeId?: Uint8Array }): boolean {
+export function verifyInvoiceSignature(inv: {
+  records: readonly TlvRecord[];
+  signature?: Uint8Array;
+  invoiceNodeId?: Uint8Array;
+}): boolean {
   if (!inv.signature || !inv.invoiceNodeId) return false;
   return verifyMerkleSignature('invoice', merkleRoot(inv.records), inv.signature, inv.invoiceNodeId);
 }
@@ -151,9 +165,12 @@ const INVREQ_KEYS = INVOICE_REQUEST_FIELDS.filter((s) => !isSignatureType(s.type
  * The invoice fields copied from an invoice_request. BOLT 12: the writer MUST copy all non-signature
  * fields from the invoice request (including unknown fields); unknown signature-range fields are not.
  */
-export function fieldsFromInvoiceRequest(req: InvoiceRequest): InvoiceRequestFields & { unknownFields: UnknownField[] } {
+export function fieldsFromInvoiceRequest(
+  req: InvoiceRequest,
+): InvoiceRequestFields & { unknownFields: UnknownField[] } {
   const out: Record<string, unknown> = {};
-  for (const key of INVREQ_KEYS) if (req[key as keyof InvoiceRequest] !== undefined) out[key] = req[key as keyof InvoiceRequest];
+  for (const key of INVREQ_KEYS)
+    if (req[key as keyof InvoiceRequest] !== undefined) out[key] = req[key as keyof InvoiceRequest];
   // BOLT-recurrence: `invreq_recurrence_cancel` is not an invoice field (a cancel gets no invoice).
   delete out.invreqRecurrenceCancel;
   return { ...(out as InvoiceRequestFields), unknownFields: req.unknownFields.filter((u) => !isSignatureType(u.type)) };

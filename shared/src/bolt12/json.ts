@@ -6,7 +6,12 @@
 import { toHex } from '../crypto/index.js';
 import { Bolt12Error } from './errors.js';
 import { INVOICE_HRP, INVOICE_TABLE, decodeInvoiceBytes, verifyInvoiceSignature } from './invoice.js';
-import { INVOICE_REQUEST_HRP, INVOICE_REQUEST_TABLE, decodeInvoiceRequestBytes, verifyInvoiceRequestSignature } from './invoice-request.js';
+import {
+  INVOICE_REQUEST_HRP,
+  INVOICE_REQUEST_TABLE,
+  decodeInvoiceRequestBytes,
+  verifyInvoiceRequestSignature,
+} from './invoice-request.js';
 import { OFFER_HRP, OFFER_TABLE, decodeOfferBytes, isOfferType, offerId } from './offer.js';
 import { decodeBolt12String } from './string-form.js';
 import { fieldsToJson } from './tlv-fields.js';
@@ -32,7 +37,10 @@ export function decodeBolt12Json(s: string): Bolt12Json {
   switch (hrp) {
     case OFFER_HRP: {
       const o = decodeOfferBytes(data);
-      return { kind: 'offer', json: { type: 'offer', offer_id: toHex(offerId(o)), ...fieldsToJson(o, o.unknownFields, OFFER_TABLE) } };
+      return {
+        kind: 'offer',
+        json: { type: 'offer', offer_id: toHex(offerId(o)), ...fieldsToJson(o, o.unknownFields, OFFER_TABLE) },
+      };
     }
     case INVOICE_REQUEST_HRP: {
       const r = decodeInvoiceRequestBytes(data, { verifySignature: false });

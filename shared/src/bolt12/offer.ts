@@ -46,7 +46,12 @@ export function checkOfferFields(o: OfferFields, opts: ReaderOptions = {}): void
   const evenBits = unknownEvenBits(o.offerFeatures, opts.knownFeatures);
   check(evenBits.length === 0, 'offer.unknown-even-feature', `bits ${evenBits.join(', ')}`, 12n);
   check(o.offerChains === undefined || o.offerChains.length > 0, 'offer.empty-chains', undefined, 2n);
-  check(o.offerAmount === undefined || o.offerDescription !== undefined, 'offer.amount-without-description', undefined, 8n);
+  check(
+    o.offerAmount === undefined || o.offerDescription !== undefined,
+    'offer.amount-without-description',
+    undefined,
+    8n,
+  );
   check(o.offerAmount === undefined || o.offerAmount > 0n, 'offer.zero-amount', undefined, 8n);
   check(o.offerCurrency === undefined || o.offerAmount !== undefined, 'offer.currency-without-amount', undefined, 6n);
   check(o.offerIssuerId !== undefined || o.offerPaths !== undefined, 'offer.no-issuer-id-or-paths');
@@ -60,7 +65,12 @@ function checkOfferRecurrence(o: OfferFields): void {
   if (r) {
     check(r.timeUnit <= 2, 'offer.recurrence-time-unit', `got ${r.timeUnit}`);
     check(r.period > 0, 'offer.recurrence-zero-period');
-    check(o.offerRecurrenceLimit === undefined || o.offerRecurrenceLimit > 0, 'offer.recurrence-zero-limit', undefined, 29n);
+    check(
+      o.offerRecurrenceLimit === undefined || o.offerRecurrenceLimit > 0,
+      'offer.recurrence-zero-limit',
+      undefined,
+      29n,
+    );
   } else {
     const stray = o.offerRecurrencePaywindow ?? o.offerRecurrenceLimit ?? o.offerRecurrenceBase;
     check(stray === undefined, 'offer.recurrence-fields-without-recurrence');
@@ -83,11 +93,15 @@ export function decodeOffer(s: string, opts: ReaderOptions = {}): Offer {
 /** Encodes an offer's fields (and unknown odd fields) to TLV bytes. Checks the same rules first. */
 export function encodeOfferBytes(offer: OfferFields & { unknownFields?: readonly UnknownField[] }): Uint8Array {
   checkOfferFields(offer);
-  for (const u of offer.unknownFields ?? []) check(isOfferType(u.type), 'offer.range', `unknown field type ${u.type}`, u.type);
+  for (const u of offer.unknownFields ?? [])
+    check(isOfferType(u.type), 'offer.range', `unknown field type ${u.type}`, u.type);
   return writeFields(offer, offer.unknownFields ?? [], OFFER_TABLE);
 }
 
-export function encodeOffer(offer: OfferFields & { unknownFields?: readonly UnknownField[] }, opts?: { uppercase?: boolean }): string {
+export function encodeOffer(
+  offer: OfferFields & { unknownFields?: readonly UnknownField[] },
+  opts?: { uppercase?: boolean },
+): string {
   return encodeBolt12String(OFFER_HRP, encodeOfferBytes(offer), opts);
 }
 
@@ -101,12 +115,17 @@ export function encodeOffer(offer: OfferFields & { unknownFields?: readonly Unkn
 export function offerId(message: { records: readonly TlvRecord[] }): Uint8Array {
   const h = sha256.create();
   for (const r of message.records) {
-    if (isOfferType(r.type)) h.update(BigSize.encode(r.type)).update(BigSize.encode(BigInt(r.value.length))).update(r.value);
+    if (isOfferType(r.type))
+      h.update(BigSize.encode(r.type))
+        .update(BigSize.encode(BigInt(r.value.length)))
+        .update(r.value);
   }
   return h.digest();
 }
 
 /** BOLT 12: a reader MUST NOT respond (initially) if the current time is after `offer_absolute_expiry`. */
 export function isOfferExpired(offer: OfferFields, now: Date): boolean {
-  return offer.offerAbsoluteExpiry !== undefined && BigInt(Math.floor(now.getTime() / 1000)) > offer.offerAbsoluteExpiry;
+  return (
+    offer.offerAbsoluteExpiry !== undefined && BigInt(Math.floor(now.getTime() / 1000)) > offer.offerAbsoluteExpiry
+  );
 }

@@ -17,7 +17,8 @@ export type FieldSpec = {
   codec: FieldCodec<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 };
 
-const f = (type: bigint, name: string, key: keyof AnyFields, codec: FieldCodec<any>): FieldSpec => ({ // eslint-disable-line @typescript-eslint/no-explicit-any
+const f = (type: bigint, name: string, key: keyof AnyFields, codec: FieldCodec<any>): FieldSpec => ({
+  // eslint-disable-line @typescript-eslint/no-explicit-any
   type,
   name,
   key,
@@ -59,7 +60,12 @@ const INVREQ_OWN_FIELDS: readonly FieldSpec[] = [
 const INVREQ_CANCEL = f(94n, 'invreq_recurrence_cancel', 'invreqRecurrenceCancel', C.flag);
 const SIGNATURE = f(240n, 'signature', 'signature', C.bip340sig);
 
-export const INVOICE_REQUEST_FIELDS: readonly FieldSpec[] = sorted([...OFFER_FIELDS, ...INVREQ_OWN_FIELDS, INVREQ_CANCEL, SIGNATURE]);
+export const INVOICE_REQUEST_FIELDS: readonly FieldSpec[] = sorted([
+  ...OFFER_FIELDS,
+  ...INVREQ_OWN_FIELDS,
+  INVREQ_CANCEL,
+  SIGNATURE,
+]);
 
 export const INVOICE_FIELDS: readonly FieldSpec[] = sorted([
   ...OFFER_FIELDS,

@@ -37,46 +37,62 @@ export const RULES = {
   'field.empty': 'the field carries no data',
 
   // BOLT 12 "Requirements For Offers" (reader).
-  'offer.range': 'a reader of an offer MUST NOT respond if it contains TLV fields outside 1-79 and 1000000000-1999999999',
+  'offer.range':
+    'a reader of an offer MUST NOT respond if it contains TLV fields outside 1-79 and 1000000000-1999999999',
   'offer.unknown-even-feature': 'a reader of an offer MUST NOT respond if `offer_features` contains unknown even bits',
   'offer.empty-chains': '`offer_chains` present with zero entries is invalid (no chain could be requested)',
-  'offer.amount-without-description': 'a reader MUST NOT respond if `offer_amount` is set and `offer_description` is not',
+  'offer.amount-without-description':
+    'a reader MUST NOT respond if `offer_amount` is set and `offer_description` is not',
   'offer.zero-amount': 'a reader MUST NOT respond if `offer_amount` is set and is not greater than zero',
   'offer.currency-without-amount': 'a reader MUST NOT respond if `offer_currency` is set and `offer_amount` is not',
   'offer.no-issuer-id-or-paths': 'a reader MUST NOT respond if neither `offer_issuer_id` nor `offer_paths` are set',
   'offer.zero-hops': 'a reader MUST NOT respond if `num_hops` is 0 in any `blinded_path` in `offer_paths`',
   'offer.unsupported-chain': 'a reader MUST NOT respond if it accepts none of `offer_chains` (or bitcoin, when absent)',
   'offer.expired': 'a reader MUST NOT (initially) respond if the current time is after `offer_absolute_expiry`',
-  'offer.recurrence-both': 'BOLT-recurrence: an offer includes exactly one of `offer_recurrence_optional` or `offer_recurrence_compulsory`',
+  'offer.recurrence-both':
+    'BOLT-recurrence: an offer includes exactly one of `offer_recurrence_optional` or `offer_recurrence_compulsory`',
   'offer.recurrence-time-unit': 'BOLT-recurrence: a reader MUST NOT respond if `time_unit` is not one of 0, 1 or 2',
   'offer.recurrence-zero-period': 'BOLT-recurrence: a reader MUST NOT respond if `period` is 0',
-  'offer.recurrence-zero-limit': 'BOLT-recurrence: a reader MUST NOT respond if `offer_recurrence_limit` is set and `max_period_index` is 0',
+  'offer.recurrence-zero-limit':
+    'BOLT-recurrence: a reader MUST NOT respond if `offer_recurrence_limit` is set and `max_period_index` is 0',
   'offer.recurrence-fields-without-recurrence':
     'BOLT-recurrence: a reader MUST NOT respond if `offer_recurrence_paywindow`, `_limit` or `_base` are set without recurrence',
 
   // BOLT 12 "Requirements for Invoice Requests" (reader).
   'invreq.missing-payer-id': 'MUST reject the invoice request if `invreq_payer_id` is not present',
   'invreq.missing-metadata': 'MUST reject the invoice request if `invreq_metadata` is not present',
-  'invreq.range': 'MUST reject the invoice request if any non-signature TLV fields are outside 0-159 and 1000000000-2999999999',
+  'invreq.range':
+    'MUST reject the invoice request if any non-signature TLV fields are outside 0-159 and 1000000000-2999999999',
   'invreq.unknown-even-feature': 'MUST reject the invoice request if `invreq_features` contains unknown even bits',
   'invreq.missing-signature': 'MUST reject the invoice request if `signature` is not correct (it is missing)',
   'invreq.signature': 'MUST reject the invoice request if `signature` is not correct using the `invreq_payer_id`',
   'invreq.zero-hops': 'MUST reject the invoice request if `num_hops` is 0 in any `blinded_path` in `invreq_paths`',
-  'invreq.missing-quantity': 'if `offer_quantity_max` is present: MUST reject the invoice request if there is no `invreq_quantity`',
-  'invreq.quantity-range': 'if `offer_quantity_max` is non-zero: MUST reject the invoice request if `invreq_quantity` is zero or greater',
-  'invreq.unexpected-quantity': 'if `offer_quantity_max` is absent: MUST reject the invoice request if there is an `invreq_quantity`',
+  'invreq.missing-quantity':
+    'if `offer_quantity_max` is present: MUST reject the invoice request if there is no `invreq_quantity`',
+  'invreq.quantity-range':
+    'if `offer_quantity_max` is non-zero: MUST reject the invoice request if `invreq_quantity` is zero or greater',
+  'invreq.unexpected-quantity':
+    'if `offer_quantity_max` is absent: MUST reject the invoice request if there is an `invreq_quantity`',
   'invreq.amount-below-expected': 'MUST reject the invoice request if `invreq_amount` is less than the expected amount',
   'invreq.missing-amount': 'MUST reject the invoice request if there is no `offer_amount` and no `invreq_amount`',
   'invreq.offer-fields-without-offer':
     'without `offer_issuer_id` or `offer_paths`: MUST reject if `offer_chains`, `offer_features` or `offer_quantity_max` are present',
-  'invreq.unsupported-chain': 'MUST reject the invoice request if `invreq_chain` (or bitcoin, when absent) is not a supported chain',
-  'invreq.offer-mismatch': 'MUST reject the invoice request if the offer fields do not exactly match a valid, unexpired offer',
-  'invreq.bip353-chars': 'MUST reject the invoice request if `name` or `domain` contain bytes other than 0-9 a-z A-Z - _ .',
-  'invreq.recurrence-missing-counter': 'BOLT-recurrence: MUST reject the invoice request if there is no `invreq_recurrence_counter`',
-  'invreq.recurrence-missing-start': 'BOLT-recurrence: with `offer_recurrence_base`, MUST reject if there is no `invreq_recurrence_start`',
-  'invreq.recurrence-unexpected-start': 'BOLT-recurrence: without `offer_recurrence_base`, MUST reject if there is an `invreq_recurrence_start`',
-  'invreq.recurrence-over-limit': 'BOLT-recurrence: MUST reject the invoice request if the period index is greater than `max_period_index`',
-  'invreq.recurrence-cancel-initial': 'BOLT-recurrence: MUST reject an initial request (counter 0) with `invreq_recurrence_cancel`',
+  'invreq.unsupported-chain':
+    'MUST reject the invoice request if `invreq_chain` (or bitcoin, when absent) is not a supported chain',
+  'invreq.offer-mismatch':
+    'MUST reject the invoice request if the offer fields do not exactly match a valid, unexpired offer',
+  'invreq.bip353-chars':
+    'MUST reject the invoice request if `name` or `domain` contain bytes other than 0-9 a-z A-Z - _ .',
+  'invreq.recurrence-missing-counter':
+    'BOLT-recurrence: MUST reject the invoice request if there is no `invreq_recurrence_counter`',
+  'invreq.recurrence-missing-start':
+    'BOLT-recurrence: with `offer_recurrence_base`, MUST reject if there is no `invreq_recurrence_start`',
+  'invreq.recurrence-unexpected-start':
+    'BOLT-recurrence: without `offer_recurrence_base`, MUST reject if there is an `invreq_recurrence_start`',
+  'invreq.recurrence-over-limit':
+    'BOLT-recurrence: MUST reject the invoice request if the period index is greater than `max_period_index`',
+  'invreq.recurrence-cancel-initial':
+    'BOLT-recurrence: MUST reject an initial request (counter 0) with `invreq_recurrence_cancel`',
   'invreq.recurrence-without-offer-recurrence':
     'BOLT-recurrence: with no offer recurrence, MUST reject `invreq_recurrence_counter`, `_start` or `_cancel`',
 
@@ -89,16 +105,23 @@ export const RULES = {
   'invoice.missing-paths': 'MUST reject the invoice if `invoice_paths` is not present or is empty',
   'invoice.zero-hops': 'MUST reject the invoice if `num_hops` is 0 in any `blinded_path` in `invoice_paths`',
   'invoice.missing-blindedpay': 'MUST reject the invoice if `invoice_blindedpay` is not present',
-  'invoice.blindedpay-count': 'MUST reject the invoice if `invoice_blindedpay` does not contain exactly one `blinded_payinfo` per path',
+  'invoice.blindedpay-count':
+    'MUST reject the invoice if `invoice_blindedpay` does not contain exactly one `blinded_payinfo` per path',
   'invoice.no-usable-path': 'MUST reject the invoice if unknown even `payinfo` features leave no usable paths',
-  'invoice.amount-mismatch': 'if `invreq_amount` is present: MUST reject the invoice if `invoice_amount` is not equal to it',
+  'invoice.amount-mismatch':
+    'if `invreq_amount` is present: MUST reject the invoice if `invoice_amount` is not equal to it',
   'invoice.missing-signature': 'MUST reject the invoice if `signature` is not valid (it is missing)',
   'invoice.signature': 'MUST reject the invoice if `signature` is not a valid signature using `invoice_node_id`',
-  'invoice.recurrence-missing-basetime': 'BOLT-recurrence: MUST reject the invoice if `invoice_recurrence_basetime` is not present',
-  'invoice.recurrence-basetime': 'BOLT-recurrence: for counter 0, `invoice_recurrence_basetime` MUST equal the offer base or `invoice_created_at`',
-  'invoice.expired': 'MUST reject the invoice if the current time is after `invoice_created_at` plus the relative expiry (default 7200)',
-  'invoice.unsupported-chain': 'MUST reject the invoice if `invreq_chain` (or bitcoin, when absent) is not a supported chain',
-  'invoice.request-mismatch': 'MUST reject the invoice if fields in 0-159 and 1000000000-2999999999 do not exactly match the invoice request',
+  'invoice.recurrence-missing-basetime':
+    'BOLT-recurrence: MUST reject the invoice if `invoice_recurrence_basetime` is not present',
+  'invoice.recurrence-basetime':
+    'BOLT-recurrence: for counter 0, `invoice_recurrence_basetime` MUST equal the offer base or `invoice_created_at`',
+  'invoice.expired':
+    'MUST reject the invoice if the current time is after `invoice_created_at` plus the relative expiry (default 7200)',
+  'invoice.unsupported-chain':
+    'MUST reject the invoice if `invreq_chain` (or bitcoin, when absent) is not a supported chain',
+  'invoice.request-mismatch':
+    'MUST reject the invoice if fields in 0-159 and 1000000000-2999999999 do not exactly match the invoice request',
   'invoice.node-id-mismatch':
     'MUST reject the invoice if `invoice_node_id` is not `offer_issuer_id` (or, without it, the final `blinded_node_id` the request was sent to)',
 

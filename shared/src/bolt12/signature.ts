@@ -13,7 +13,11 @@ export function signatureTag(messageName: SignedMessageName, fieldName = 'signat
 }
 
 /** H(tag, merkle root): the 32-byte message BIP-340 signs. */
-export function signatureDigest(messageName: SignedMessageName, merkleRoot: Uint8Array, fieldName = 'signature'): Uint8Array {
+export function signatureDigest(
+  messageName: SignedMessageName,
+  merkleRoot: Uint8Array,
+  fieldName = 'signature',
+): Uint8Array {
   return taggedHash(signatureTag(messageName, fieldName), merkleRoot);
 }
 

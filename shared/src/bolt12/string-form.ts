@@ -77,7 +77,11 @@ export function decodeBolt12String(input: string, expectHrp?: string): Bolt12Str
   const words = new Array<number>(codes.length - sep - 1);
   for (let i = sep + 1, k = 0; i < codes.length; i++, k++) {
     const w = WORD_OF[codes[i]!]!;
-    if (w < 0) throw new Bolt12Error('string.invalid-char', `${JSON.stringify(String.fromCharCode(codes[i]!))} at data position ${k}`);
+    if (w < 0)
+      throw new Bolt12Error(
+        'string.invalid-char',
+        `${JSON.stringify(String.fromCharCode(codes[i]!))} at data position ${k}`,
+      );
     words[k] = w;
   }
   let data: Uint8Array;
@@ -93,7 +97,11 @@ export function decodeBolt12String(input: string, expectHrp?: string): Bolt12Str
  * Encodes TLV bytes as a bolt12 string. BOLT 12: writers SHOULD use lowercase, except uppercase for
  * QR codes; `chunk` splits with `+\n` every `chunk` data characters (MAY use `+`).
  */
-export function encodeBolt12String(hrp: string, data: Uint8Array, opts: { uppercase?: boolean; chunk?: number } = {}): string {
+export function encodeBolt12String(
+  hrp: string,
+  data: Uint8Array,
+  opts: { uppercase?: boolean; chunk?: number } = {},
+): string {
   const words = bech32.toWords(data);
   let body = '';
   for (let i = 0; i < words.length; i++) {

@@ -11,7 +11,8 @@ import type { FieldTable } from './registry.js';
 import type { Bolt12Rule } from './rules.js';
 
 export function toBolt12Error(e: unknown, context?: string): unknown {
-  if (e instanceof TlvError) return new Bolt12Error(`tlv.${e.code}`, context ? `${context}: ${e.message}` : e.message, e.type);
+  if (e instanceof TlvError)
+    return new Bolt12Error(`tlv.${e.code}`, context ? `${context}: ${e.message}` : e.message, e.type);
   return e;
 }
 
@@ -61,7 +62,11 @@ export function readFields<T extends object>(
 }
 
 /** Encodes known fields and unknown records together, in ascending type order. */
-export function fieldRecords(fields: AnyFields, unknownFields: readonly UnknownField[], table: FieldTable): UnknownField[] {
+export function fieldRecords(
+  fields: AnyFields,
+  unknownFields: readonly UnknownField[],
+  table: FieldTable,
+): UnknownField[] {
   const out: UnknownField[] = [];
   for (const spec of table.list) {
     const v = fields[spec.key];
@@ -79,12 +84,19 @@ export function writeFields(fields: AnyFields, unknownFields: readonly UnknownFi
 }
 
 /** JSON view: every present field by its spec name, in type order, then unknown fields as {type, hex}. */
-export function fieldsToJson(fields: AnyFields, unknownFields: readonly UnknownField[], table: FieldTable): Record<string, unknown> {
+export function fieldsToJson(
+  fields: AnyFields,
+  unknownFields: readonly UnknownField[],
+  table: FieldTable,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const spec of table.list) {
     const v = fields[spec.key];
     if (v !== undefined) out[spec.name] = spec.codec.json(v);
   }
-  out.unknown_fields = unknownFields.map((u) => ({ type: u.type.toString(), hex: Buffer.from(u.value).toString('hex') }));
+  out.unknown_fields = unknownFields.map((u) => ({
+    type: u.type.toString(),
+    hex: Buffer.from(u.value).toString('hex'),
+  }));
   return out;
 }

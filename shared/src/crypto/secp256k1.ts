@@ -29,11 +29,13 @@ function bigintToScalar(n: bigint): Uint8Array {
 }
 
 function checkPoint(p: Uint8Array, field: string): void {
-  if (p.length !== 33 || !tiny.isPoint(p)) throw new Secp256k1Error(`${field}: expected a 33-byte compressed secp256k1 point`);
+  if (p.length !== 33 || !tiny.isPoint(p))
+    throw new Secp256k1Error(`${field}: expected a 33-byte compressed secp256k1 point`);
 }
 
 function checkPrivate(d: Uint8Array, field: string): void {
-  if (d.length !== 32 || !tiny.isPrivate(d)) throw new Secp256k1Error(`${field}: expected a 32-byte private key in 1..n-1`);
+  if (d.length !== 32 || !tiny.isPrivate(d))
+    throw new Secp256k1Error(`${field}: expected a 32-byte private key in 1..n-1`);
 }
 
 export function isValidPublicKey(pub: Uint8Array): boolean {

@@ -33,7 +33,14 @@ export function parseDatetime(value: unknown, field: string): Lsps0Datetime {
   if (typeof value !== 'string') fail(field, EXPECTED, value);
   const m = DATETIME_RE.exec(value);
   if (!m) fail(field, EXPECTED, value);
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   if (month < 1 || month > 12) fail(field, `${EXPECTED} with month 01..12`, value);
   if (hour > 23 || minute > 59 || second > 59) fail(field, `${EXPECTED} with time within 00:00:00..23:59:59`, value);
   // setUTCFullYear, unlike Date.UTC, does not map years 0..99 to 1900..1999.

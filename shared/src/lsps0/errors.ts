@@ -46,7 +46,10 @@ export const methodNotFoundObject = (): JsonRpcErrorObject => ({
  * wrong value; those are listed under `data.invalid` (bLIP-50 allows more fields: "at least the
  * field `unrecognized`"), and `unrecognized` is then empty.
  */
-export function invalidParamsObject(unrecognized: readonly string[], invalid: readonly string[] = []): JsonRpcErrorObject {
+export function invalidParamsObject(
+  unrecognized: readonly string[],
+  invalid: readonly string[] = [],
+): JsonRpcErrorObject {
   const data: Record<string, unknown> = { unrecognized: [...unrecognized] };
   if (invalid.length > 0) data.invalid = [...invalid];
   return { code: JSONRPC_INVALID_PARAMS, message: 'Invalid params', data };
@@ -70,7 +73,7 @@ export class Lsps0FormatError extends TypeError {
   override readonly name = 'Lsps0FormatError';
   constructor(
     readonly field: string,
-    message: string
+    message: string,
   ) {
     super(message);
   }

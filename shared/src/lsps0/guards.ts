@@ -10,7 +10,9 @@ export function describeValue(value: unknown): string {
   if (Array.isArray(value)) return `an array of ${value.length}`;
   switch (typeof value) {
     case 'string':
-      return value.length > 40 ? `${JSON.stringify(value.slice(0, 40))}… (${value.length} chars)` : JSON.stringify(value);
+      return value.length > 40
+        ? `${JSON.stringify(value.slice(0, 40))}… (${value.length} chars)`
+        : JSON.stringify(value);
     case 'number':
     case 'boolean':
       return String(value);

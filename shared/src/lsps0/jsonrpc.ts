@@ -14,11 +14,7 @@
  * Unknown methods (-32601) and unknown params (-32602) are for the dispatcher, which knows the
  * methods; see `unrecognizedParams`.
  */
-import {
-  type JsonRpcErrorObject,
-  invalidRequestObject,
-  parseErrorObject,
-} from './errors.js';
+import { type JsonRpcErrorObject, invalidRequestObject, parseErrorObject } from './errors.js';
 import { describeValue, hasOwn, isJsonObject, own } from './guards.js';
 import { decodePayload } from './payload.js';
 
@@ -56,27 +52,44 @@ export function parseServerInbound(payload: Uint8Array | string): ServerInbound 
   const obj = decoded.object;
   if (!hasOwn(obj, 'method')) {
     const what = hasOwn(obj, 'result') || hasOwn(obj, 'error') ? 'a response' : 'an object without "method"';
-    return { kind: 'invalid', id: null, error: parseErrorObject(), reason: `message: expected a JSON-RPC 2.0 request, got ${what}` };
+    return {
+      kind: 'invalid',
+      id: null,
+      error: parseErrorObject(),
+      reason: `message: expected a JSON-RPC 2.0 request, got ${what}`,
+    };
   }
   const rawId = own(obj, 'id');
   const echoId: JsonRpcId =
     typeof rawId === 'string' || (typeof rawId === 'number' && Number.isFinite(rawId)) ? rawId : null;
-  const invalid = (reason: string): ServerInbound => ({ kind: 'invalid', id: echoId, error: invalidRequestObject(), reason });
+  const invalid = (reason: string): ServerInbound => ({
+    kind: 'invalid',
+    id: echoId,
+    error: invalidRequestObject(),
+    reason,
+  });
 
-  if (own(obj, 'jsonrpc') !== '2.0') return invalid(`request/jsonrpc: expected "2.0", got ${describeValue(own(obj, 'jsonrpc'))}`);
-  if (!hasOwn(obj, 'id')) return invalid('request/id: expected a string id (LSPS0 clients MUST NOT send notifications), got nothing');
+  if (own(obj, 'jsonrpc') !== '2.0')
+    return invalid(`request/jsonrpc: expected "2.0", got ${describeValue(own(obj, 'jsonrpc'))}`);
+  if (!hasOwn(obj, 'id'))
+    return invalid('request/id: expected a string id (LSPS0 clients MUST NOT send notifications), got nothing');
   if (typeof rawId !== 'string') return invalid(`request/id: expected a string, got ${describeValue(rawId)}`);
   const method = own(obj, 'method');
-  if (typeof method !== 'string' || method.length === 0) return invalid(`request/method: expected a non-empty string, got ${describeValue(method)}`);
+  if (typeof method !== 'string' || method.length === 0)
+    return invalid(`request/method: expected a non-empty string, got ${describeValue(method)}`);
   let params: Record<string, unknown> = {};
   if (hasOwn(obj, 'params')) {
     const p = own(obj, 'params');
-    if (Array.isArray(p)) return invalid('request/params: expected by-name params (an object), got by-position params (an array)');
+    if (Array.isArray(p))
+      return invalid('request/params: expected by-name params (an object), got by-position params (an array)');
     if (!isJsonObject(p)) return invalid(`request/params: expected an object, got ${describeValue(p)}`);
     params = p;
   }
   for (const key of Object.keys(obj)) {
-    if (!REQUEST_MEMBERS.has(key)) return invalid(`request: expected only jsonrpc, id, method and params, got member ${JSON.stringify(key.slice(0, 40))}`);
+    if (!REQUEST_MEMBERS.has(key))
+      return invalid(
+        `request: expected only jsonrpc, id, method and params, got member ${JSON.stringify(key.slice(0, 40))}`,
+      );
   }
   return { kind: 'request', request: { id: rawId, method, params } };
 }
@@ -91,36 +104,53 @@ export function parseClientInbound(payload: Uint8Array | string): ClientInbound 
   const decoded = decodePayload(payload);
   if (!decoded.ok) return { kind: 'invalid', reason: decoded.reason };
   const obj = decoded.object;
-  if (own(obj, 'jsonrpc') !== '2.0') return { kind: 'invalid', reason: `message/jsonrpc: expected "2.0", got ${describeValue(own(obj, 'jsonrpc'))}` };
+  if (own(obj, 'jsonrpc') !== '2.0')
+    return { kind: 'invalid', reason: `message/jsonrpc: expected "2.0", got ${describeValue(own(obj, 'jsonrpc'))}` };
 
   if (!hasOwn(obj, 'id')) {
     // bLIP-50: an LSP notification has `method`, `params` (by name) and `jsonrpc`, and no `id`.
     const method = own(obj, 'method');
     const params = own(obj, 'params');
-    if (typeof method !== 'string' || method.length === 0) return { kind: 'invalid', reason: `notification/method: expected a non-empty string, got ${describeValue(method)}` };
-    if (!isJsonObject(params)) return { kind: 'invalid', reason: `notification/params: expected an object (by-name params), got ${describeValue(params)}` };
+    if (typeof method !== 'string' || method.length === 0)
+      return {
+        kind: 'invalid',
+        reason: `notification/method: expected a non-empty string, got ${describeValue(method)}`,
+      };
+    if (!isJsonObject(params))
+      return {
+        kind: 'invalid',
+        reason: `notification/params: expected an object (by-name params), got ${describeValue(params)}`,
+      };
     return { kind: 'notification', method, params };
   }
-  if (hasOwn(obj, 'method')) return { kind: 'invalid', reason: 'message: expected a response or notification, got a request' };
+  if (hasOwn(obj, 'method'))
+    return { kind: 'invalid', reason: 'message: expected a response or notification, got a request' };
 
   const id = own(obj, 'id');
   const hasResult = hasOwn(obj, 'result');
   const hasError = hasOwn(obj, 'error');
-  if (hasResult === hasError) return { kind: 'invalid', reason: 'response: expected exactly one of "result" and "error"' };
+  if (hasResult === hasError)
+    return { kind: 'invalid', reason: 'response: expected exactly one of "result" and "error"' };
   if (hasResult) {
-    if (typeof id !== 'string') return { kind: 'invalid', reason: `response/id: expected a string, got ${describeValue(id)}` };
+    if (typeof id !== 'string')
+      return { kind: 'invalid', reason: `response/id: expected a string, got ${describeValue(id)}` };
     const result = own(obj, 'result');
     // bLIP-50: every LSPS result is an object.
-    if (!isJsonObject(result)) return { kind: 'invalid', reason: `response/result: expected an object, got ${describeValue(result)}` };
+    if (!isJsonObject(result))
+      return { kind: 'invalid', reason: `response/result: expected an object, got ${describeValue(result)}` };
     return { kind: 'result', id, result };
   }
-  if (typeof id !== 'string' && id !== null) return { kind: 'invalid', reason: `response/id: expected a string or null, got ${describeValue(id)}` };
+  if (typeof id !== 'string' && id !== null)
+    return { kind: 'invalid', reason: `response/id: expected a string or null, got ${describeValue(id)}` };
   const err = own(obj, 'error');
-  if (!isJsonObject(err)) return { kind: 'invalid', reason: `response/error: expected an object, got ${describeValue(err)}` };
+  if (!isJsonObject(err))
+    return { kind: 'invalid', reason: `response/error: expected an object, got ${describeValue(err)}` };
   const code = own(err, 'code');
   const message = own(err, 'message');
-  if (typeof code !== 'number' || !Number.isSafeInteger(code)) return { kind: 'invalid', reason: `response/error.code: expected an integer, got ${describeValue(code)}` };
-  if (typeof message !== 'string') return { kind: 'invalid', reason: `response/error.message: expected a string, got ${describeValue(message)}` };
+  if (typeof code !== 'number' || !Number.isSafeInteger(code))
+    return { kind: 'invalid', reason: `response/error.code: expected an integer, got ${describeValue(code)}` };
+  if (typeof message !== 'string')
+    return { kind: 'invalid', reason: `response/error.message: expected a string, got ${describeValue(message)}` };
   const data = own(err, 'data');
   const error: JsonRpcErrorObject = isJsonObject(data) ? { code, message, data } : { code, message };
   return { kind: 'error', id, error };
@@ -128,8 +158,10 @@ export function parseClientInbound(payload: Uint8Array | string): ClientInbound 
 
 /** A request from the client. `params` are by name (bLIP-50). */
 export function serializeRequest(request: JsonRpcRequest): string {
-  if (typeof request.id !== 'string' || request.id.length === 0) throw new TypeError('request/id: expected a non-empty string');
-  if (typeof request.method !== 'string' || request.method.length === 0) throw new TypeError('request/method: expected a non-empty string');
+  if (typeof request.id !== 'string' || request.id.length === 0)
+    throw new TypeError('request/id: expected a non-empty string');
+  if (typeof request.method !== 'string' || request.method.length === 0)
+    throw new TypeError('request/method: expected a non-empty string');
   if (!isJsonObject(request.params)) throw new TypeError('request/params: expected an object (by-name params)');
   return JSON.stringify({ jsonrpc: '2.0', id: request.id, method: request.method, params: request.params });
 }

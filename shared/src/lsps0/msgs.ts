@@ -27,7 +27,9 @@ export function parseListProtocolsParams(params: Record<string, unknown>): Param
 export function listProtocolsResultToWire(result: ListProtocolsResult): Record<string, unknown> {
   for (const p of result.protocols) {
     if (!Number.isInteger(p) || p <= 0 || p > U16_MAX) {
-      throw new RangeError(`lsps0.list_protocols/protocols: expected LSPS numbers >= 1 (0 MUST NOT be listed), got ${p}`);
+      throw new RangeError(
+        `lsps0.list_protocols/protocols: expected LSPS numbers >= 1 (0 MUST NOT be listed), got ${p}`,
+      );
     }
   }
   return { protocols: [...result.protocols] };

@@ -23,7 +23,7 @@ export function parseParams<T>(
   params: Record<string, unknown>,
   known: readonly string[],
   scope: string,
-  parse: (params: Record<string, unknown>) => T
+  parse: (params: Record<string, unknown>) => T,
 ): ParamsResult<T> {
   const unknown = unrecognizedParams(params, known);
   if (unknown.length > 0) {

@@ -41,7 +41,10 @@ export function decodePayload(payload: Uint8Array | string): DecodedPayload {
     // allows) around it, and rejects a second value or any trailing junk.
     value = JSON.parse(text);
   } catch (e) {
-    return { ok: false, reason: `payload: expected one complete JSON object, got invalid JSON (${(e as Error).message})` };
+    return {
+      ok: false,
+      reason: `payload: expected one complete JSON object, got invalid JSON (${(e as Error).message})`,
+    };
   }
   if (!isJsonObject(value)) {
     const got = Array.isArray(value) ? 'an array (batches are not allowed)' : value === null ? 'null' : typeof value;

@@ -40,7 +40,8 @@ export function formatScid(scid: bigint): string {
 
 export function scidFromParts(p: ScidParts): bigint {
   const check = (v: number, max: number, name: string) => {
-    if (!Number.isInteger(v) || v < 0 || v > max) throw new RangeError(`scid/${name}: expected an integer in 0..${max}, got ${v}`);
+    if (!Number.isInteger(v) || v < 0 || v > max)
+      throw new RangeError(`scid/${name}: expected an integer in 0..${max}, got ${v}`);
   };
   check(p.blockHeight, MAX_24, 'blockHeight');
   check(p.txIndex, MAX_24, 'txIndex');

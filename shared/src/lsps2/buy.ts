@@ -7,7 +7,16 @@
  * Errors: 201, 202, 203, and 1 (`client_rejected`); see `checkBuy` in `utils.ts`.
  */
 import { Lsps0FormatError, invalidParamsObject } from '../lsps0/errors.js';
-import { U16_MAX, describeValue, expectBoolean, expectObject, expectUint, hasOwn, isJsonObject, own } from '../lsps0/guards.js';
+import {
+  U16_MAX,
+  describeValue,
+  expectBoolean,
+  expectObject,
+  expectUint,
+  hasOwn,
+  isJsonObject,
+  own,
+} from '../lsps0/guards.js';
 import { formatMsat, parseMsat } from '../lsps0/msat.js';
 import { type ParamsResult, unrecognizedParams } from '../lsps0/params.js';
 import { formatScid, parseScid } from '../lsps0/scid.js';
@@ -98,8 +107,15 @@ export function parseBuyResult(result: unknown): BuyResult {
   const trusts = own(obj, 'client_trusts_lsp');
   return {
     jitChannelScid: parseScid(own(obj, 'jit_channel_scid'), 'lsps2.buy/jit_channel_scid'),
-    lspCltvExpiryDelta: expectUint(own(obj, 'lsp_cltv_expiry_delta'), 'lsps2.buy/lsp_cltv_expiry_delta', U16_MAX, 'a CLTV delta'),
+    lspCltvExpiryDelta: expectUint(
+      own(obj, 'lsp_cltv_expiry_delta'),
+      'lsps2.buy/lsp_cltv_expiry_delta',
+      U16_MAX,
+      'a CLTV delta',
+    ),
     clientTrustsLsp:
-      !hasOwn(obj, 'client_trusts_lsp') || trusts === null ? false : expectBoolean(trusts, 'lsps2.buy/client_trusts_lsp'),
+      !hasOwn(obj, 'client_trusts_lsp') || trusts === null
+        ? false
+        : expectBoolean(trusts, 'lsps2.buy/client_trusts_lsp'),
   };
 }

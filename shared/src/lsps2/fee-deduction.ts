@@ -22,12 +22,18 @@ export type FeeDeduction = { ok: true; forwards: PartForward[] } | { ok: false; 
  * below the minimum.
  * @example deductOpeningFee([5000n, 5000n], 6000n, 1000n) // forwards 1000 (extra 4000), 3000 (extra 2000)
  */
-export function deductOpeningFee(partsMsat: readonly bigint[], openingFeeMsat: bigint, htlcMinimumMsat: bigint): FeeDeduction {
-  if (openingFeeMsat < 0n || htlcMinimumMsat < 0n) throw new RangeError('deductOpeningFee: expected non-negative amounts');
+export function deductOpeningFee(
+  partsMsat: readonly bigint[],
+  openingFeeMsat: bigint,
+  htlcMinimumMsat: bigint,
+): FeeDeduction {
+  if (openingFeeMsat < 0n || htlcMinimumMsat < 0n)
+    throw new RangeError('deductOpeningFee: expected non-negative amounts');
   let feeLeft = openingFeeMsat;
   const forwards: PartForward[] = [];
   for (const [i, part] of partsMsat.entries()) {
-    if (part < htlcMinimumMsat) return { ok: false, reason: `part ${i} (${part} msat) is below htlc_minimum_msat ${htlcMinimumMsat}` };
+    if (part < htlcMinimumMsat)
+      return { ok: false, reason: `part ${i} (${part} msat) is below htlc_minimum_msat ${htlcMinimumMsat}` };
     if (feeLeft === 0n) {
       forwards.push({ amountMsat: part });
       continue;
@@ -38,7 +44,10 @@ export function deductOpeningFee(partsMsat: readonly bigint[], openingFeeMsat: b
     forwards.push(take === 0n ? { amountMsat: part } : { amountMsat: part - take, extraFeeMsat: take });
   }
   if (feeLeft > 0n) {
-    return { ok: false, reason: `the parts cannot pay the opening fee while keeping htlc_minimum_msat each (${feeLeft} msat short)` };
+    return {
+      ok: false,
+      reason: `the parts cannot pay the opening fee while keeping htlc_minimum_msat each (${feeLeft} msat short)`,
+    };
   }
   return { ok: true, forwards };
 }

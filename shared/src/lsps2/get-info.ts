@@ -48,6 +48,8 @@ export function parseGetInfoResult(result: unknown): GetInfoResult {
   const menu = own(obj, 'opening_fee_params_menu');
   if (!Array.isArray(menu)) fail('lsps2.get_info/opening_fee_params_menu', 'an array', menu);
   return {
-    openingFeeParamsMenu: menu.map((entry, i) => parseOpeningFeeParams(entry, `lsps2.get_info/opening_fee_params_menu[${i}]`)),
+    openingFeeParamsMenu: menu.map((entry, i) =>
+      parseOpeningFeeParams(entry, `lsps2.get_info/opening_fee_params_menu[${i}]`),
+    ),
   };
 }

@@ -59,7 +59,7 @@ export function chooseOpeningFeeParams(
   menu: readonly OpeningFeeParams[],
   paymentSizeMsat: bigint | undefined,
   limits: ClientFeeLimits = {},
-  now?: Date
+  now?: Date,
 ): FeeParamsChoice {
   if (menu.length === 0) return { ok: false, reason: 'the LSP offered no opening_fee_params (empty menu)' };
   let best: { params: OpeningFeeParams; fee?: bigint } | undefined;
@@ -89,5 +89,7 @@ export function chooseOpeningFeeParams(
     if (best === undefined || best.fee === undefined || fee < best.fee) best = { params: p, fee };
   });
   if (best === undefined) return { ok: false, reason: `no usable opening_fee_params: ${skipped.join('; ')}` };
-  return best.fee === undefined ? { ok: true, params: best.params } : { ok: true, params: best.params, openingFeeMsat: best.fee };
+  return best.fee === undefined
+    ? { ok: true, params: best.params }
+    : { ok: true, params: best.params, openingFeeMsat: best.fee };
 }

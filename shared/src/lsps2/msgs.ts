@@ -23,9 +23,7 @@ export const LSPS2_CLIENT_REJECTED = LSPS0_CLIENT_REJECTED;
 
 export type Lsps2GetInfoErrorCode = typeof LSPS2_UNRECOGNIZED_OR_STALE_TOKEN;
 export type Lsps2BuyErrorCode =
-  | typeof LSPS2_INVALID_OPENING_FEE_PARAMS
-  | typeof LSPS2_PAYMENT_SIZE_TOO_SMALL
-  | typeof LSPS2_PAYMENT_SIZE_TOO_LARGE;
+  typeof LSPS2_INVALID_OPENING_FEE_PARAMS | typeof LSPS2_PAYMENT_SIZE_TOO_SMALL | typeof LSPS2_PAYMENT_SIZE_TOO_LARGE;
 
 const MESSAGES: Record<number, string> = {
   [LSPS2_UNRECOGNIZED_OR_STALE_TOKEN]: 'unrecognized_or_stale_token',
@@ -39,7 +37,9 @@ const MESSAGES: Record<number, string> = {
  * bLIP-52 defines no `data` for these codes, so none is sent (bLIP-50: clients MUST NOT expect it).
  * Reasons for operators belong in the LSP's logs, not on the wire.
  */
-export function lsps2ErrorObject(code: Lsps2GetInfoErrorCode | Lsps2BuyErrorCode | typeof LSPS2_CLIENT_REJECTED): JsonRpcErrorObject {
+export function lsps2ErrorObject(
+  code: Lsps2GetInfoErrorCode | Lsps2BuyErrorCode | typeof LSPS2_CLIENT_REJECTED,
+): JsonRpcErrorObject {
   if (code === LSPS2_CLIENT_REJECTED) return clientRejectedObject();
   const message = MESSAGES[code];
   if (message === undefined) throw new RangeError(`lsps2ErrorObject: expected 1 or 200..203, got ${code}`);

@@ -63,7 +63,7 @@ export function parseOpeningFeeParams(value: unknown, field: string): OpeningFee
     if (!(OPENING_FEE_PARAMS_FIELDS as readonly string[]).includes(key)) {
       throw new Lsps0FormatError(
         `${field}.${key}`,
-        `${field}: expected only the 8 opening_fee_params fields, got unrecognised field ${JSON.stringify(key.slice(0, 40))}`
+        `${field}: expected only the 8 opening_fee_params fields, got unrecognised field ${JSON.stringify(key.slice(0, 40))}`,
       );
     }
   }
@@ -73,7 +73,7 @@ export function parseOpeningFeeParams(value: unknown, field: string): OpeningFee
   if (promiseBytes > MAX_PROMISE_BYTES) {
     throw new Lsps0FormatError(
       `${field}.promise`,
-      `${field}.promise: expected at most ${MAX_PROMISE_BYTES} bytes, got ${promiseBytes} bytes`
+      `${field}.promise: expected at most ${MAX_PROMISE_BYTES} bytes, got ${promiseBytes} bytes`,
     );
   }
   return {
@@ -81,7 +81,12 @@ export function parseOpeningFeeParams(value: unknown, field: string): OpeningFee
     proportional: expectUint(own(obj, 'proportional'), `${field}.proportional`, U32_MAX, 'LSPS0.ppm (an integer)'),
     validUntil: parseDatetime(own(obj, 'valid_until'), `${field}.valid_until`),
     minLifetime: expectUint(own(obj, 'min_lifetime'), `${field}.min_lifetime`, U32_MAX, 'a block count'),
-    maxClientToSelfDelay: expectUint(own(obj, 'max_client_to_self_delay'), `${field}.max_client_to_self_delay`, U32_MAX, 'a block count'),
+    maxClientToSelfDelay: expectUint(
+      own(obj, 'max_client_to_self_delay'),
+      `${field}.max_client_to_self_delay`,
+      U32_MAX,
+      'a block count',
+    ),
     minPaymentSizeMsat: parseMsat(own(obj, 'min_payment_size_msat'), `${field}.min_payment_size_msat`),
     maxPaymentSizeMsat: parseMsat(own(obj, 'max_payment_size_msat'), `${field}.max_payment_size_msat`),
     promise,
@@ -120,6 +125,7 @@ export function assertPromiseFormat(promise: string): string {
 }
 
 function checkUint(v: number, field: string): number {
-  if (!Number.isInteger(v) || v < 0 || v > U32_MAX) throw new RangeError(`opening_fee_params.${field}: expected a u32, got ${v}`);
+  if (!Number.isInteger(v) || v < 0 || v > U32_MAX)
+    throw new RangeError(`opening_fee_params.${field}: expected a u32, got ${v}`);
   return v;
 }

@@ -23,7 +23,11 @@ const PPM = 1_000_000n;
  * and fails the HTLC with unknown_next_peer in no-MPP mode; the client aborts).
  * @example computeOpeningFee(10_000_000n, 9_999n, 1000) // 10_000n
  */
-export function computeOpeningFee(paymentSizeMsat: bigint, minFeeMsat: bigint, proportional: bigint | number): bigint | null {
+export function computeOpeningFee(
+  paymentSizeMsat: bigint,
+  minFeeMsat: bigint,
+  proportional: bigint | number,
+): bigint | null {
   const ppm = typeof proportional === 'number' ? toBigU64(proportional, 'proportional') : proportional;
   assertU64(paymentSizeMsat, 'paymentSizeMsat');
   assertU64(minFeeMsat, 'minFeeMsat');

@@ -31,10 +31,19 @@ const ascii = new TextEncoder();
 export function promiseHmacInput(clientNodeId: Uint8Array, p: UnsignedOpeningFeeParams): Uint8Array {
   assertNodeId(clientNodeId);
   // DataView would silently wrap out-of-range values; the MAC must cover exactly the wire values.
-  for (const [k, v] of [['minFeeMsat', p.minFeeMsat], ['minPaymentSizeMsat', p.minPaymentSizeMsat], ['maxPaymentSizeMsat', p.maxPaymentSizeMsat]] as const) {
-    if (typeof v !== 'bigint' || v < 0n || v > U64_MAX) throw new RangeError(`promise/${k}: expected a u64 bigint, got ${String(v)}`);
+  for (const [k, v] of [
+    ['minFeeMsat', p.minFeeMsat],
+    ['minPaymentSizeMsat', p.minPaymentSizeMsat],
+    ['maxPaymentSizeMsat', p.maxPaymentSizeMsat],
+  ] as const) {
+    if (typeof v !== 'bigint' || v < 0n || v > U64_MAX)
+      throw new RangeError(`promise/${k}: expected a u64 bigint, got ${String(v)}`);
   }
-  for (const [k, v] of [['proportional', p.proportional], ['minLifetime', p.minLifetime], ['maxClientToSelfDelay', p.maxClientToSelfDelay]] as const) {
+  for (const [k, v] of [
+    ['proportional', p.proportional],
+    ['minLifetime', p.minLifetime],
+    ['maxClientToSelfDelay', p.maxClientToSelfDelay],
+  ] as const) {
     if (!Number.isInteger(v) || v < 0 || v > U32_MAX) throw new RangeError(`promise/${k}: expected a u32, got ${v}`);
   }
   const validUntil = ascii.encode(chronoRfc3339(p.validUntil));
@@ -74,12 +83,17 @@ const macs = new WeakMap<Uint8Array, { bytes: Uint8Array; mac: (msg: Uint8Array)
 function macFor(secret: Uint8Array): (msg: Uint8Array) => Uint8Array {
   // Found by the array, checked against a copy of its bytes: a caller may refill an array with another secret.
   let m = macs.get(secret);
-  if (!m || !equalBytes(m.bytes, secret)) macs.set(secret, (m = { bytes: Uint8Array.from(secret), mac: keyedHmacSha256(secret) }));
+  if (!m || !equalBytes(m.bytes, secret))
+    macs.set(secret, (m = { bytes: Uint8Array.from(secret), mac: keyedHmacSha256(secret) }));
   return m.mac;
 }
 
 /** The params with their promise, ready to put on a get_info menu. */
-export function mintOpeningFeeParams(secret: Uint8Array, clientNodeId: Uint8Array, p: UnsignedOpeningFeeParams): OpeningFeeParams {
+export function mintOpeningFeeParams(
+  secret: Uint8Array,
+  clientNodeId: Uint8Array,
+  p: UnsignedOpeningFeeParams,
+): OpeningFeeParams {
   return { ...p, promise: derivePromise(secret, clientNodeId, p) };
 }
 

@@ -57,35 +57,67 @@ export function checkBuy(input: CheckBuyInput): BuyCheck {
   let openingFeeMsat: bigint | undefined;
   if (size !== undefined) {
     if (size < p.minPaymentSizeMsat) {
-      return { ok: false, code: LSPS2_PAYMENT_SIZE_TOO_SMALL, reason: `payment_size_msat ${size} is below min_payment_size_msat ${p.minPaymentSizeMsat}` };
+      return {
+        ok: false,
+        code: LSPS2_PAYMENT_SIZE_TOO_SMALL,
+        reason: `payment_size_msat ${size} is below min_payment_size_msat ${p.minPaymentSizeMsat}`,
+      };
     }
     if (size > p.maxPaymentSizeMsat) {
-      return { ok: false, code: LSPS2_PAYMENT_SIZE_TOO_LARGE, reason: `payment_size_msat ${size} is above max_payment_size_msat ${p.maxPaymentSizeMsat}` };
+      return {
+        ok: false,
+        code: LSPS2_PAYMENT_SIZE_TOO_LARGE,
+        reason: `payment_size_msat ${size} is above max_payment_size_msat ${p.maxPaymentSizeMsat}`,
+      };
     }
     const fee = computeOpeningFee(size, p.minFeeMsat, p.proportional);
     if (fee === null) {
-      return { ok: false, code: LSPS2_PAYMENT_SIZE_TOO_LARGE, reason: `opening fee for payment_size_msat ${size} overflows u64` };
+      return {
+        ok: false,
+        code: LSPS2_PAYMENT_SIZE_TOO_LARGE,
+        reason: `opening fee for payment_size_msat ${size} overflows u64`,
+      };
     }
     if (fee >= size) {
-      return { ok: false, code: LSPS2_PAYMENT_SIZE_TOO_SMALL, reason: `opening fee ${fee} is not less than payment_size_msat ${size}` };
+      return {
+        ok: false,
+        code: LSPS2_PAYMENT_SIZE_TOO_SMALL,
+        reason: `opening fee ${fee} is not less than payment_size_msat ${size}`,
+      };
     }
     if (input.maxReceivableMsat !== undefined && size > input.maxReceivableMsat) {
-      return { ok: false, code: LSPS2_PAYMENT_SIZE_TOO_LARGE, reason: `payment_size_msat ${size} exceeds our inbound liquidity ${input.maxReceivableMsat}` };
+      return {
+        ok: false,
+        code: LSPS2_PAYMENT_SIZE_TOO_LARGE,
+        reason: `payment_size_msat ${size} exceeds our inbound liquidity ${input.maxReceivableMsat}`,
+      };
     }
     openingFeeMsat = fee;
   }
   if (!isValidUntilInFuture(p, input.now)) {
-    return { ok: false, code: LSPS2_INVALID_OPENING_FEE_PARAMS, reason: `opening_fee_params expired at ${p.validUntil.text}` };
+    return {
+      ok: false,
+      code: LSPS2_INVALID_OPENING_FEE_PARAMS,
+      reason: `opening_fee_params expired at ${p.validUntil.text}`,
+    };
   }
   if (!verifyPromise(input.promiseSecret, input.clientNodeId, p)) {
-    return { ok: false, code: LSPS2_INVALID_OPENING_FEE_PARAMS, reason: 'opening_fee_params.promise does not match the params and client' };
+    return {
+      ok: false,
+      code: LSPS2_INVALID_OPENING_FEE_PARAMS,
+      reason: 'opening_fee_params.promise does not match the params and client',
+    };
   }
   return openingFeeMsat === undefined ? { ok: true } : { ok: true, openingFeeMsat };
 }
 
 export type FirstHtlcCheck =
   | { ok: true; openingFeeMsat: bigint }
-  | { ok: false; reason: 'fee_overflow' | 'fee_exceeds_htlc' | 'below_min_payment_size' | 'above_max_payment_size'; detail: string };
+  | {
+      ok: false;
+      reason: 'fee_overflow' | 'fee_exceeds_htlc' | 'below_min_payment_size' | 'above_max_payment_size';
+      detail: string;
+    };
 
 /**
  * "no-MPP+var-invoice" mode, on the first HTLC to the JIT SCID (bLIP-52 "4. Payment"): the fee is
@@ -93,17 +125,34 @@ export type FirstHtlcCheck =
  * fail with `unknown_next_peer`. The LSP SHOULD also keep the size within the params' bounds
  * (checked here too; also `unknown_next_peer`). Every failure here maps to `unknown_next_peer`.
  */
-export function checkFirstHtlc(params: OpeningFeeParams, htlcValueMsat: bigint, htlcMinimumMsat: bigint): FirstHtlcCheck {
+export function checkFirstHtlc(
+  params: OpeningFeeParams,
+  htlcValueMsat: bigint,
+  htlcMinimumMsat: bigint,
+): FirstHtlcCheck {
   if (htlcValueMsat < params.minPaymentSizeMsat) {
-    return { ok: false, reason: 'below_min_payment_size', detail: `htlc ${htlcValueMsat} < min_payment_size_msat ${params.minPaymentSizeMsat}` };
+    return {
+      ok: false,
+      reason: 'below_min_payment_size',
+      detail: `htlc ${htlcValueMsat} < min_payment_size_msat ${params.minPaymentSizeMsat}`,
+    };
   }
   if (htlcValueMsat > params.maxPaymentSizeMsat) {
-    return { ok: false, reason: 'above_max_payment_size', detail: `htlc ${htlcValueMsat} > max_payment_size_msat ${params.maxPaymentSizeMsat}` };
+    return {
+      ok: false,
+      reason: 'above_max_payment_size',
+      detail: `htlc ${htlcValueMsat} > max_payment_size_msat ${params.maxPaymentSizeMsat}`,
+    };
   }
   const fee = computeOpeningFee(htlcValueMsat, params.minFeeMsat, params.proportional);
-  if (fee === null) return { ok: false, reason: 'fee_overflow', detail: `opening fee for ${htlcValueMsat} overflows u64` };
+  if (fee === null)
+    return { ok: false, reason: 'fee_overflow', detail: `opening fee for ${htlcValueMsat} overflows u64` };
   if (fee + htlcMinimumMsat > htlcValueMsat) {
-    return { ok: false, reason: 'fee_exceeds_htlc', detail: `fee ${fee} + htlc_minimum_msat ${htlcMinimumMsat} > htlc ${htlcValueMsat}` };
+    return {
+      ok: false,
+      reason: 'fee_exceeds_htlc',
+      detail: `fee ${fee} + htlc_minimum_msat ${htlcMinimumMsat} > htlc ${htlcValueMsat}`,
+    };
   }
   return { ok: true, openingFeeMsat: fee };
 }

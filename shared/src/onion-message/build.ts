@@ -63,8 +63,7 @@ export function constructOnionMessage(args: ConstructOnionMessageArgs): OnionMes
 }
 
 export type OnionMessageDestination =
-  | { kind: 'node'; nodeId: Uint8Array; recipientData?: EncryptedDataTlv }
-  | { kind: 'blindedPath'; path: BlindedPath };
+  { kind: 'node'; nodeId: Uint8Array; recipientData?: EncryptedDataTlv } | { kind: 'blindedPath'; path: BlindedPath };
 
 export interface BuildOnionMessageArgs {
   /** Sphinx session key */
@@ -107,32 +106,59 @@ export function buildOnionMessage(args: BuildOnionMessageArgs): { firstNodeId: U
     const datas: EncryptedDataTlv[] = mids.map((_, i) => ({ nextNodeId: nodes[i + 1] }));
     datas.push(dest.recipientData ?? {});
     const plain = encode(datas);
-    const { path } = blindPath(args.blindingSessionKey, nodes.map((nodeId, i) => ({ nodeId, data: plain[i] })));
-    const message = constructOnionMessage({ sessionKey: args.sessionKey, firstPathKey: path.firstPathKey, hops: path.hops, finalPayload: args.contents, payloadsLength: args.payloadsLength });
+    const { path } = blindPath(
+      args.blindingSessionKey,
+      nodes.map((nodeId, i) => ({ nodeId, data: plain[i] })),
+    );
+    const message = constructOnionMessage({
+      sessionKey: args.sessionKey,
+      firstPathKey: path.firstPathKey,
+      hops: path.hops,
+      finalPayload: args.contents,
+      payloadsLength: args.payloadsLength,
+    });
     return { firstNodeId: nodes[0], message };
   }
 
   let path = dest.path;
-  while (args.self && path.introduction.kind === 'nodeId' && equalBytes(path.introduction.nodeId, args.self.nodeId) && path.hops.length > 1) {
+  while (
+    args.self &&
+    path.introduction.kind === 'nodeId' &&
+    equalBytes(path.introduction.nodeId, args.self.nodeId) &&
+    path.hops.length > 1
+  ) {
     path = advanceBlindedPath(path, args.self.nodePrivkey);
   }
-  if (path.hops.length === 0) throw new OnionError('invalid-argument', 'onion_message/destination: the blinded path has no hops');
+  if (path.hops.length === 0)
+    throw new OnionError('invalid-argument', 'onion_message/destination: the blinded path has no hops');
   let intro: Uint8Array | undefined;
   if (path.introduction.kind === 'nodeId') intro = path.introduction.nodeId;
   else intro = args.resolveIntroduction?.(path.introduction.scid, path.introduction.direction);
-  if (!intro) throw new OnionError('invalid-argument', 'onion_message/destination: cannot resolve the compact introduction node');
+  if (!intro)
+    throw new OnionError('invalid-argument', 'onion_message/destination: cannot resolve the compact introduction node');
 
   if (mids.length === 0) {
-    const message = constructOnionMessage({ sessionKey: args.sessionKey, firstPathKey: path.firstPathKey, hops: path.hops, finalPayload: args.contents, payloadsLength: args.payloadsLength });
+    const message = constructOnionMessage({
+      sessionKey: args.sessionKey,
+      firstPathKey: path.firstPathKey,
+      hops: path.hops,
+      finalPayload: args.contents,
+      payloadsLength: args.payloadsLength,
+    });
     return { firstNodeId: intro, message };
   }
   // BOLT 4: MUST set next_path_key_override in the prior onion payload to first_path_key.
   const nodes = [...mids, intro];
   const datas: EncryptedDataTlv[] = mids.map((_, i) =>
-    i === mids.length - 1 ? { nextNodeId: intro, nextPathKeyOverride: path.firstPathKey } : { nextNodeId: nodes[i + 1] },
+    i === mids.length - 1
+      ? { nextNodeId: intro, nextPathKeyOverride: path.firstPathKey }
+      : { nextNodeId: nodes[i + 1] },
   );
   const plain = encode(datas);
-  const prefix = blindPath(args.blindingSessionKey, mids.map((nodeId, i) => ({ nodeId, data: plain[i] }))).path;
+  const prefix = blindPath(
+    args.blindingSessionKey,
+    mids.map((nodeId, i) => ({ nodeId, data: plain[i] })),
+  ).path;
   const message = constructOnionMessage({
     sessionKey: args.sessionKey,
     firstPathKey: prefix.firstPathKey,

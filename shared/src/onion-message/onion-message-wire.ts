@@ -43,19 +43,28 @@ export function encodeOnionMessage(m: OnionMessage, opts: { withType?: boolean }
  */
 export function decodeOnionMessage(bytes: Uint8Array, opts: { withType?: boolean } = {}): OnionMessage {
   const head = opts.withType === false ? 0 : 2;
-  if (bytes.length < head + 35) throw new OnionError('truncated', `onion_message: expected at least ${head + 35} bytes, got ${bytes.length}`);
+  if (bytes.length < head + 35)
+    throw new OnionError('truncated', `onion_message: expected at least ${head + 35} bytes, got ${bytes.length}`);
   if (head) {
     const type = (bytes[0] << 8) | bytes[1];
-    if (type !== ONION_MESSAGE_TYPE) throw new OnionError('invalid-payload', `onion_message/type: expected 513, got ${type}`);
+    if (type !== ONION_MESSAGE_TYPE)
+      throw new OnionError('invalid-payload', `onion_message/type: expected 513, got ${type}`);
   }
   const pathKey = checkPubkey(bytes.slice(head, head + 33), 'onion_message/path_key');
   const len = (bytes[head + 33] << 8) | bytes[head + 34];
   if (len > MAX_ONION_MESSAGE_PACKET_LENGTH) {
-    throw new OnionError('oversize-payload', `onion_message/len: expected at most ${MAX_ONION_MESSAGE_PACKET_LENGTH}, got ${len}`);
+    throw new OnionError(
+      'oversize-payload',
+      `onion_message/len: expected at most ${MAX_ONION_MESSAGE_PACKET_LENGTH}, got ${len}`,
+    );
   }
-  if (len < PACKET_OVERHEAD + 1) throw new OnionError('truncated', `onion_message/len: expected at least ${PACKET_OVERHEAD + 1}, got ${len}`);
+  if (len < PACKET_OVERHEAD + 1)
+    throw new OnionError('truncated', `onion_message/len: expected at least ${PACKET_OVERHEAD + 1}, got ${len}`);
   if (bytes.length - head - 35 < len) {
-    throw new OnionError('truncated', `onion_message/onion_message_packet: expected ${len} bytes, got ${bytes.length - head - 35}`);
+    throw new OnionError(
+      'truncated',
+      `onion_message/onion_message_packet: expected ${len} bytes, got ${bytes.length - head - 35}`,
+    );
   }
   const packet = decodeOnionPacket(bytes.subarray(head + 35, head + 35 + len));
   return { pathKey, packet };

@@ -48,7 +48,8 @@ export function encodeOnionMessagePayload(p: OnionMessagePayload): Uint8Array {
       throw new OnionError('invalid-argument', `onionmsg_tlv/reply_path: ${(cause as Error).message}`, { cause });
     }
   }
-  if (p.encryptedRecipientData !== undefined) recs.push({ type: T.encryptedRecipientData, value: p.encryptedRecipientData });
+  if (p.encryptedRecipientData !== undefined)
+    recs.push({ type: T.encryptedRecipientData, value: p.encryptedRecipientData });
   if (p.invoiceRequest !== undefined) recs.push({ type: T.invoiceRequest, value: p.invoiceRequest });
   if (p.invoice !== undefined) recs.push({ type: T.invoice, value: p.invoice });
   if (p.invoiceError !== undefined) recs.push({ type: T.invoiceError, value: p.invoiceError });
@@ -74,11 +75,20 @@ export function decodeOnionMessagePayload(bytes: Uint8Array): OnionMessagePayloa
           rd.end();
           break;
         }
-        case T.encryptedRecipientData: out.encryptedRecipientData = r.value.slice(); break;
-        case T.invoiceRequest: out.invoiceRequest = r.value.slice(); break;
-        case T.invoice: out.invoice = r.value.slice(); break;
-        case T.invoiceError: out.invoiceError = r.value.slice(); break;
-        default: (out.unknown ??= []).push({ type: r.type, value: r.value.slice() });
+        case T.encryptedRecipientData:
+          out.encryptedRecipientData = r.value.slice();
+          break;
+        case T.invoiceRequest:
+          out.invoiceRequest = r.value.slice();
+          break;
+        case T.invoice:
+          out.invoice = r.value.slice();
+          break;
+        case T.invoiceError:
+          out.invoiceError = r.value.slice();
+          break;
+        default:
+          (out.unknown ??= []).push({ type: r.type, value: r.value.slice() });
       }
     }
     return out;
@@ -88,8 +98,12 @@ export function decodeOnionMessagePayload(bytes: Uint8Array): OnionMessagePayloa
 /** The decoder returns views into the input; copy so the payload outlives the buffer. */
 function copyPath(p: BlindedPath): BlindedPath {
   return {
-    introduction: p.introduction.kind === 'nodeId' ? { kind: 'nodeId', nodeId: p.introduction.nodeId.slice() } : p.introduction,
+    introduction:
+      p.introduction.kind === 'nodeId' ? { kind: 'nodeId', nodeId: p.introduction.nodeId.slice() } : p.introduction,
     firstPathKey: p.firstPathKey.slice(),
-    hops: p.hops.map((h) => ({ blindedNodeId: h.blindedNodeId.slice(), encryptedRecipientData: h.encryptedRecipientData.slice() })),
+    hops: p.hops.map((h) => ({
+      blindedNodeId: h.blindedNodeId.slice(),
+      encryptedRecipientData: h.encryptedRecipientData.slice(),
+    })),
   };
 }

@@ -41,14 +41,16 @@ export function peelOnionMessage(msg: OnionMessage, nodePrivkey: Uint8Array): Pe
   // BOLT 4: MUST decrypt using an empty associated_data; a 0-length payload is valid here.
   const peeled = peelOnionPacket(msg.packet, { nodePrivkey: secrets.blindedPrivkey, minPayloadLength: 0 });
   const payload = decodeOnionMessagePayload(peeled.payload);
-  if (!payload.encryptedRecipientData) throw new OnionError('invalid-payload', 'onionmsg_tlv/encrypted_recipient_data: missing');
+  if (!payload.encryptedRecipientData)
+    throw new OnionError('invalid-payload', 'onionmsg_tlv/encrypted_recipient_data: missing');
   const data = decodeEncryptedDataTlv(decryptRecipientData(secrets.rho, payload.encryptedRecipientData));
 
   if (peeled.next) {
     // BOLT 4: a non-final node ignores the message if onionmsg_tlv has other fields, or if the
     // encrypted_data_tlv holds a path_id.
     const others = Object.keys(payload).filter((k) => k !== 'encryptedRecipientData');
-    if (others.length > 0) throw new OnionError('invalid-payload', `onionmsg_tlv: a forwarding hop got extra fields (${others.join(', ')})`);
+    if (others.length > 0)
+      throw new OnionError('invalid-payload', `onionmsg_tlv: a forwarding hop got extra fields (${others.join(', ')})`);
     const { next } = messageForwardData(data);
     const pathKey = data.nextPathKeyOverride ?? deriveNextPathKey(secrets.pathKeyPoint, secrets.sharedSecret);
     return { kind: 'forward', next, message: { pathKey, packet: peeled.next }, data };
@@ -58,7 +60,8 @@ export function peelOnionMessage(msg: OnionMessage, nodePrivkey: Uint8Array): Pe
   const payloadFields =
     [payload.invoiceRequest, payload.invoice, payload.invoiceError].filter((x) => x !== undefined).length +
     (payload.unknown ?? []).filter((u) => u.type >= 64n).length;
-  if (payloadFields > 1) throw new OnionError('invalid-payload', `onionmsg_tlv: expected at most one payload field, got ${payloadFields}`);
+  if (payloadFields > 1)
+    throw new OnionError('invalid-payload', `onionmsg_tlv: expected at most one payload field, got ${payloadFields}`);
   messageReceiveData(data);
   return { kind: 'receive', payload, data };
 }

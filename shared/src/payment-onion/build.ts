@@ -55,7 +55,8 @@ export interface BlindedPaymentOnion {
  */
 export function buildBlindedPaymentOnion(args: BuildBlindedPaymentOnionArgs): BlindedPaymentOnion {
   const path = args.blindedPath;
-  if (path.hops.length === 0) throw new OnionError('invalid-argument', 'blinded_path: expected at least one hop, got 0');
+  if (path.hops.length === 0)
+    throw new OnionError('invalid-argument', 'blinded_path: expected at least one hop, got 0');
   if (path.introduction.kind !== 'nodeId') {
     throw new OnionError('invalid-argument', 'blinded_path/first_node_id: resolve the compact introduction node first');
   }
@@ -64,7 +65,11 @@ export function buildBlindedPaymentOnion(args: BuildBlindedPaymentOnionArgs): Bl
     encryptedRecipientData: h.encryptedRecipientData,
     ...(i === 0 ? { currentPathKey: path.firstPathKey } : {}),
     ...(i === last
-      ? { amtToForwardMsat: args.amountMsat, outgoingCltvValue: args.finalCltv, totalAmountMsat: args.totalAmountMsat ?? args.amountMsat }
+      ? {
+          amtToForwardMsat: args.amountMsat,
+          outgoingCltvValue: args.finalCltv,
+          totalAmountMsat: args.totalAmountMsat ?? args.amountMsat,
+        }
       : {}),
   }));
   // What the introduction node must receive: the recipient's amount plus the path's aggregated fee.
@@ -74,7 +79,10 @@ export function buildBlindedPaymentOnion(args: BuildBlindedPaymentOnionArgs): Bl
   for (let i = args.clearHops.length - 1; i >= 0; i--) {
     const h = args.clearHops[i];
     clearPayloads.unshift({ amtToForwardMsat: amount, outgoingCltvValue: cltv, shortChannelId: h.shortChannelId });
-    amount += blindedPathFeeMsat({ feeBaseMsat: h.feeBaseMsat ?? 0, feeProportionalMillionths: h.feeProportionalMillionths ?? 0 }, amount);
+    amount += blindedPathFeeMsat(
+      { feeBaseMsat: h.feeBaseMsat ?? 0, feeProportionalMillionths: h.feeProportionalMillionths ?? 0 },
+      amount,
+    );
     cltv += h.cltvExpiryDelta ?? 0;
   }
   const payloads = [...clearPayloads, ...blindedPayloads];

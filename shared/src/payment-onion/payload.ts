@@ -48,7 +48,8 @@ export function encodePaymentOnionPayload(p: PaymentOnionPayload): Uint8Array {
   const recs: UnknownTlv[] = [];
   try {
     if (p.amtToForwardMsat !== undefined) recs.push({ type: T.amtToForward, value: encodeTu64(p.amtToForwardMsat) });
-    if (p.outgoingCltvValue !== undefined) recs.push({ type: T.outgoingCltvValue, value: encodeTu32(p.outgoingCltvValue) });
+    if (p.outgoingCltvValue !== undefined)
+      recs.push({ type: T.outgoingCltvValue, value: encodeTu32(p.outgoingCltvValue) });
     if (p.shortChannelId !== undefined) {
       const b = new Uint8Array(8);
       new DataView(b.buffer).setBigUint64(0, p.shortChannelId);
@@ -56,9 +57,13 @@ export function encodePaymentOnionPayload(p: PaymentOnionPayload): Uint8Array {
     }
     if (p.paymentData !== undefined) {
       if (p.paymentData.paymentSecret.length !== 32) throw new RangeError('payment_secret: expected 32 bytes');
-      recs.push({ type: T.paymentData, value: new Uint8Array([...p.paymentData.paymentSecret, ...encodeTu64(p.paymentData.totalMsat)]) });
+      recs.push({
+        type: T.paymentData,
+        value: new Uint8Array([...p.paymentData.paymentSecret, ...encodeTu64(p.paymentData.totalMsat)]),
+      });
     }
-    if (p.encryptedRecipientData !== undefined) recs.push({ type: T.encryptedRecipientData, value: p.encryptedRecipientData });
+    if (p.encryptedRecipientData !== undefined)
+      recs.push({ type: T.encryptedRecipientData, value: p.encryptedRecipientData });
     if (p.currentPathKey !== undefined) {
       if (p.currentPathKey.length !== 33) throw new RangeError('current_path_key: expected 33 bytes');
       recs.push({ type: T.currentPathKey, value: p.currentPathKey });
@@ -85,18 +90,35 @@ export function decodePaymentOnionPayload(bytes: Uint8Array): PaymentOnionPayloa
     for (const r of records) {
       const rd = new ByteReader(r.value, `${scope}/type ${r.type}`, r.offset);
       switch (r.type) {
-        case T.amtToForward: out.amtToForwardMsat = rd.tu64(); break;
-        case T.outgoingCltvValue: out.outgoingCltvValue = rd.tu32(); break;
-        case T.shortChannelId: out.shortChannelId = rd.u64(); rd.end(); break;
-        case T.paymentData: out.paymentData = { paymentSecret: rd.bytes(32).slice(), totalMsat: rd.tu64() }; break;
-        case T.encryptedRecipientData: out.encryptedRecipientData = r.value.slice(); break;
+        case T.amtToForward:
+          out.amtToForwardMsat = rd.tu64();
+          break;
+        case T.outgoingCltvValue:
+          out.outgoingCltvValue = rd.tu32();
+          break;
+        case T.shortChannelId:
+          out.shortChannelId = rd.u64();
+          rd.end();
+          break;
+        case T.paymentData:
+          out.paymentData = { paymentSecret: rd.bytes(32).slice(), totalMsat: rd.tu64() };
+          break;
+        case T.encryptedRecipientData:
+          out.encryptedRecipientData = r.value.slice();
+          break;
         case T.currentPathKey:
-          if (r.value.length !== 33 || !isValidPublicKey(r.value)) throw new OnionError('invalid-tlv', `${scope}/current_path_key: expected a valid point`);
+          if (r.value.length !== 33 || !isValidPublicKey(r.value))
+            throw new OnionError('invalid-tlv', `${scope}/current_path_key: expected a valid point`);
           out.currentPathKey = r.value.slice();
           break;
-        case T.paymentMetadata: out.paymentMetadata = r.value.slice(); break;
-        case T.totalAmountMsat: out.totalAmountMsat = rd.tu64(); break;
-        default: (out.unknown ??= []).push({ type: r.type, value: r.value.slice() });
+        case T.paymentMetadata:
+          out.paymentMetadata = r.value.slice();
+          break;
+        case T.totalAmountMsat:
+          out.totalAmountMsat = rd.tu64();
+          break;
+        default:
+          (out.unknown ??= []).push({ type: r.type, value: r.value.slice() });
       }
     }
     return out;

@@ -47,10 +47,20 @@ export function constructOnionPacket(args: ConstructOnionArgs): { packet: OnionP
   const shifts = args.hops.map((h) => hopShiftSize(h.payload.length));
   const total = shifts.reduce((a, b) => a + b, 0);
   if (total > payloadsLength) {
-    throw new OnionError('oversize-payload', `sphinx/hops: expected payloads to fit ${payloadsLength} bytes, got ${total}`);
+    throw new OnionError(
+      'oversize-payload',
+      `sphinx/hops: expected payloads to fit ${payloadsLength} bytes, got ${total}`,
+    );
   }
-  const hopSecrets = computeHopSecrets(args.sessionKey, args.hops.map((h) => h.publicKey));
-  const filler = generateFiller(hopSecrets.map((s) => s.sharedSecret), shifts, payloadsLength);
+  const hopSecrets = computeHopSecrets(
+    args.sessionKey,
+    args.hops.map((h) => h.publicKey),
+  );
+  const filler = generateFiller(
+    hopSecrets.map((s) => s.sharedSecret),
+    shifts,
+    payloadsLength,
+  );
 
   // BOLT 4: the packet starts as 1300 ChaCha20 bytes keyed by HMAC("pad", session_key).
   const mix = generateCipherStream(generateKey('pad', args.sessionKey), payloadsLength);

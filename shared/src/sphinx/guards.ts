@@ -5,11 +5,16 @@
 import { isValidPublicKey } from '../crypto/secp256k1.js';
 import { OnionError } from './onion-error.js';
 
-export function checkPubkey(value: Uint8Array, field: string, code: 'bad-pubkey' | 'invalid-argument' = 'bad-pubkey'): Uint8Array {
+export function checkPubkey(
+  value: Uint8Array,
+  field: string,
+  code: 'bad-pubkey' | 'invalid-argument' = 'bad-pubkey',
+): Uint8Array {
   if (!(value instanceof Uint8Array) || value.length !== 33) {
     throw new OnionError(code, `${field}: expected a 33-byte compressed public key, got ${describe(value)}`);
   }
-  if (!isValidPublicKey(value)) throw new OnionError(code, `${field}: expected a valid secp256k1 point, got an invalid one`);
+  if (!isValidPublicKey(value))
+    throw new OnionError(code, `${field}: expected a valid secp256k1 point, got an invalid one`);
   return value;
 }
 

@@ -43,16 +43,22 @@ export function decodeOnionPacket(bytes: Uint8Array, opts: { payloadsLength?: nu
   if (!(bytes instanceof Uint8Array)) throw new OnionError('invalid-argument', 'onion_packet: expected bytes');
   if (opts.payloadsLength !== undefined) {
     const want = opts.payloadsLength + PACKET_OVERHEAD;
-    if (bytes.length < want) throw new OnionError('truncated', `onion_packet: expected ${want} bytes, got ${bytes.length}`);
-    if (bytes.length > want) throw new OnionError('oversize-payload', `onion_packet: expected ${want} bytes, got ${bytes.length}`);
+    if (bytes.length < want)
+      throw new OnionError('truncated', `onion_packet: expected ${want} bytes, got ${bytes.length}`);
+    if (bytes.length > want)
+      throw new OnionError('oversize-payload', `onion_packet: expected ${want} bytes, got ${bytes.length}`);
   } else if (bytes.length < PACKET_OVERHEAD + 1) {
-    throw new OnionError('truncated', `onion_packet: expected at least ${PACKET_OVERHEAD + 1} bytes, got ${bytes.length}`);
+    throw new OnionError(
+      'truncated',
+      `onion_packet: expected at least ${PACKET_OVERHEAD + 1} bytes, got ${bytes.length}`,
+    );
   }
   // BOLT 4: if `version` is not 0, MUST abort processing the packet and fail.
   if (bytes[0] !== 0) throw new OnionError('bad-version', `onion_packet/version: expected 0, got ${bytes[0]}`);
   const publicKey = bytes.slice(1, 34);
   // BOLT 4: if `public_key` is not a valid pubkey, MUST abort processing the packet and fail.
-  if (!isValidPublicKey(publicKey)) throw new OnionError('bad-pubkey', 'onion_packet/public_key: expected a valid point');
+  if (!isValidPublicKey(publicKey))
+    throw new OnionError('bad-pubkey', 'onion_packet/public_key: expected a valid point');
   const end = bytes.length - 32;
   return { version: 0, publicKey, hopPayloads: bytes.slice(34, end), hmac: bytes.slice(end) };
 }

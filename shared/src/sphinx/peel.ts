@@ -40,7 +40,8 @@ export interface PeeledOnion {
  */
 export function peelOnionPacket(packet: OnionPacket, args: PeelOnionArgs): PeeledOnion {
   checkPrivkey(args.nodePrivkey, 'sphinx/nodePrivkey');
-  if (packet.version !== 0) throw new OnionError('bad-version', `onion_packet/version: expected 0, got ${packet.version}`);
+  if (packet.version !== 0)
+    throw new OnionError('bad-version', `onion_packet/version: expected 0, got ${packet.version}`);
   const ad = args.associatedData ?? new Uint8Array(0);
   const size = packet.hopPayloads.length;
   // BOLT 4: if `public_key` is not a valid pubkey, MUST abort (decompressing validates it).
@@ -70,10 +71,14 @@ export function peelOnionPacket(packet: OnionPacket, args: PeelOnionArgs): Peele
     throw new OnionError(truncated ? 'truncated' : 'invalid-tlv', 'hop_payload/length: malformed bigsize', { cause });
   }
   const min = args.minPayloadLength ?? 2;
-  if (length < BigInt(min)) throw new OnionError('invalid-payload', `hop_payload/length: expected at least ${min}, got ${length}`);
+  if (length < BigInt(min))
+    throw new OnionError('invalid-payload', `hop_payload/length: expected at least ${min}, got ${length}`);
   // The payload and its HMAC must lie inside this hop's `hop_payloads`; bytes past it are keystream.
   if (length > BigInt(size - prefix - 32)) {
-    throw new OnionError('oversize-payload', `hop_payload/length: expected at most ${size - prefix - 32}, got ${length}`);
+    throw new OnionError(
+      'oversize-payload',
+      `hop_payload/length: expected at most ${size - prefix - 32}, got ${length}`,
+    );
   }
   const len = Number(length);
   const payload = unwrapped.slice(prefix, prefix + len);

@@ -11,7 +11,10 @@ export function decodingTlv<T>(scope: string, fn: () => T): T {
     return fn();
   } catch (e) {
     if (e instanceof OnionError) throw e;
-    if (e instanceof TlvError) throw new OnionError(e.code === 'unknown-even' ? 'unknown-even' : 'invalid-tlv', `${scope}: ${e.message}`, { cause: e });
+    if (e instanceof TlvError)
+      throw new OnionError(e.code === 'unknown-even' ? 'unknown-even' : 'invalid-tlv', `${scope}: ${e.message}`, {
+        cause: e,
+      });
     throw new OnionError('invalid-tlv', `${scope}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
 }

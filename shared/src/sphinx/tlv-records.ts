@@ -16,7 +16,12 @@ export interface TlvValue {
  * @param unknown extra records to keep verbatim; each must be an odd type the codec does not know
  * @example encodeRecords('onionmsg_tlv', recs, payload.unknown, KNOWN)
  */
-export function encodeRecords(scope: string, known: TlvValue[], unknown: readonly TlvValue[] | undefined, knownTypes: ReadonlySet<bigint>): Uint8Array {
+export function encodeRecords(
+  scope: string,
+  known: TlvValue[],
+  unknown: readonly TlvValue[] | undefined,
+  knownTypes: ReadonlySet<bigint>,
+): Uint8Array {
   const recs = [...known];
   for (const u of unknown ?? []) {
     if (knownTypes.has(u.type) || u.type % 2n === 0n || u.type < 0n) {
@@ -26,7 +31,8 @@ export function encodeRecords(scope: string, known: TlvValue[], unknown: readonl
   }
   recs.sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
   for (let i = 1; i < recs.length; i++) {
-    if (recs[i].type === recs[i - 1].type) throw new OnionError('invalid-argument', `${scope}: type ${recs[i].type} appears twice`);
+    if (recs[i].type === recs[i - 1].type)
+      throw new OnionError('invalid-argument', `${scope}: type ${recs[i].type} appears twice`);
   }
   return encodeTlvStream(recs);
 }

@@ -37,7 +37,11 @@ export const BigSize = {
     if (first < 0xfd) return { value: BigInt(first), length: 1 };
     const width = first === 0xfd ? 2 : first === 0xfe ? 4 : 8;
     if (offset + 1 + width > bytes.length) {
-      throw new TlvError('truncated', `BigSize: expected ${width} more bytes, got ${bytes.length - offset - 1}`, offset);
+      throw new TlvError(
+        'truncated',
+        `BigSize: expected ${width} more bytes, got ${bytes.length - offset - 1}`,
+        offset,
+      );
     }
     let value = 0n;
     for (let i = 0; i < width; i++) value = (value << 8n) | BigInt(bytes[offset + 1 + i]!);

@@ -27,7 +27,11 @@ export class ByteReader {
 
   private need(n: number, what: string): void {
     if (this.remaining < n) {
-      throw new TlvError('truncated', `${this.scope}: expected ${n} bytes for ${what}, got ${this.remaining}`, this.offset);
+      throw new TlvError(
+        'truncated',
+        `${this.scope}: expected ${n} bytes for ${what}, got ${this.remaining}`,
+        this.offset,
+      );
     }
   }
 

@@ -59,5 +59,6 @@ export class ByteWriter {
 }
 
 function checkUint(n: number, bits: number, name: string): void {
-  if (!Number.isInteger(n) || n < 0 || n >= 2 ** bits) throw new RangeError(`${name}: expected 0..2^${bits}-1, got ${n}`);
+  if (!Number.isInteger(n) || n < 0 || n >= 2 ** bits)
+    throw new RangeError(`${name}: expected 0..2^${bits}-1, got ${n}`);
 }

@@ -3,12 +3,7 @@
  * Every decoder in `tlv/` throws only `TlvError`, naming the TLV type (when known) and the byte offset.
  */
 export type TlvErrorCode =
-  | 'truncated'
-  | 'non-minimal'
-  | 'out-of-order'
-  | 'duplicate'
-  | 'unknown-even'
-  | 'invalid-value';
+  'truncated' | 'non-minimal' | 'out-of-order' | 'duplicate' | 'unknown-even' | 'invalid-value';
 
 export class TlvError extends Error {
   override readonly name = 'TlvError';

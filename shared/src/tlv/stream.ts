@@ -39,7 +39,12 @@ export function decodeTlvStream(bytes: Uint8Array, scope = 'tlv', baseOffset = 0
       throw new TlvError(code, `${scope}: type ${type} after type ${last}`, offset, type);
     }
     if (l.value > BigInt(bytes.length - pos)) {
-      throw new TlvError('truncated', `${scope}: length ${l.value} exceeds the ${bytes.length - pos} bytes left`, offset, type);
+      throw new TlvError(
+        'truncated',
+        `${scope}: length ${l.value} exceeds the ${bytes.length - pos} bytes left`,
+        offset,
+        type,
+      );
     }
     const len = Number(l.value);
     records.push({ type, value: bytes.subarray(pos, pos + len), offset });
@@ -50,7 +55,11 @@ export function decodeTlvStream(bytes: Uint8Array, scope = 'tlv', baseOffset = 0
 }
 
 /** BOLT 1 "it's OK to be odd": an unknown even type MUST make the reader fail. */
-export function rejectUnknownEven(records: readonly TlvRecord[], isKnown: (type: bigint) => boolean, scope = 'tlv'): void {
+export function rejectUnknownEven(
+  records: readonly TlvRecord[],
+  isKnown: (type: bigint) => boolean,
+  scope = 'tlv',
+): void {
   for (const r of records) {
     if (r.type % 2n === 0n && !isKnown(r.type)) {
       throw new TlvError('unknown-even', `${scope}: unknown even type ${r.type}`, r.offset, r.type);
@@ -59,7 +68,10 @@ export function rejectUnknownEven(records: readonly TlvRecord[], isKnown: (type:
 }
 
 /** Encodes records whose types must already be strictly increasing (BOLT 1: writers MUST order them). */
-export function encodeTlvStream(records: ReadonlyArray<{ type: bigint; value: Uint8Array }>, w = new ByteWriter()): Uint8Array {
+export function encodeTlvStream(
+  records: ReadonlyArray<{ type: bigint; value: Uint8Array }>,
+  w = new ByteWriter(),
+): Uint8Array {
   let last: bigint | undefined;
   for (const r of records) {
     if (last !== undefined && r.type <= last) {
@@ -72,6 +84,7 @@ export function encodeTlvStream(records: ReadonlyArray<{ type: bigint; value: Ui
 }
 
 function rescope(e: unknown, scope: string, type: bigint): unknown {
-  if (e instanceof TlvError) return new TlvError(e.code, `${scope}: length of type ${type}: ${e.message}`, e.offset, type);
+  if (e instanceof TlvError)
+    return new TlvError(e.code, `${scope}: length of type ${type}: ${e.message}`, e.offset, type);
   return e;
 }

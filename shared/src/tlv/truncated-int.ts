@@ -5,14 +5,16 @@ import { TlvError } from './errors.js';
  * with leading zero bytes omitted. A reader MUST fail on a value that is not minimal (a leading zero).
  */
 function encodeTruncated(n: bigint, maxBytes: number, name: string): Uint8Array {
-  if (n < 0n || n >= 1n << BigInt(8 * maxBytes)) throw new RangeError(`${name}: expected 0..2^${8 * maxBytes}-1, got ${n}`);
+  if (n < 0n || n >= 1n << BigInt(8 * maxBytes))
+    throw new RangeError(`${name}: expected 0..2^${8 * maxBytes}-1, got ${n}`);
   const out: number[] = [];
   for (let v = n; v > 0n; v >>= 8n) out.unshift(Number(v & 0xffn));
   return Uint8Array.from(out);
 }
 
 function decodeTruncated(bytes: Uint8Array, maxBytes: number, name: string, offset = 0): bigint {
-  if (bytes.length > maxBytes) throw new TlvError('invalid-value', `${name}: expected at most ${maxBytes} bytes, got ${bytes.length}`, offset);
+  if (bytes.length > maxBytes)
+    throw new TlvError('invalid-value', `${name}: expected at most ${maxBytes} bytes, got ${bytes.length}`, offset);
   if (bytes.length > 0 && bytes[0] === 0) throw new TlvError('non-minimal', `${name}: leading zero byte`, offset);
   let v = 0n;
   for (const b of bytes) v = (v << 8n) | BigInt(b);

@@ -35,12 +35,14 @@ export function decodeBlindedPath(r: ByteReader): BlindedPath {
 }
 
 export function encodeBlindedPath(p: BlindedPath, w: ByteWriter = new ByteWriter()): ByteWriter {
-  if (p.firstPathKey.length !== 33) throw new RangeError(`blinded_path/first_path_key: expected 33 bytes, got ${p.firstPathKey.length}`);
+  if (p.firstPathKey.length !== 33)
+    throw new RangeError(`blinded_path/first_path_key: expected 33 bytes, got ${p.firstPathKey.length}`);
   if (p.hops.length > 255) throw new RangeError(`blinded_path/num_hops: expected at most 255, got ${p.hops.length}`);
   encodeSciddirOrPubkey(p.introduction, w);
   w.bytes(p.firstPathKey).u8(p.hops.length);
   for (const [i, h] of p.hops.entries()) {
-    if (h.blindedNodeId.length !== 33) throw new RangeError(`blinded_path/path[${i}]/blinded_node_id: expected 33 bytes, got ${h.blindedNodeId.length}`);
+    if (h.blindedNodeId.length !== 33)
+      throw new RangeError(`blinded_path/path[${i}]/blinded_node_id: expected 33 bytes, got ${h.blindedNodeId.length}`);
     w.bytes(h.blindedNodeId).u16(h.encryptedRecipientData.length).bytes(h.encryptedRecipientData);
   }
   return w;

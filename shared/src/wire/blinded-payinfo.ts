@@ -20,7 +20,14 @@ export function decodeBlindedPayInfo(r: ByteReader): BlindedPayInfo {
   const htlcMinimumMsat = r.u64();
   const htlcMaximumMsat = r.u64();
   const flen = r.u16();
-  return { feeBaseMsat, feeProportionalMillionths, cltvExpiryDelta, htlcMinimumMsat, htlcMaximumMsat, features: r.bytes(flen) };
+  return {
+    feeBaseMsat,
+    feeProportionalMillionths,
+    cltvExpiryDelta,
+    htlcMinimumMsat,
+    htlcMaximumMsat,
+    features: r.bytes(flen),
+  };
 }
 
 export function encodeBlindedPayInfo(p: BlindedPayInfo, w: ByteWriter = new ByteWriter()): ByteWriter {

@@ -6,8 +6,7 @@ import { ByteReader, ByteWriter, TlvError } from '../tlv/index.js';
  * 8-byte `short_channel_id` that follows). The compact form keeps BOLT 12 offers short.
  */
 export type SciddirOrPubkey =
-  | { kind: 'nodeId'; nodeId: Uint8Array }
-  | { kind: 'scidDir'; direction: 0 | 1; scid: bigint };
+  { kind: 'nodeId'; nodeId: Uint8Array } | { kind: 'scidDir'; direction: 0 | 1; scid: bigint };
 
 export function decodeSciddirOrPubkey(r: ByteReader): SciddirOrPubkey {
   const at = r.offset;
@@ -20,7 +19,11 @@ export function decodeSciddirOrPubkey(r: ByteReader): SciddirOrPubkey {
     nodeId.set(rest, 1);
     return { kind: 'nodeId', nodeId };
   }
-  throw new TlvError('invalid-value', `${r.scope}/sciddir_or_pubkey: expected first byte 0, 1, 2 or 3, got ${first}`, at);
+  throw new TlvError(
+    'invalid-value',
+    `${r.scope}/sciddir_or_pubkey: expected first byte 0, 1, 2 or 3, got ${first}`,
+    at,
+  );
 }
 
 export function encodeSciddirOrPubkey(v: SciddirOrPubkey, w: ByteWriter): ByteWriter {

@@ -13,7 +13,13 @@ import { getPublicKey } from '../../src/crypto/secp256k1.js';
 import { ByteReader, decodeTlvStream, encodeTlvStream, BigSize } from '../../src/tlv/index.js';
 import { decodeBlindedPath, encodeBlindedPath, type BlindedPath } from '../../src/wire/blinded-path.js';
 import { decodeBlindedPayInfo, encodeBlindedPayInfo, type BlindedPayInfo } from '../../src/wire/blinded-payinfo.js';
-import { aggregateBlindedPayinfo, buildBlindedPaymentPath, deriveNextPathKey, unblindHop, forwardAmountMsat } from '../../src/blinding/index.js';
+import {
+  aggregateBlindedPayinfo,
+  buildBlindedPaymentPath,
+  deriveNextPathKey,
+  unblindHop,
+  forwardAmountMsat,
+} from '../../src/blinding/index.js';
 import { buildBlindedPaymentOnion, peelPaymentOnion } from '../../src/payment-onion/index.js';
 import { decodeOnionPacket, encodeOnionPacket } from '../../src/sphinx/index.js';
 import { initLdk, ldk, ldkKeys, quietLogger } from '../sphinx/ldk-wasm.js';
@@ -21,7 +27,12 @@ import { initLdk, ldk, ldkKeys, quietLogger } from '../sphinx/ldk-wasm.js';
 const PAYMENT_PARAMS_BLINDED_HINTS = 8n;
 
 /** An LDK-built path and the inputs it was given (as in the LSPS2 client router of the LDK notes). */
-function ldkPath(lspId: Uint8Array, recipient: ReturnType<typeof ldkKeys>, scid: bigint, relay: { cltv: number; ppm: number; base: number }) {
+function ldkPath(
+  lspId: Uint8Array,
+  recipient: ReturnType<typeof ldkKeys>,
+  scid: bigint,
+  relay: { cltv: number; ppm: number; base: number },
+) {
   const fwd = ldk.ForwardTlvs.constructor_new(
     scid,
     ldk.PaymentRelay.constructor_new(relay.cltv, relay.ppm, relay.base),
@@ -31,31 +42,54 @@ function ldkPath(lspId: Uint8Array, recipient: ReturnType<typeof ldkKeys>, scid:
   );
   const payer = getPublicKey(new Uint8Array(32).fill(0x44));
   const ctx = ldk.PaymentContext.constructor_bolt12_offer(
-    ldk.Bolt12OfferContext.constructor_new(ldk.OfferId.constructor_new(new Uint8Array(32).fill(9)), ldk.InvoiceRequestFields.constructor_new(payer, ldk.Option_u64Z.constructor_none(), null, null)),
+    ldk.Bolt12OfferContext.constructor_new(
+      ldk.OfferId.constructor_new(new Uint8Array(32).fill(9)),
+      ldk.InvoiceRequestFields.constructor_new(payer, ldk.Option_u64Z.constructor_none(), null, null),
+    ),
   );
-  const tlvs = ldk.UnauthenticatedReceiveTlvs.constructor_new(new Uint8Array(32).fill(5), ldk.PaymentConstraints.constructor_new(800_000, 1n), ctx)
-    .authenticate(ldk.Nonce.constructor_from_entropy_source(recipient.km.as_EntropySource()), ldk.ExpandedKey.constructor_new(new Uint8Array(32).fill(3)));
+  const tlvs = ldk.UnauthenticatedReceiveTlvs.constructor_new(
+    new Uint8Array(32).fill(5),
+    ldk.PaymentConstraints.constructor_new(800_000, 1n),
+    ctx,
+  ).authenticate(
+    ldk.Nonce.constructor_from_entropy_source(recipient.km.as_EntropySource()),
+    ldk.ExpandedKey.constructor_new(new Uint8Array(32).fill(3)),
+  );
   const r = ldk.BlindedPaymentPath.constructor_new(
     [ldk.PaymentForwardNode.constructor_new(fwd, lspId, 0xffff_ffff_ffff_ffffn)],
-    recipient.nodeId, tlvs, 0xffff_ffff_ffff_ffffn, 24, recipient.km.as_EntropySource(),
+    recipient.nodeId,
+    tlvs,
+    0xffff_ffff_ffff_ffffn,
+    24,
+    recipient.km.as_EntropySource(),
   );
-  if (!(r instanceof ldk.Result_BlindedPaymentPathNoneZ_OK)) throw new Error('ldk: BlindedPaymentPath.constructor_new failed');
+  if (!(r instanceof ldk.Result_BlindedPaymentPathNoneZ_OK))
+    throw new Error('ldk: BlindedPaymentPath.constructor_new failed');
   return r.res;
 }
 
 /** Serializes paths as LDK's `PaymentParameters` does, reusing an LDK-written stream for the other fields. */
-function paymentParametersWith(template: Uint8Array, hints: { payinfo: BlindedPayInfo; path: BlindedPath }[]): Uint8Array {
+function paymentParametersWith(
+  template: Uint8Array,
+  hints: { payinfo: BlindedPayInfo; path: BlindedPath }[],
+): Uint8Array {
   const len = BigSize.decode(template, 0);
   const recs = decodeTlvStream(template.subarray(len.length), 'PaymentParameters');
-  const value = new Uint8Array(hints.flatMap((h) => [...encodeBlindedPayInfo(h.payinfo).finish(), ...encodeBlindedPath(h.path).finish()]));
-  const stream = encodeTlvStream(recs.map((r) => (r.type === PAYMENT_PARAMS_BLINDED_HINTS ? { type: r.type, value } : r)));
+  const value = new Uint8Array(
+    hints.flatMap((h) => [...encodeBlindedPayInfo(h.payinfo).finish(), ...encodeBlindedPath(h.path).finish()]),
+  );
+  const stream = encodeTlvStream(
+    recs.map((r) => (r.type === PAYMENT_PARAMS_BLINDED_HINTS ? { type: r.type, value } : r)),
+  );
   return new Uint8Array([...BigSize.encode(BigInt(stream.length)), ...stream]);
 }
 
 /** Reads back `(blinded_payinfo || blinded_path)*` from LDK's serialized `PaymentParameters`. */
 function hintsOf(bytes: Uint8Array): { payinfo: BlindedPayInfo; path: BlindedPath }[] {
   const len = BigSize.decode(bytes, 0);
-  const rec = decodeTlvStream(bytes.subarray(len.length), 'PaymentParameters').find((r) => r.type === PAYMENT_PARAMS_BLINDED_HINTS)!;
+  const rec = decodeTlvStream(bytes.subarray(len.length), 'PaymentParameters').find(
+    (r) => r.type === PAYMENT_PARAMS_BLINDED_HINTS,
+  )!;
   const r = new ByteReader(rec.value, 'blinded hints');
   const out = [];
   while (!r.done()) out.push({ payinfo: decodeBlindedPayInfo(r), path: decodeBlindedPath(r) });
@@ -64,7 +98,8 @@ function hintsOf(bytes: Uint8Array): { payinfo: BlindedPayInfo; path: BlindedPat
 
 function readByLdk(bytes: Uint8Array): ldk.BlindedPaymentPath[] {
   const r = ldk.PaymentParameters.constructor_read(bytes, 24);
-  if (!(r instanceof ldk.Result_PaymentParametersDecodeErrorZ_OK)) throw new Error('ldk: PaymentParameters read failed');
+  if (!(r instanceof ldk.Result_PaymentParametersDecodeErrorZ_OK))
+    throw new Error('ldk: PaymentParameters read failed');
   const payee = r.res.get_payee();
   if (!(payee instanceof ldk.Payee_Blinded)) throw new Error('ldk: expected Payee::Blinded');
   return payee.route_hints;
@@ -81,14 +116,20 @@ describe('blinded payment paths against LDK 0.1 (lightningdevkit WASM)', functio
     await initLdk();
     lsp = ldkKeys(0x4c);
     client = ldkKeys(0x43);
-    template = ldk.PaymentParameters.constructor_blinded([ldkPath(lsp.nodeId, client, 1n, { cltv: 144, ppm: 0, base: 0 })]).write();
+    template = ldk.PaymentParameters.constructor_blinded([
+      ldkPath(lsp.nodeId, client, 1n, { cltv: 144, ppm: 0, base: 0 }),
+    ]).write();
   });
 
   const ours = (relay = { cltvExpiryDelta: 144, feeProportionalMillionths: 250, feeBaseMsat: 1000 }) =>
     buildBlindedPaymentPath({
       sessionKey: new Uint8Array(32).fill(0x51),
       forwardHops: [{ nodeId: lsp.nodeId, shortChannelId: interceptScid, relay }],
-      recipient: { nodeId: client.nodeId, pathId: new Uint8Array(32).fill(0x77), constraints: { maxCltvExpiry: 802_016, htlcMinimumMsat: 1n } },
+      recipient: {
+        nodeId: client.nodeId,
+        pathId: new Uint8Array(32).fill(0x77),
+        constraints: { maxCltvExpiry: 802_016, htlcMinimumMsat: 1n },
+      },
       minFinalCltvExpiryDelta: 24,
     });
 
@@ -100,14 +141,22 @@ describe('blinded payment paths against LDK 0.1 (lightningdevkit WASM)', functio
     expect(toHex((intro as ldk.IntroductionNode_NodeId).node_id)).to.equal(toHex(lsp.nodeId));
     expect(read.blinded_hops().length).to.equal(2);
     expect(toHex(read.blinding_point())).to.equal(toHex(path.firstPathKey));
-    expect(read.blinded_hops().map((h) => [toHex(h.get_blinded_node_id()), toHex(h.get_encrypted_payload())]))
-      .to.deep.equal(path.hops.map((h) => [toHex(h.blindedNodeId), toHex(h.encryptedRecipientData)]));
+    expect(
+      read.blinded_hops().map((h) => [toHex(h.get_blinded_node_id()), toHex(h.get_encrypted_payload())]),
+    ).to.deep.equal(path.hops.map((h) => [toHex(h.blindedNodeId), toHex(h.encryptedRecipientData)]));
     const p = read.get_payinfo();
     expect({
-      feeBaseMsat: p.get_fee_base_msat(), feeProportionalMillionths: p.get_fee_proportional_millionths(), cltvExpiryDelta: p.get_cltv_expiry_delta(),
-      htlcMinimumMsat: p.get_htlc_minimum_msat(), htlcMaximumMsat: p.get_htlc_maximum_msat(),
+      feeBaseMsat: p.get_fee_base_msat(),
+      feeProportionalMillionths: p.get_fee_proportional_millionths(),
+      cltvExpiryDelta: p.get_cltv_expiry_delta(),
+      htlcMinimumMsat: p.get_htlc_minimum_msat(),
+      htlcMaximumMsat: p.get_htlc_maximum_msat(),
     }).to.deep.equal({
-      feeBaseMsat: 1000, feeProportionalMillionths: 250, cltvExpiryDelta: 168, htlcMinimumMsat: payinfo.htlcMinimumMsat, htlcMaximumMsat: payinfo.htlcMaximumMsat,
+      feeBaseMsat: 1000,
+      feeProportionalMillionths: 250,
+      cltvExpiryDelta: 168,
+      htlcMinimumMsat: payinfo.htlcMinimumMsat,
+      htlcMaximumMsat: payinfo.htlcMaximumMsat,
     });
   });
 
@@ -122,16 +171,40 @@ describe('blinded payment paths against LDK 0.1 (lightningdevkit WASM)', functio
   });
 
   it('(a) our payinfo aggregation equals what LDK computes for the same relay, constraints and final delta', () => {
-    for (const relay of [{ cltv: 144, ppm: 0, base: 0 }, { cltv: 144, ppm: 100, base: 1000 }, { cltv: 72, ppm: 2500, base: 1 }, { cltv: 40, ppm: 999_999, base: 123_456 }]) {
+    for (const relay of [
+      { cltv: 144, ppm: 0, base: 0 },
+      { cltv: 144, ppm: 100, base: 1000 },
+      { cltv: 72, ppm: 2500, base: 1 },
+      { cltv: 40, ppm: 999_999, base: 123_456 },
+    ]) {
       const p = ldkPath(lsp.nodeId, client, 42n, relay).get_payinfo();
       const mine = aggregateBlindedPayinfo({
-        forwardHops: [{ relay: { cltvExpiryDelta: relay.cltv, feeProportionalMillionths: relay.ppm, feeBaseMsat: relay.base }, constraints: { maxCltvExpiry: 800_000 + relay.cltv, htlcMinimumMsat: 1n } }],
+        forwardHops: [
+          {
+            relay: { cltvExpiryDelta: relay.cltv, feeProportionalMillionths: relay.ppm, feeBaseMsat: relay.base },
+            constraints: { maxCltvExpiry: 800_000 + relay.cltv, htlcMinimumMsat: 1n },
+          },
+        ],
         recipientHtlcMinimumMsat: 1n,
         recipientHtlcMaximumMsat: 0xffff_ffff_ffff_ffffn,
         minFinalCltvExpiryDelta: 24,
       })!;
-      expect([mine.feeBaseMsat, mine.feeProportionalMillionths, mine.cltvExpiryDelta, mine.htlcMinimumMsat, mine.htlcMaximumMsat], JSON.stringify(relay))
-        .to.deep.equal([p.get_fee_base_msat(), p.get_fee_proportional_millionths(), p.get_cltv_expiry_delta(), p.get_htlc_minimum_msat(), p.get_htlc_maximum_msat()]);
+      expect(
+        [
+          mine.feeBaseMsat,
+          mine.feeProportionalMillionths,
+          mine.cltvExpiryDelta,
+          mine.htlcMinimumMsat,
+          mine.htlcMaximumMsat,
+        ],
+        JSON.stringify(relay),
+      ).to.deep.equal([
+        p.get_fee_base_msat(),
+        p.get_fee_proportional_millionths(),
+        p.get_cltv_expiry_delta(),
+        p.get_htlc_minimum_msat(),
+        p.get_htlc_maximum_msat(),
+      ]);
     }
   });
 
@@ -144,7 +217,11 @@ describe('blinded payment paths against LDK 0.1 (lightningdevkit WASM)', functio
     expect(toHex(hint.path.firstPathKey)).to.equal(toHex(path.blinding_point()));
     const u = unblindHop(lsp.nodeSecret, hint.path.firstPathKey, hint.path.hops[0].encryptedRecipientData);
     expect(u.data.shortChannelId).to.equal(scid);
-    expect(u.data.paymentRelay).to.deep.equal({ cltvExpiryDelta: 144, feeProportionalMillionths: 100, feeBaseMsat: 1000 });
+    expect(u.data.paymentRelay).to.deep.equal({
+      cltvExpiryDelta: 144,
+      feeProportionalMillionths: 100,
+      feeBaseMsat: 1000,
+    });
     expect(u.data.paymentConstraints).to.deep.equal({ maxCltvExpiry: 800_144, htlcMinimumMsat: 1n });
     // our blinded private key really is the key of LDK's blinded node id for the LSP
     expect(toHex(getPublicKey(u.blindedPrivkey))).to.equal(toHex(hint.path.hops[0].blindedNodeId));
@@ -158,13 +235,33 @@ describe('blinded payment paths against LDK 0.1 (lightningdevkit WASM)', functio
     const { path, payinfo } = ours(relay);
     const paymentHash = new Uint8Array(32).fill(0x99);
     const onion = buildBlindedPaymentOnion({
-      sessionKey: new Uint8Array(32).fill(0x61), paymentHash, clearHops: [], blindedPath: path, payinfo,
-      amountMsat: 50_000_000n, finalCltv: 800_010,
+      sessionKey: new Uint8Array(32).fill(0x61),
+      paymentHash,
+      clearHops: [],
+      blindedPath: path,
+      payinfo,
+      amountMsat: 50_000_000n,
+      finalCltv: 800_010,
     });
     const packet = ldk.OnionPacket.constructor_read(encodeOnionPacket(onion.packet));
     if (!(packet instanceof ldk.Result_OnionPacketDecodeErrorZ_OK)) throw new Error('ldk: onion read failed');
-    const add = ldk.UpdateAddHTLC.constructor_new(ldk.ChannelId.constructor_new_zero(), 0n, onion.firstAmountMsat, paymentHash, onion.firstCltvExpiry, ldk.Option_u64Z.constructor_none(), packet.res, null);
-    const r = ldk.UtilMethods.constructor_peel_payment_onion(add, lsp.km.as_NodeSigner(), quietLogger(), 800_000, false);
+    const add = ldk.UpdateAddHTLC.constructor_new(
+      ldk.ChannelId.constructor_new_zero(),
+      0n,
+      onion.firstAmountMsat,
+      paymentHash,
+      onion.firstCltvExpiry,
+      ldk.Option_u64Z.constructor_none(),
+      packet.res,
+      null,
+    );
+    const r = ldk.UtilMethods.constructor_peel_payment_onion(
+      add,
+      lsp.km.as_NodeSigner(),
+      quietLogger(),
+      800_000,
+      false,
+    );
     if (!(r instanceof ldk.Result_PendingHTLCInfoInboundHTLCErrZ_OK)) {
       throw new Error(`ldk: peel failed: ${(r as ldk.Result_PendingHTLCInfoInboundHTLCErrZ_Err).err.get_msg()}`);
     }
@@ -177,10 +274,17 @@ describe('blinded payment paths against LDK 0.1 (lightningdevkit WASM)', functio
     expect(r.res.get_outgoing_amt_msat()).to.equal(50_000_000n);
     expect(r.res.get_outgoing_cltv_value()).to.equal(onion.firstCltvExpiry - 144);
     // the client (our code) peels what LDK forwards, with the path key the LSP would send along
-    const nextPathKey = deriveNextPathKey(path.firstPathKey, unblindHop(lsp.nodeSecret, path.firstPathKey, path.hops[0].encryptedRecipientData).sharedSecret);
+    const nextPathKey = deriveNextPathKey(
+      path.firstPathKey,
+      unblindHop(lsp.nodeSecret, path.firstPathKey, path.hops[0].encryptedRecipientData).sharedSecret,
+    );
     const mine = peelPaymentOnion({
-      packet: decodeOnionPacket(fwd.onion_packet.write(), { payloadsLength: 1300 }), nodePrivkey: client.nodeSecret, paymentHash,
-      updateAddPathKey: nextPathKey, incomingAmountMsat: r.res.get_outgoing_amt_msat(), incomingCltvExpiry: r.res.get_outgoing_cltv_value(),
+      packet: decodeOnionPacket(fwd.onion_packet.write(), { payloadsLength: 1300 }),
+      nodePrivkey: client.nodeSecret,
+      paymentHash,
+      updateAddPathKey: nextPathKey,
+      incomingAmountMsat: r.res.get_outgoing_amt_msat(),
+      incomingCltvExpiry: r.res.get_outgoing_cltv_value(),
     });
     expect(mine.action.kind).to.equal('receive');
     if (mine.action.kind !== 'receive') return;

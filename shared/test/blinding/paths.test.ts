@@ -3,9 +3,7 @@ import { getPublicKey } from '../../src/crypto/secp256k1.js';
 import { toHex } from '../../src/crypto/hex.js';
 import { encodeBlindedPath, decodeBlindedPath } from '../../src/wire/blinded-path.js';
 import { ByteReader } from '../../src/tlv/index.js';
-import {
-  OnionError,
-} from '../../src/sphinx/index.js';
+import { OnionError } from '../../src/sphinx/index.js';
 import {
   advanceBlindedPath,
   buildBlindedMessagePath,
@@ -26,13 +24,19 @@ const scid = (800_000n << 40n) | (7n << 16n) | 1n;
 const makePath = (over: Partial<BuildBlindedPaymentPathArgs> = {}) =>
   buildBlindedPaymentPath({
     sessionKey: secret(0x51),
-    forwardHops: [{ nodeId: lspId, shortChannelId: scid, relay: { cltvExpiryDelta: 144, feeBaseMsat: 0, feeProportionalMillionths: 0 } }],
+    forwardHops: [
+      {
+        nodeId: lspId,
+        shortChannelId: scid,
+        relay: { cltvExpiryDelta: 144, feeBaseMsat: 0, feeProportionalMillionths: 0 },
+      },
+    ],
     recipient: { nodeId: clientId, pathId: secret(0x77), constraints: { maxCltvExpiry: 802_016, htlcMinimumMsat: 1n } },
     minFinalCltvExpiryDelta: 24,
     ...over,
   });
 
-describe('buildBlindedPaymentPath (the client router\'s LSP -> client path)', () => {
+describe("buildBlindedPaymentPath (the client router's LSP -> client path)", () => {
   it('starts at the LSP, blinds both hops, and the LSP unblinds its scid, relay and derived constraints', () => {
     const { path, payinfo } = makePath();
     expect(path.introduction).to.deep.equal({ kind: 'nodeId', nodeId: lspId });
@@ -45,7 +49,12 @@ describe('buildBlindedPaymentPath (the client router\'s LSP -> client path)', ()
     expect(toHex(getPublicKey(lsp.blindedPrivkey))).to.equal(toHex(path.hops[0].blindedNodeId));
     const me = unblindHop(clientSecret, lsp.nextPathKey, path.hops[1].encryptedRecipientData);
     expect(me.data.pathId).to.deep.equal(secret(0x77));
-    expect(payinfo).to.include({ feeBaseMsat: 0, feeProportionalMillionths: 0, cltvExpiryDelta: 168, htlcMinimumMsat: 1n });
+    expect(payinfo).to.include({
+      feeBaseMsat: 0,
+      feeProportionalMillionths: 0,
+      cltvExpiryDelta: 168,
+      htlcMinimumMsat: 1n,
+    });
   });
   it('pads every encrypted_data_tlv to the same length (BOLT 4: SHOULD)', () => {
     const { path } = makePath();
@@ -58,18 +67,41 @@ describe('buildBlindedPaymentPath (the client router\'s LSP -> client path)', ()
     expect(decodeBlindedPath(new ByteReader(encodeBlindedPath(path).finish()))).to.deep.equal(path);
   });
   it('refuses a path whose payinfo would be unusable', () => {
-    expect(() => makePath({ recipient: { nodeId: clientId, pathId: secret(1), constraints: { maxCltvExpiry: 1, htlcMinimumMsat: 10n }, htlcMaximumMsat: 5n } }))
-      .to.throw(OnionError, /no usable blinded_payinfo/);
+    expect(() =>
+      makePath({
+        recipient: {
+          nodeId: clientId,
+          pathId: secret(1),
+          constraints: { maxCltvExpiry: 1, htlcMinimumMsat: 10n },
+          htlcMaximumMsat: 5n,
+        },
+      }),
+    ).to.throw(OnionError, /no usable blinded_payinfo/);
   });
   it('refuses a hop whose node id is not a point', () => {
-    expect(() => makePath({ forwardHops: [{ nodeId: new Uint8Array(33).fill(5), shortChannelId: 1n, relay: { cltvExpiryDelta: 1, feeBaseMsat: 0, feeProportionalMillionths: 0 } }] }))
-      .to.throw(OnionError).with.property('code', 'invalid-argument');
+    expect(() =>
+      makePath({
+        forwardHops: [
+          {
+            nodeId: new Uint8Array(33).fill(5),
+            shortChannelId: 1n,
+            relay: { cltvExpiryDelta: 1, feeBaseMsat: 0, feeProportionalMillionths: 0 },
+          },
+        ],
+      }),
+    )
+      .to.throw(OnionError)
+      .with.property('code', 'invalid-argument');
   });
 });
 
 describe('padding', () => {
   it('pads to the longest record plus a padding record, and leaves explicit padding alone', () => {
-    const [a, b, c] = encodePadded([{ shortChannelId: 1n }, { pathId: new Uint8Array(40) }, { padding: new Uint8Array(1) }]);
+    const [a, b, c] = encodePadded([
+      { shortChannelId: 1n },
+      { pathId: new Uint8Array(40) },
+      { padding: new Uint8Array(1) },
+    ]);
     expect(a.length).to.equal(b.length);
     expect(a.length).to.equal(42 + 2);
     expect(c.length).to.equal(3);
@@ -77,7 +109,12 @@ describe('padding', () => {
 });
 
 describe('buildBlindedMessagePath and advanceBlindedPath', () => {
-  const { path } = buildBlindedMessagePath({ sessionKey: secret(0x61), forwardNodeIds: [lspId, relayId], recipientNodeId: clientId, recipientData: { pathId: secret(0x62) } });
+  const { path } = buildBlindedMessagePath({
+    sessionKey: secret(0x61),
+    forwardNodeIds: [lspId, relayId],
+    recipientNodeId: clientId,
+    recipientData: { pathId: secret(0x62) },
+  });
 
   it('each forwarding hop names the next node; the recipient finds its path_id', () => {
     const a = unblindHop(lspSecret, path.firstPathKey, path.hops[0].encryptedRecipientData);
@@ -93,9 +130,13 @@ describe('buildBlindedMessagePath and advanceBlindedPath', () => {
     const next = advanceBlindedPath(path, lspSecret);
     expect(next.introduction).to.deep.equal({ kind: 'nodeId', nodeId: relayId });
     expect(next.hops).to.deep.equal(path.hops.slice(1));
-    expect(unblindHop(relaySecret, next.firstPathKey, next.hops[0].encryptedRecipientData).data.nextNodeId).to.deep.equal(clientId);
+    expect(
+      unblindHop(relaySecret, next.firstPathKey, next.hops[0].encryptedRecipientData).data.nextNodeId,
+    ).to.deep.equal(clientId);
   });
   it('a node that is not the introduction node cannot advance it', () => {
-    expect(() => advanceBlindedPath(path, relaySecret)).to.throw(OnionError).with.property('code', 'bad-ciphertext');
+    expect(() => advanceBlindedPath(path, relaySecret))
+      .to.throw(OnionError)
+      .with.property('code', 'bad-ciphertext');
   });
 });

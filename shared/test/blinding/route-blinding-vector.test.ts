@@ -10,12 +10,17 @@ import { typedTlvs } from './vector-tlvs.js';
 const v = loadBolt04('route-blinding-test.json');
 const gen: any[] = v.generate.hops;
 
-
 describe('BOLT 4 route-blinding-test.json', () => {
   describe('generate', () => {
     // Bob's session covers Bob and Carol; Eve's covers Dave and Eve.
-    const bobCarol = blindPath(hex(gen[0].session_key), gen.slice(0, 2).map((h) => ({ nodeId: hex(h.node_id), data: hex(h.encoded_tlvs) })));
-    const daveEve = blindPath(hex(gen[2].session_key), gen.slice(2, 4).map((h) => ({ nodeId: hex(h.node_id), data: hex(h.encoded_tlvs) })));
+    const bobCarol = blindPath(
+      hex(gen[0].session_key),
+      gen.slice(0, 2).map((h) => ({ nodeId: hex(h.node_id), data: hex(h.encoded_tlvs) })),
+    );
+    const daveEve = blindPath(
+      hex(gen[2].session_key),
+      gen.slice(2, 4).map((h) => ({ nodeId: hex(h.node_id), data: hex(h.encoded_tlvs) })),
+    );
     const built = [...bobCarol.hops, ...daveEve.hops];
 
     gen.forEach((h, i) => {
@@ -39,7 +44,12 @@ describe('BOLT 4 route-blinding-test.json', () => {
       const route = { ...bobCarol.path, hops: [...bobCarol.path.hops, ...daveEve.path.hops] };
       expect(toHex((route.introduction as { nodeId: Uint8Array }).nodeId)).to.equal(v.route.first_node_id);
       expect(toHex(route.firstPathKey)).to.equal(v.route.first_path_key);
-      expect(route.hops.map((x) => ({ blinded_node_id: toHex(x.blindedNodeId), encrypted_data: toHex(x.encryptedRecipientData) }))).to.deep.equal(v.route.hops);
+      expect(
+        route.hops.map((x) => ({
+          blinded_node_id: toHex(x.blindedNodeId),
+          encrypted_data: toHex(x.encryptedRecipientData),
+        })),
+      ).to.deep.equal(v.route.hops);
       // and it serializes as a BOLT 12 blinded_path: 33 + 33 + 1 + sum(33 + 2 + enclen)
       const bytes = encodeBlindedPath(route).finish();
       expect(bytes.length).to.equal(67 + route.hops.reduce((a, x) => a + 35 + x.encryptedRecipientData.length, 0));

@@ -18,7 +18,10 @@ export function typedTlvs(t: any): EncryptedDataTlv {
     };
   }
   if (t.payment_constraints !== undefined) {
-    d.paymentConstraints = { maxCltvExpiry: t.payment_constraints.max_cltv_expiry, htlcMinimumMsat: BigInt(t.payment_constraints.htlc_minimum_msat) };
+    d.paymentConstraints = {
+      maxCltvExpiry: t.payment_constraints.max_cltv_expiry,
+      htlcMinimumMsat: BigInt(t.payment_constraints.htlc_minimum_msat),
+    };
   }
   if (t.allowed_features !== undefined) d.allowedFeatures = featureBits(t.allowed_features.features);
   for (const k of Object.keys(t).filter((k) => k.startsWith('unknown_tag_'))) {
@@ -35,4 +38,3 @@ export function featureBits(bits: number[]): Uint8Array {
   for (const b of bits) out[len - 1 - Math.floor(b / 8)] |= 1 << (b % 8);
   return out;
 }
-

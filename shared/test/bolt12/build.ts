@@ -1,8 +1,20 @@
 /** Helpers for table tests: raw TLV records (so invalid messages can be built) and test keys. */
 import { getPublicKey } from '../../src/crypto/index.js';
 import { encodeTlvStream, encodeTu64 } from '../../src/tlv/index.js';
-import { fieldsFromInvoiceRequest, merkleRoot, signMerkleRoot, type InvoiceFields, type InvoiceRequest, type SignedMessageName } from '../../src/bolt12/index.js';
-import { encodeBlindedPaths, encodeBlindedPayInfos, type BlindedPath, type BlindedPayInfo } from '../../src/wire/index.js';
+import {
+  fieldsFromInvoiceRequest,
+  merkleRoot,
+  signMerkleRoot,
+  type InvoiceFields,
+  type InvoiceRequest,
+  type SignedMessageName,
+} from '../../src/bolt12/index.js';
+import {
+  encodeBlindedPaths,
+  encodeBlindedPayInfos,
+  type BlindedPath,
+  type BlindedPayInfo,
+} from '../../src/wire/index.js';
 import { unhex } from './vectors.js';
 
 export const key = (byte: number): Uint8Array => new Uint8Array(32).fill(byte);
@@ -43,13 +55,23 @@ export function path(hops = 1, intro: Uint8Array = CAROL): BlindedPath {
   return {
     introduction: { kind: 'nodeId', nodeId: intro },
     firstPathKey: BOB,
-    hops: Array.from({ length: hops }, (_, i) => ({ blindedNodeId: ALICE, encryptedRecipientData: new Uint8Array([i, 1, 2]) })),
+    hops: Array.from({ length: hops }, (_, i) => ({
+      blindedNodeId: ALICE,
+      encryptedRecipientData: new Uint8Array([i, 1, 2]),
+    })),
   };
 }
 export const paths = (...p: BlindedPath[]): Uint8Array => encodeBlindedPaths(p);
 
 export function payinfo(features: Uint8Array = new Uint8Array(0)): BlindedPayInfo {
-  return { feeBaseMsat: 1000, feeProportionalMillionths: 100, cltvExpiryDelta: 144, htlcMinimumMsat: 1n, htlcMaximumMsat: 1_000_000_000n, features };
+  return {
+    feeBaseMsat: 1000,
+    feeProportionalMillionths: 100,
+    cltvExpiryDelta: 144,
+    htlcMinimumMsat: 1n,
+    htlcMaximumMsat: 1_000_000_000n,
+    features,
+  };
 }
 export const payinfos = (...p: BlindedPayInfo[]): Uint8Array => encodeBlindedPayInfos(p);
 

@@ -29,11 +29,12 @@ function throwsRule(f: () => void, rule: Bolt12Rule): void {
 
 const OFFER = { 8: tu64(100), 10: 'coffee', 14: tu64(1_700_000_000), 22: ALICE };
 const offer = decodeOfferBytes(tlv(OFFER));
-const request = (over = {}) => decodeInvoiceRequestBytes(signedTlv('invoice_request', { ...OFFER, 0: 'meta', 88: BOB, ...over }, BOB_KEY));
+const request = (over = {}) =>
+  decodeInvoiceRequestBytes(signedTlv('invoice_request', { ...OFFER, 0: 'meta', 88: BOB, ...over }, BOB_KEY));
 const BEFORE = new Date(1_699_999_000_000);
 const AFTER = new Date(1_700_000_001_000);
 
-describe('BOLT 12 rules that need the reader\'s context', () => {
+describe("BOLT 12 rules that need the reader's context", () => {
   it('accepts an offer without offer_chains only when bitcoin is supported', () => {
     expect(() => checkOfferChains(offer, [BITCOIN_CHAIN_HASH])).not.to.throw();
     throwsRule(() => checkOfferChains(offer, [TESTNET]), 'offer.unsupported-chain');
@@ -67,7 +68,9 @@ describe('BOLT 12 rules that need the reader\'s context', () => {
   it('lets a later recurring request through after offer_absolute_expiry (BOLT-recurrence)', () => {
     const recurring = { ...OFFER, 24: new Uint8Array([1, 30]) };
     const recurringOffer = decodeOfferBytes(tlv(recurring));
-    const later = decodeInvoiceRequestBytes(signedTlv('invoice_request', { ...recurring, 0: 'meta', 88: BOB, 92: tu64(3) }, BOB_KEY));
+    const later = decodeInvoiceRequestBytes(
+      signedTlv('invoice_request', { ...recurring, 0: 'meta', 88: BOB, 92: tu64(3) }, BOB_KEY),
+    );
     expect(() => checkInvoiceRequestMatchesOffer(later, recurringOffer, AFTER)).not.to.throw();
   });
 

@@ -1,5 +1,10 @@
 import { expect } from 'chai';
-import { Bolt12Error, decodeInvoiceErrorBytes, encodeInvoiceErrorBytes, type Bolt12Rule } from '../../src/bolt12/index.js';
+import {
+  Bolt12Error,
+  decodeInvoiceErrorBytes,
+  encodeInvoiceErrorBytes,
+  type Bolt12Rule,
+} from '../../src/bolt12/index.js';
 import { tlv, tu64, type Fields } from './build.js';
 import { hex } from './vectors.js';
 

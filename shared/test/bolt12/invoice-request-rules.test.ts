@@ -32,7 +32,11 @@ describe('BOLT 12 invoice_request reader rules', () => {
   });
 
   const cases: [string, Uint8Array, Bolt12Rule][] = [
-    ['no invreq_payer_id', signedTlv('invoice_request', { ...BASE, 88: undefined }, BOB_KEY), 'invreq.missing-payer-id'],
+    [
+      'no invreq_payer_id',
+      signedTlv('invoice_request', { ...BASE, 88: undefined }, BOB_KEY),
+      'invreq.missing-payer-id',
+    ],
     ['no invreq_metadata', makeInvreq({ 0: undefined }), 'invreq.missing-metadata'],
     ['no signature', tlv(BASE), 'invreq.missing-signature'],
     ['a signature by another key', signedTlv('invoice_request', BASE, new Uint8Array(32).fill(9)), 'invreq.signature'],
@@ -48,13 +52,37 @@ describe('BOLT 12 invoice_request reader rules', () => {
     ['invreq_quantity of zero', makeInvreq({ 20: tu64(5), 86: new Uint8Array(0) }), 'invreq.quantity-range'],
     ['invreq_quantity without offer_quantity_max', makeInvreq({ 86: tu64(1) }), 'invreq.unexpected-quantity'],
     ['invreq_amount below offer_amount', makeInvreq({ 82: tu64(99) }), 'invreq.amount-below-expected'],
-    ['invreq_amount below offer_amount x quantity', makeInvreq({ 20: tu64(0), 82: tu64(150), 86: tu64(2) }), 'invreq.amount-below-expected'],
+    [
+      'invreq_amount below offer_amount x quantity',
+      makeInvreq({ 20: tu64(0), 82: tu64(150), 86: tu64(2) }),
+      'invreq.amount-below-expected',
+    ],
     ['no amount at all', makeInvreq({ 8: undefined }), 'invreq.missing-amount'],
-    ['an offer field that breaks an offer rule (zero offer_amount)', makeInvreq({ 8: new Uint8Array(0) }), 'offer.zero-amount'],
-    ['offer_chains without an offer', signedTlv('invoice_request', { ...NO_OFFER, 2: new Uint8Array(32) }, BOB_KEY), 'invreq.offer-fields-without-offer'],
-    ['no invreq_amount without an offer', signedTlv('invoice_request', { ...NO_OFFER, 82: undefined }, BOB_KEY), 'invreq.missing-amount'],
-    ['a BIP 353 name with a space', makeInvreq({ 91: new Uint8Array([3, 0x62, 0x20, 0x62, 3, 0x63, 0x6f, 0x6d]) }), 'invreq.bip353-chars'],
-    ['a BIP 353 name with trailing bytes', makeInvreq({ 91: new Uint8Array([1, 0x62, 1, 0x63, 0]) }), 'tlv.invalid-value'],
+    [
+      'an offer field that breaks an offer rule (zero offer_amount)',
+      makeInvreq({ 8: new Uint8Array(0) }),
+      'offer.zero-amount',
+    ],
+    [
+      'offer_chains without an offer',
+      signedTlv('invoice_request', { ...NO_OFFER, 2: new Uint8Array(32) }, BOB_KEY),
+      'invreq.offer-fields-without-offer',
+    ],
+    [
+      'no invreq_amount without an offer',
+      signedTlv('invoice_request', { ...NO_OFFER, 82: undefined }, BOB_KEY),
+      'invreq.missing-amount',
+    ],
+    [
+      'a BIP 353 name with a space',
+      makeInvreq({ 91: new Uint8Array([3, 0x62, 0x20, 0x62, 3, 0x63, 0x6f, 0x6d]) }),
+      'invreq.bip353-chars',
+    ],
+    [
+      'a BIP 353 name with trailing bytes',
+      makeInvreq({ 91: new Uint8Array([1, 0x62, 1, 0x63, 0]) }),
+      'tlv.invalid-value',
+    ],
     // BOLT-recurrence (lightning/bolts PR #1240).
     ['a recurring offer without invreq_recurrence_counter', makeInvreq(RECURRING), 'invreq.recurrence-missing-counter'],
     [
@@ -62,10 +90,26 @@ describe('BOLT 12 invoice_request reader rules', () => {
       makeInvreq({ ...RECURRING, 26: new Uint8Array([0, 1]), 92: new Uint8Array(0) }),
       'invreq.recurrence-missing-start',
     ],
-    ['invreq_recurrence_start without a base', makeInvreq({ ...RECURRING, 92: new Uint8Array(0), 93: tu64(1) }), 'invreq.recurrence-unexpected-start'],
-    ['a period index above the limit', makeInvreq({ ...RECURRING, 29: tu64(2), 92: tu64(3) }), 'invreq.recurrence-over-limit'],
-    ['cancel on the initial request', makeInvreq({ ...RECURRING, 92: new Uint8Array(0), 94: new Uint8Array(0) }), 'invreq.recurrence-cancel-initial'],
-    ['a counter for an offer without recurrence', makeInvreq({ 92: tu64(1) }), 'invreq.recurrence-without-offer-recurrence'],
+    [
+      'invreq_recurrence_start without a base',
+      makeInvreq({ ...RECURRING, 92: new Uint8Array(0), 93: tu64(1) }),
+      'invreq.recurrence-unexpected-start',
+    ],
+    [
+      'a period index above the limit',
+      makeInvreq({ ...RECURRING, 29: tu64(2), 92: tu64(3) }),
+      'invreq.recurrence-over-limit',
+    ],
+    [
+      'cancel on the initial request',
+      makeInvreq({ ...RECURRING, 92: new Uint8Array(0), 94: new Uint8Array(0) }),
+      'invreq.recurrence-cancel-initial',
+    ],
+    [
+      'a counter for an offer without recurrence',
+      makeInvreq({ 92: tu64(1) }),
+      'invreq.recurrence-without-offer-recurrence',
+    ],
     ['invreq_recurrence_cancel with data', makeInvreq({ ...RECURRING, 92: tu64(1), 94: 'x' }), 'field.empty'],
   ];
   for (const [what, bytes, rule] of cases) {
@@ -91,7 +135,11 @@ describe('BOLT 12 invoice_request reader rules', () => {
 
   it('signs what it builds so that the reader accepts it', () => {
     const r = decodeInvoiceRequestBytes(makeInvreq());
-    const bytes = signInvoiceRequest({ ...r, invreqPayerNote: 'thanks', signature: undefined }, BOB_KEY, new Uint8Array(32).fill(1));
+    const bytes = signInvoiceRequest(
+      { ...r, invreqPayerNote: 'thanks', signature: undefined },
+      BOB_KEY,
+      new Uint8Array(32).fill(1),
+    );
     expect(decodeInvoiceRequestBytes(bytes).invreqPayerNote).to.equal('thanks');
   });
 });

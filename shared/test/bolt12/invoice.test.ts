@@ -22,7 +22,21 @@ import {
 import { expectRule } from './expect-rule.js';
 import { bolt12ToJson } from '../../src/bolt12/json.js';
 import { decodeTlvStream } from '../../src/tlv/index.js';
-import { ALICE, ALICE_KEY, BOB, BOB_KEY, aliceInvoiceFields, path, paths, payinfo, payinfos, signedTlv, tlv, tu64, type Fields } from './build.js';
+import {
+  ALICE,
+  ALICE_KEY,
+  BOB,
+  BOB_KEY,
+  aliceInvoiceFields,
+  path,
+  paths,
+  payinfo,
+  payinfos,
+  signedTlv,
+  tlv,
+  tu64,
+  type Fields,
+} from './build.js';
 import { hex, readVectors } from './vectors.js';
 
 const sigVectors = readVectors<{ bolt12?: string }[]>('bolts/bolt12/signature-test.json');
@@ -31,7 +45,12 @@ const PAYMENT_HASH = new Uint8Array(32).fill(0xab);
 
 /** The invoice Alice (offer_issuer_id) returns for Bob's invoice_request of signature-test.json. */
 function aliceInvoice(over: Partial<InvoiceFields> = {}): InvoiceFields {
-  return aliceInvoiceFields(decodeInvoiceRequest(invreqString), { invoicePaths: [path(2)], invoicePaymentHash: PAYMENT_HASH, invoiceAmountMsat: 1_000_000n, ...over });
+  return aliceInvoiceFields(decodeInvoiceRequest(invreqString), {
+    invoicePaths: [path(2)],
+    invoicePaymentHash: PAYMENT_HASH,
+    invoiceAmountMsat: 1_000_000n,
+    ...over,
+  });
 }
 
 describe('BOLT 12 invoices: build, sign, decode, verify', () => {
@@ -59,9 +78,16 @@ describe('BOLT 12 invoices: build, sign, decode, verify', () => {
 
   it('copies unknown odd invoice_request fields into the invoice, and keeps unknown odd invoice fields', () => {
     const req = decodeInvoiceRequest(invreqString);
-    const withUnknown = { ...fieldsFromInvoiceRequest(req), unknownFields: [{ type: 1000000001n, value: new Uint8Array([1]) }] };
+    const withUnknown = {
+      ...fieldsFromInvoiceRequest(req),
+      unknownFields: [{ type: 1000000001n, value: new Uint8Array([1]) }],
+    };
     const bytes = signInvoice(
-      { ...aliceInvoice(), ...withUnknown, unknownFields: [...withUnknown.unknownFields, { type: 3000000001n, value: new Uint8Array([2]) }] },
+      {
+        ...aliceInvoice(),
+        ...withUnknown,
+        unknownFields: [...withUnknown.unknownFields, { type: 3000000001n, value: new Uint8Array([2]) }],
+      },
       ALICE_KEY,
     );
     const inv = decodeInvoiceBytes(bytes);
@@ -125,21 +151,33 @@ describe('BOLT 12 invoice reader rules', () => {
     ['no invoice_payment_hash', makeInvoice({ 168: undefined }), 'invoice.missing-payment-hash'],
     ['an invoice_payment_hash of 31 bytes', makeInvoice({ 168: new Uint8Array(31) }), 'field.fixed-length'],
     ['no invoice_node_id', tlv({ ...BASE, 176: undefined }), 'invoice.missing-node-id'],
-    ['invoice_features with unknown even bit 20', makeInvoice({ 174: new Uint8Array([0x10, 0, 0]) }), 'invoice.unknown-even-feature'],
+    [
+      'invoice_features with unknown even bit 20',
+      makeInvoice({ 174: new Uint8Array([0x10, 0, 0]) }),
+      'invoice.unknown-even-feature',
+    ],
     ['no invoice_paths', makeInvoice({ 160: undefined }), 'invoice.missing-paths'],
     ['empty invoice_paths', makeInvoice({ 160: new Uint8Array(0) }), 'invoice.missing-paths'],
     ['a path with zero hops', makeInvoice({ 160: paths(path(0)) }), 'invoice.zero-hops'],
     ['no invoice_blindedpay', makeInvoice({ 162: undefined }), 'invoice.missing-blindedpay'],
     ['two payinfo for one path', makeInvoice({ 162: payinfos(payinfo(), payinfo()) }), 'invoice.blindedpay-count'],
     ['a truncated payinfo', makeInvoice({ 162: payinfos(payinfo()).subarray(0, 20) }), 'tlv.truncated'],
-    ['only paths with unknown even payinfo features', makeInvoice({ 162: payinfos(payinfo(new Uint8Array([1]))) }), 'invoice.no-usable-path'],
+    [
+      'only paths with unknown even payinfo features',
+      makeInvoice({ 162: payinfos(payinfo(new Uint8Array([1]))) }),
+      'invoice.no-usable-path',
+    ],
     ['invoice_amount different from invreq_amount', makeInvoice({ 170: tu64(4999) }), 'invoice.amount-mismatch'],
     ['no signature', tlv(BASE), 'invoice.missing-signature'],
     ['a signature by the payer instead of invoice_node_id', signedTlv('invoice', BASE, BOB_KEY), 'invoice.signature'],
     ['unknown even type 178', makeInvoice({ 178: 'x' }), 'tlv.unknown-even'],
     ['a truncated fallback address', makeInvoice({ 172: new Uint8Array([0, 0, 20, 1]) }), 'tlv.truncated'],
     // BOLT-recurrence (lightning/bolts PR #1240).
-    ['a recurring invoice without invoice_recurrence_basetime', makeInvoice({ ...RECURRING, 92: new Uint8Array(0) }), 'invoice.recurrence-missing-basetime'],
+    [
+      'a recurring invoice without invoice_recurrence_basetime',
+      makeInvoice({ ...RECURRING, 92: new Uint8Array(0) }),
+      'invoice.recurrence-missing-basetime',
+    ],
     [
       'a first recurring invoice whose basetime is not invoice_created_at',
       makeInvoice({ ...RECURRING, 92: new Uint8Array(0), 177: tu64(1) }),
@@ -147,7 +185,13 @@ describe('BOLT 12 invoice reader rules', () => {
     ],
     [
       'a first recurring invoice whose basetime is not offer_recurrence_base',
-      makeInvoice({ ...RECURRING, 26: new Uint8Array([0, 5]), 92: new Uint8Array(0), 93: new Uint8Array(0), 177: tu64(1_700_000_000) }),
+      makeInvoice({
+        ...RECURRING,
+        26: new Uint8Array([0, 5]),
+        92: new Uint8Array(0),
+        93: new Uint8Array(0),
+        177: tu64(1_700_000_000),
+      }),
       'invoice.recurrence-basetime',
     ],
   ];
@@ -165,7 +209,11 @@ describe('BOLT 12 invoice reader rules', () => {
   it('decodes fallback addresses, and skips a path with unknown payinfo features when another is usable', () => {
     const fallback = new Uint8Array([0, 0, 20, ...new Uint8Array(20).fill(5)]);
     const inv = decodeInvoiceBytes(
-      makeInvoice({ 160: paths(path(1), path(2)), 162: payinfos(payinfo(new Uint8Array([1])), payinfo()), 172: fallback }),
+      makeInvoice({
+        160: paths(path(1), path(2)),
+        162: payinfos(payinfo(new Uint8Array([1])), payinfo()),
+        172: fallback,
+      }),
     );
     expect(usableInvoicePaths(inv)).to.deep.equal([1]);
     expect(inv.invoiceFallbacks).to.deep.equal([{ version: 0, address: new Uint8Array(20).fill(5) }]);
@@ -173,7 +221,9 @@ describe('BOLT 12 invoice reader rules', () => {
 
   it('ignores fallback addresses with version > 16 or an address outside 2..40 bytes', () => {
     const fb = (version: number, len: number) => [version, len >> 8, len & 0xff, ...new Uint8Array(len).fill(9)];
-    const inv = decodeInvoiceBytes(makeInvoice({ 172: new Uint8Array([...fb(0, 20), ...fb(17, 20), ...fb(1, 1), ...fb(1, 41), ...fb(16, 40)]) }));
+    const inv = decodeInvoiceBytes(
+      makeInvoice({ 172: new Uint8Array([...fb(0, 20), ...fb(17, 20), ...fb(1, 1), ...fb(1, 41), ...fb(16, 40)]) }),
+    );
     expect(inv.invoiceFallbacks).to.have.length(5);
     expect(usableFallbacks(inv).map((f) => [f.version, f.address.length])).to.deep.equal([
       [0, 20],

@@ -23,7 +23,10 @@ describe('BOLT 12 interoperability with LDK', function () {
   before(() => initLdk());
 
   const spec = decodeInvoiceRequest(readVectors<{ bolt12?: string }[]>('bolts/bolt12/signature-test.json')[3]!.bolt12!);
-  const requestBytes = signInvoiceRequest({ ...spec, offerCurrency: undefined, offerAmount: 50_000n, signature: undefined }, BOB_KEY);
+  const requestBytes = signInvoiceRequest(
+    { ...spec, offerCurrency: undefined, offerAmount: 50_000n, signature: undefined },
+    BOB_KEY,
+  );
 
   it('LDK accepts an invoice_request we signed, and reads the same payer id and amount', () => {
     const r = ldk.InvoiceRequest.constructor_read(requestBytes);
@@ -35,7 +38,10 @@ describe('BOLT 12 interoperability with LDK', function () {
 
   it('LDK accepts an invoice we built from that request and signed as the offer issuer', () => {
     const req = decodeInvoiceRequestBytes(requestBytes);
-    const invoiceBytes = signInvoice(aliceInvoiceFields(req, { invoicePaymentHash: new Uint8Array(32).fill(3), invoiceAmountMsat: 50_000n }), ALICE_KEY);
+    const invoiceBytes = signInvoice(
+      aliceInvoiceFields(req, { invoicePaymentHash: new Uint8Array(32).fill(3), invoiceAmountMsat: 50_000n }),
+      ALICE_KEY,
+    );
     const r = ldk.Bolt12Invoice.constructor_read(invoiceBytes);
     expect(Boolean(r.is_ok())).to.equal(true);
     const inv = (r as ldk.Result_Bolt12InvoiceDecodeErrorZ_OK).res;
@@ -47,12 +53,17 @@ describe('BOLT 12 interoperability with LDK', function () {
 
   it('LDK re-reads our encoding of every valid offers-test offer', () => {
     for (const v of offers.filter((o) => o.valid)) {
-      expect(Boolean(ldk.Offer.constructor_from_str(encodeOffer(decodeOffer(v.bolt12))).is_ok()), v.description).to.equal(true);
+      expect(
+        Boolean(ldk.Offer.constructor_from_str(encodeOffer(decodeOffer(v.bolt12))).is_ok()),
+        v.description,
+      ).to.equal(true);
     }
   });
 
   it('LDK 0.1.0 accepts exactly six spec-invalid offers (mostly newer rules), all rejected here', () => {
-    const ldkWrong = offers.filter((v) => Boolean(ldk.Offer.constructor_from_str(v.bolt12).is_ok()) !== v.valid).map((v) => v.description);
+    const ldkWrong = offers
+      .filter((v) => Boolean(ldk.Offer.constructor_from_str(v.bolt12).is_ok()) !== v.valid)
+      .map((v) => v.description);
     expect(ldkWrong).to.deep.equal([
       'Malformed: invalid currency UTF-8',
       'Contains unknown feature 122',

@@ -41,7 +41,11 @@ describe('BOLT 12 offer reader rules', () => {
     ['neither offer_issuer_id nor offer_paths', { 22: undefined }, 'offer.no-issuer-id-or-paths'],
     ['an offer_path with zero hops', { 16: paths(path(1), path(0)) }, 'offer.zero-hops'],
     ['a path whose first_node_id is not a point', { 16: paths(path(1, NOT_A_POINT)) }, 'field.blinded-path'],
-    ['a path whose first_path_key is not a point', { 16: paths({ ...path(1), firstPathKey: NOT_A_POINT }) }, 'field.blinded-path'],
+    [
+      'a path whose first_path_key is not a point',
+      { 16: paths({ ...path(1), firstPathKey: NOT_A_POINT }) },
+      'field.blinded-path',
+    ],
     [
       'a hop whose blinded_node_id is not a point',
       { 16: paths({ ...path(1), hops: [{ blindedNodeId: NOT_A_POINT, encryptedRecipientData: new Uint8Array(1) }] }) },
@@ -53,13 +57,25 @@ describe('BOLT 12 offer reader rules', () => {
     ['offer_description that is not UTF-8', { 10: new Uint8Array([0xc3, 0x28]) }, 'field.utf8'],
     // BOLT-recurrence (lightning/bolts PR #1240).
     ['both recurrence variants', { 24: new Uint8Array([1, 1]), 25: new Uint8Array([1, 1]) }, 'offer.recurrence-both'],
-    ['recurrence time_unit 3 (years, removed by the draft)', { 24: new Uint8Array([3, 1]) }, 'offer.recurrence-time-unit'],
+    [
+      'recurrence time_unit 3 (years, removed by the draft)',
+      { 24: new Uint8Array([3, 1]) },
+      'offer.recurrence-time-unit',
+    ],
     ['recurrence period 0', { 24: new Uint8Array([1]) }, 'offer.recurrence-zero-period'],
     ['recurrence period with a leading zero', { 24: new Uint8Array([1, 0, 1]) }, 'tlv.non-minimal'],
     ['empty recurrence', { 24: new Uint8Array(0) }, 'tlv.truncated'],
     ['recurrence limit 0', { 24: new Uint8Array([1, 7]), 29: new Uint8Array(0) }, 'offer.recurrence-zero-limit'],
-    ['recurrence base without recurrence', { 26: new Uint8Array([0, 1]) }, 'offer.recurrence-fields-without-recurrence'],
-    ['recurrence paywindow without recurrence', { 27: new Uint8Array([0, 0, 0, 1, 1]) }, 'offer.recurrence-fields-without-recurrence'],
+    [
+      'recurrence base without recurrence',
+      { 26: new Uint8Array([0, 1]) },
+      'offer.recurrence-fields-without-recurrence',
+    ],
+    [
+      'recurrence paywindow without recurrence',
+      { 27: new Uint8Array([0, 0, 0, 1, 1]) },
+      'offer.recurrence-fields-without-recurrence',
+    ],
     ['recurrence limit without recurrence', { 29: new Uint8Array([5]) }, 'offer.recurrence-fields-without-recurrence'],
   ];
   for (const [what, over, rule] of cases) {

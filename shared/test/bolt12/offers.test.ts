@@ -22,7 +22,9 @@ describe('BOLT 12 offers (offers-test.json)', () => {
       if (v.fields) {
         // The field-by-field breakdown, for valid cases and the two zero-amount invalid ones.
         const records = decodeTlvStream(decodeBolt12String(v.bolt12).data);
-        expect(records.map((r) => ({ type: Number(r.type), length: r.value.length, hex: hex(r.value) }))).to.deep.equal(v.fields);
+        expect(records.map((r) => ({ type: Number(r.type), length: r.value.length, hex: hex(r.value) }))).to.deep.equal(
+          v.fields,
+        );
       }
       if (v.valid) {
         const offer = decodeOffer(v.bolt12);
@@ -57,7 +59,8 @@ describe('BOLT 12 offers: typed fields of the spec vectors', () => {
 
   it('reads two chains', () => expect(byName('for bitcoin or liquidv1').offerChains).to.have.length(2));
 
-  it('reads quantity 0 as unlimited, not absent', () => expect(byName('with unlimited (or unknown) quantity').offerQuantityMax).to.equal(0n));
+  it('reads quantity 0 as unlimited, not absent', () =>
+    expect(byName('with unlimited (or unknown) quantity').offerQuantityMax).to.equal(0n));
 
   it('reads a blinded path introduced by sciddir and its direction', () => {
     const o = byName('... and with second blinded path via 1x2x3 (direction 1), path_key 020202...');

@@ -84,7 +84,7 @@ describe('BOLT 12 Merkle root and signatures (signature-test.json)', () => {
     expect(hex(req.invreqPayerId)).to.equal('0324653eac434488002cc06bbfb7f10fe18991e35f9fe4302dbea6d2353dc0ab1c');
   });
 
-  it('case 3: re-signing with Bob\'s key (0x42...) and zero aux randomness gives the same bytes', () => {
+  it("case 3: re-signing with Bob's key (0x42...) and zero aux randomness gives the same bytes", () => {
     const req = decodeInvoiceRequest(full.bolt12!);
     const bytes = signInvoiceRequest(req, new Uint8Array(32).fill(0x42));
     expect(hex(bytes)).to.equal(hex(decodeBolt12String(full.bolt12!).data));

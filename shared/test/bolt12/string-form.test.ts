@@ -30,12 +30,15 @@ describe('BOLT 12 string form rules', () => {
   it('names the mixed-case rule', () => reject(vectors[6]!.string, 'string.mixed-case'));
   it('names the continuation rule for a trailing +', () => reject(vectors[7]!.string, 'string.continuation'));
   it('names the continuation rule for ++', () => reject(vectors[11]!.string, 'string.continuation'));
-  it('rejects whitespace that does not follow a +', () => reject(`${canonical.slice(0, 10)} ${canonical.slice(10)}`, 'string.whitespace'));
+  it('rejects whitespace that does not follow a +', () =>
+    reject(`${canonical.slice(0, 10)} ${canonical.slice(10)}`, 'string.whitespace'));
   it('rejects a string without the 1 separator', () => reject('lnoqqqq', 'string.no-separator'));
-  it('rejects a character outside the bech32 alphabet', () => reject(`${canonical.slice(0, -1)}b`, 'string.invalid-char'));
+  it('rejects a character outside the bech32 alphabet', () =>
+    reject(`${canonical.slice(0, -1)}b`, 'string.invalid-char'));
   it('rejects non-ASCII characters', () => reject(`${canonical}é`, 'string.not-ascii'));
   // 56 data characters are exactly 35 bytes; one more `q` is 5 bits of padding (offers-test.json, #1312).
-  it('rejects 5 or more bits of padding', () => reject('lno1zcss9mk8y3wkklfvevcrszlmu23kfrxh49px20665dqwmn4p72pkseseq', 'string.padding'));
+  it('rejects 5 or more bits of padding', () =>
+    reject('lno1zcss9mk8y3wkklfvevcrszlmu23kfrxh49px20665dqwmn4p72pkseseq', 'string.padding'));
   it('rejects non-zero padding bits', () => reject(`${canonical.slice(0, -1)}l`, 'string.padding'));
   it('rejects the wrong prefix when one is expected', () => {
     expect(() => decodeBolt12String(canonical, 'lnr')).to.throw(Bolt12Error, /string.unknown-prefix/);

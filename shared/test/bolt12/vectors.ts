@@ -15,4 +15,10 @@ export type OfferVector = {
   fields?: { type: number; length: number; hex: string }[];
 };
 export type FormatVector = { comment: string; valid: boolean; string: string };
-export type ExtraVector = { comment: string; valid_as_offer: boolean; string: string; roundtrip?: boolean; ldk_error?: string };
+export type ExtraVector = {
+  comment: string;
+  valid_as_offer: boolean;
+  string: string;
+  roundtrip?: boolean;
+  ldk_error?: string;
+};

@@ -15,10 +15,15 @@ type Run = { code: number; stdout: string; stderr: string };
 
 function jitlsp(args: string[]): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['shared/bin/jitlsp.mjs', ...args], { cwd: REPO, timeout: 60_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      ['shared/bin/jitlsp.mjs', ...args],
+      { cwd: REPO, timeout: 60_000 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -54,7 +59,10 @@ const extra = readVectors<{ cases: ExtraVector[] }>('rust-lightning/offer-parse-
 const invreq = readVectors<{ bolt12?: string }[]>('bolts/bolt12/signature-test.json')[3]!.bolt12!;
 
 function makeInvoice(): string {
-  const fields = aliceInvoiceFields(decodeInvoiceRequest(invreq), { invoicePaymentHash: new Uint8Array(32).fill(1), invoiceAmountMsat: 21_000n });
+  const fields = aliceInvoiceFields(decodeInvoiceRequest(invreq), {
+    invoicePaymentHash: new Uint8Array(32).fill(1),
+    invoiceAmountMsat: 21_000n,
+  });
   const bytes = signInvoice(fields, ALICE_KEY);
   return encodeBolt12String('lni', bytes);
 }
@@ -63,11 +71,26 @@ const badSig = `${invreq.slice(0, -2)}${invreq.at(-2) === 'q' ? 'p' : 'q'}${invr
 
 type Case = { name: string; args: string[]; valid: boolean; kind?: string };
 const cases: Case[] = [
-  ...offers.map((v, i) => ({ name: `offers-test ${i}: ${v.description}`, args: ['decode', v.bolt12], valid: v.valid, kind: 'offer' })),
-  ...formats.filter((v) => !v.valid).map((v, i) => ({ name: `format-string-test invalid ${i}: ${v.comment}`, args: ['decode', v.string], valid: false })),
+  ...offers.map((v, i) => ({
+    name: `offers-test ${i}: ${v.description}`,
+    args: ['decode', v.bolt12],
+    valid: v.valid,
+    kind: 'offer',
+  })),
+  ...formats
+    .filter((v) => !v.valid)
+    .map((v, i) => ({
+      name: `format-string-test invalid ${i}: ${v.comment}`,
+      args: ['decode', v.string],
+      valid: false,
+    })),
   ...extra
     .filter((v) => !v.valid_as_offer)
-    .map((v, i) => ({ name: `offer-parse-extra invalid ${i}: ${v.comment}`, args: ['decode', v.string], valid: false })),
+    .map((v, i) => ({
+      name: `offer-parse-extra invalid ${i}: ${v.comment}`,
+      args: ['decode', v.string],
+      valid: false,
+    })),
   { name: 'signature-test invoice_request', args: ['decode', invreq], valid: true, kind: 'invoice_request' },
   { name: 'an invoice built and signed in the test', args: ['decode', makeInvoice()], valid: true, kind: 'invoice' },
 ];
@@ -80,7 +103,10 @@ describe('jitlsp decode (spawns the real command)', function () {
   let stdinRun: Run;
 
   before(async () => {
-    [runs, stdinRun] = await Promise.all([runAll([...cases.map((c) => c.args), ['decode', badSig], ['decode']]), jitlspStdin(`${formats[4]!.string}\n`)]);
+    [runs, stdinRun] = await Promise.all([
+      runAll([...cases.map((c) => c.args), ['decode', badSig], ['decode']]),
+      jitlspStdin(`${formats[4]!.string}\n`),
+    ]);
     badSigRun = runs[cases.length]!;
     usage = runs[cases.length + 1]!;
   });
@@ -110,7 +136,10 @@ describe('jitlsp decode (spawns the real command)', function () {
   });
 
   it('prints the amounts of the invoice_request as strings', () => {
-    const json = JSON.parse(runs[cases.findIndex((c) => c.kind === 'invoice_request')]!.stdout) as Record<string, unknown>;
+    const json = JSON.parse(runs[cases.findIndex((c) => c.kind === 'invoice_request')]!.stdout) as Record<
+      string,
+      unknown
+    >;
     expect(json.offer_amount).to.equal('100');
     expect(json.offer_currency).to.equal('USD');
   });

@@ -90,7 +90,7 @@ describe('LSPS0.datetime (bLIP-50 "Datetimes")', () => {
     it(`rejects ${what}`, () => {
       expect(() => parseDatetime(value, 'opening_fee_params.valid_until')).to.throw(
         Lsps0FormatError,
-        /^opening_fee_params\.valid_until: expected LSPS0\.datetime/
+        /^opening_fee_params\.valid_until: expected LSPS0\.datetime/,
       );
     });
   }

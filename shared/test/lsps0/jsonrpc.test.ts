@@ -82,7 +82,10 @@ describe('LSPS0 JSON-RPC envelope, LSP side (bLIP-50 "Message Payload Format")',
     ['a non-breaking space before the object', '\u00a0' + makeRequest()],
     ['a truncated request', makeRequest().slice(0, -5)],
     ['a response sent to the LSP', JSON.stringify({ jsonrpc: '2.0', id: 'a', result: {} })],
-    ['an error response sent to the LSP', JSON.stringify({ jsonrpc: '2.0', id: 'a', error: { code: 1, message: 'x' } })],
+    [
+      'an error response sent to the LSP',
+      JSON.stringify({ jsonrpc: '2.0', id: 'a', error: { code: 1, message: 'x' } }),
+    ],
     ['an empty object', '{}'],
     ['an object without a method', JSON.stringify({ jsonrpc: '2.0', id: 'a', params: {} })],
     ['an unescaped control character in a string', '{"jsonrpc":"2.0","id":"a\nb","method":"m"}'],
@@ -118,7 +121,11 @@ describe('LSPS0 JSON-RPC envelope, LSP side (bLIP-50 "Message Payload Format")',
     ['params as a number', makeRequest({ params: 3 }), 'c0ffee00c0ffee00c0ffee00'],
     ['an unknown top-level member', makeRequest({ extra: 1 }), 'c0ffee00c0ffee00c0ffee00'],
     ['a result member beside method', makeRequest({ result: {} }), 'c0ffee00c0ffee00c0ffee00'],
-    ['the JSON-RPC spec example {"jsonrpc":"2.0","method":1,"params":"bar"}', '{"jsonrpc":"2.0","method":1,"params":"bar"}', null],
+    [
+      'the JSON-RPC spec example {"jsonrpc":"2.0","method":1,"params":"bar"}',
+      '{"jsonrpc":"2.0","method":1,"params":"bar"}',
+      null,
+    ],
   ];
   for (const [what, payload, id] of invalidRequests) {
     it(`answers a request with ${what} with -32600 and id ${JSON.stringify(id)}`, () => {
@@ -218,7 +225,7 @@ describe('LSPS0 JSON-RPC serializers', () => {
 
   it('write a -32700 error with id null', () => {
     expect(serializeErrorResponse(null, { code: -32700, message: 'Parse error' })).to.equal(
-      '{"jsonrpc":"2.0","id":null,"error":{"code":-32700,"message":"Parse error"}}'
+      '{"jsonrpc":"2.0","id":null,"error":{"code":-32700,"message":"Parse error"}}',
     );
   });
 
@@ -237,13 +244,15 @@ describe('LSPS0 JSON-RPC serializers', () => {
 
   it('write a notification without an id', () => {
     expect(serializeNotification('lsps5.webhook_registered', {})).to.equal(
-      '{"jsonrpc":"2.0","method":"lsps5.webhook_registered","params":{}}'
+      '{"jsonrpc":"2.0","method":"lsps5.webhook_registered","params":{}}',
     );
   });
 
   it('refuse to write a non-object result or by-position params', () => {
     expect(() => serializeResultResponse('a', [] as unknown as Record<string, unknown>)).to.throw(TypeError);
-    expect(() => serializeRequest({ id: 'a', method: 'm', params: [] as unknown as Record<string, unknown> })).to.throw(TypeError);
+    expect(() => serializeRequest({ id: 'a', method: 'm', params: [] as unknown as Record<string, unknown> })).to.throw(
+      TypeError,
+    );
     expect(() => serializeRequest({ id: '', method: 'm', params: {} })).to.throw(TypeError);
   });
 
@@ -262,7 +271,32 @@ describe('LSPS0 envelope parsers on hostile bytes', () => {
     seed ^= seed << 5;
     return seed >>> 0;
   };
-  const alphabet = ['{', '}', '[', ']', '"', ':', ',', '\\', 'u', '0', '1', 'e', '-', '.', 'n', 't', 'jsonrpc', 'id', 'method', 'params', '2.0', ' ', '\u0000', '\u00ff'];
+  const alphabet = [
+    '{',
+    '}',
+    '[',
+    ']',
+    '"',
+    ':',
+    ',',
+    '\\',
+    'u',
+    '0',
+    '1',
+    'e',
+    '-',
+    '.',
+    'n',
+    't',
+    'jsonrpc',
+    'id',
+    'method',
+    'params',
+    '2.0',
+    ' ',
+    '\u0000',
+    '\u00ff',
+  ];
 
   it('never throw on 3,000 random JSON-ish byte strings, and answer every LSP-side failure with -32700 or -32600', () => {
     for (let i = 0; i < 3000; i++) {

@@ -45,7 +45,10 @@ describe('LSPS0.scid (bLIP-50 "Short Channel Identifiers")', () => {
   ];
   for (const [what, value] of invalid) {
     it(`rejects ${what}`, () => {
-      expect(() => parseScid(value, 'jit_channel_scid')).to.throw(Lsps0FormatError, /^jit_channel_scid: expected LSPS0\.scid/);
+      expect(() => parseScid(value, 'jit_channel_scid')).to.throw(
+        Lsps0FormatError,
+        /^jit_channel_scid: expected LSPS0\.scid/,
+      );
     });
   }
 

@@ -45,9 +45,15 @@ describe('bLIP-50 JSON examples (lsps-spec-json-examples.json)', () => {
     expect(r).to.deep.equal({
       kind: 'error',
       id: '42',
-      error: { code: JSONRPC_INVALID_PARAMS, message: 'Invalid params', data: { unrecognized: ['future_feature1_param'] } },
+      error: {
+        code: JSONRPC_INVALID_PARAMS,
+        message: 'Invalid params',
+        data: { unrecognized: ['future_feature1_param'] },
+      },
     });
-    expect(JSON.parse(serializeErrorResponse('42', invalidParamsObject(['future_feature1_param'])))).to.deep.equal(example(438).json);
+    expect(JSON.parse(serializeErrorResponse('42', invalidParamsObject(['future_feature1_param'])))).to.deep.equal(
+      example(438).json,
+    );
   });
 
   it('L573: the list_protocols result datum parses and serialises back equal', () => {

@@ -34,7 +34,10 @@ describe('checkBuy (bLIP-52 "2. Request JIT Channel")', () => {
   it('accepts a size exactly at the inclusive bounds', () => {
     expect(checkBuy(makeCheck({ request: { paymentSizeMsat: 1_000_000_000n } })).ok).to.equal(true);
     const p = mintParams({ minPaymentSizeMsat: 546_001n });
-    expect(checkBuy(makeCheck({ request: { paymentSizeMsat: 546_001n, openingFeeParams: p } }))).to.deep.equal({ ok: true, openingFeeMsat: 546_000n });
+    expect(checkBuy(makeCheck({ request: { paymentSizeMsat: 546_001n, openingFeeParams: p } }))).to.deep.equal({
+      ok: true,
+      openingFeeMsat: 546_000n,
+    });
   });
 
   it('accepts a size exactly at our inbound liquidity', () => {
@@ -43,12 +46,24 @@ describe('checkBuy (bLIP-52 "2. Request JIT Channel")', () => {
 
   const cases: [string, CheckOverrides, number, RegExp][] = [
     ['a size below min_payment_size_msat', { request: { paymentSizeMsat: 999n } }, 202, /below min_payment_size_msat/],
-    ['a size above max_payment_size_msat', { request: { paymentSizeMsat: 1_000_000_001n } }, 203, /above max_payment_size_msat/],
-    ['a fee equal to the size (MUST be strictly less)', { request: { paymentSizeMsat: 546_000n } }, 202, /not less than/],
+    [
+      'a size above max_payment_size_msat',
+      { request: { paymentSizeMsat: 1_000_000_001n } },
+      203,
+      /above max_payment_size_msat/,
+    ],
+    [
+      'a fee equal to the size (MUST be strictly less)',
+      { request: { paymentSizeMsat: 546_000n } },
+      202,
+      /not less than/,
+    ],
     ['a fee above the size', { request: { paymentSizeMsat: 100_000n } }, 202, /not less than/],
     [
       'a fee computation that overflows u64',
-      { request: { paymentSizeMsat: 1n << 62n, openingFeeParams: mintParams({ maxPaymentSizeMsat: (1n << 64n) - 1n }) } },
+      {
+        request: { paymentSizeMsat: 1n << 62n, openingFeeParams: mintParams({ maxPaymentSizeMsat: (1n << 64n) - 1n }) },
+      },
       203,
       /overflows/,
     ],
@@ -56,18 +71,43 @@ describe('checkBuy (bLIP-52 "2. Request JIT Channel")', () => {
     ['params that expired', { now: new Date(Date.UTC(2030, 0, 1, 12, 10, 0, 1)) }, 201, /expired/],
     ['params at exactly valid_until', { now: new Date(Date.UTC(2030, 0, 1, 12, 10, 0)) }, 201, /expired/],
     ['a promise made for another client', { clientNodeId: OTHER_CLIENT }, 201, /promise does not match/],
-    ['a promise checked with another secret', { promiseSecret: new Uint8Array(32).fill(0x22) }, 201, /promise does not match/],
-    ['a tampered min_fee_msat', { request: { openingFeeParams: makeParams({ minFeeMsat: 1n }) } }, 201, /promise does not match/],
-    ['a tampered proportional', { request: { openingFeeParams: makeParams({ proportional: 1 }) } }, 201, /promise does not match/],
+    [
+      'a promise checked with another secret',
+      { promiseSecret: new Uint8Array(32).fill(0x22) },
+      201,
+      /promise does not match/,
+    ],
+    [
+      'a tampered min_fee_msat',
+      { request: { openingFeeParams: makeParams({ minFeeMsat: 1n }) } },
+      201,
+      /promise does not match/,
+    ],
+    [
+      'a tampered proportional',
+      { request: { openingFeeParams: makeParams({ proportional: 1 }) } },
+      201,
+      /promise does not match/,
+    ],
     [
       'a tampered valid_until',
       { request: { openingFeeParams: makeParams({ validUntil: parseDatetime('2031-01-01T00:00:00.000Z', 'x') }) } },
       201,
       /promise does not match/,
     ],
-    ['a placeholder promise', { request: { openingFeeParams: makeParams({ promise: 'x' }) } }, 201, /promise does not match/],
+    [
+      'a placeholder promise',
+      { request: { openingFeeParams: makeParams({ promise: 'x' }) } },
+      201,
+      /promise does not match/,
+    ],
     ['an empty promise', { request: { openingFeeParams: makeParams({ promise: '' }) } }, 201, /promise does not match/],
-    ['a tampered promise in no-MPP mode', { request: { paymentSizeMsat: undefined, openingFeeParams: makeParams({ promise: 'x' }) } }, 201, /promise/],
+    [
+      'a tampered promise in no-MPP mode',
+      { request: { paymentSizeMsat: undefined, openingFeeParams: makeParams({ promise: 'x' }) } },
+      201,
+      /promise/,
+    ],
   ];
   for (const [what, overrides, code, reason] of cases) {
     it(`answers ${what} with ${code}`, () => {

@@ -13,7 +13,11 @@ describe('deductOpeningFee (bLIP-52 "5. Channel Opening And Forwarding" example 
     const r = deductOpeningFee([5_000n, 5_000n, 5_000n], 6_000n, 1_000n);
     expect(r).to.deep.equal({
       ok: true,
-      forwards: [{ amountMsat: 1_000n, extraFeeMsat: 4_000n }, { amountMsat: 3_000n, extraFeeMsat: 2_000n }, { amountMsat: 5_000n }],
+      forwards: [
+        { amountMsat: 1_000n, extraFeeMsat: 4_000n },
+        { amountMsat: 3_000n, extraFeeMsat: 2_000n },
+        { amountMsat: 5_000n },
+      ],
     });
   });
 
@@ -31,7 +35,10 @@ describe('deductOpeningFee (bLIP-52 "5. Channel Opening And Forwarding" example 
 
   it('adds no extra_fee to a part it could not deduct from (a part at exactly htlc_minimum_msat)', () => {
     const r = deductOpeningFee([1_000n, 10_000n], 500n, 1_000n);
-    expect(r).to.deep.equal({ ok: true, forwards: [{ amountMsat: 1_000n }, { amountMsat: 9_500n, extraFeeMsat: 500n }] });
+    expect(r).to.deep.equal({
+      ok: true,
+      forwards: [{ amountMsat: 1_000n }, { amountMsat: 9_500n, extraFeeMsat: 500n }],
+    });
   });
 
   it('fails when the parts cannot pay the fee while each keeps htlc_minimum_msat (too many parts)', () => {

@@ -3,8 +3,12 @@ import { parseDatetime } from '../../src/lsps0/index.js';
 import { type OpeningFeeParams, type UnsignedOpeningFeeParams, mintOpeningFeeParams } from '../../src/lsps2/index.js';
 
 export const SECRET = new Uint8Array(32).fill(0x11);
-export const CLIENT = new Uint8Array(Buffer.from('02b98a7fb8cc007048625b6446ad49a1b3a722df8c1ca975b87160023e14d19097', 'hex'));
-export const OTHER_CLIENT = new Uint8Array(Buffer.from('025b1062cfe407ceb90fb84ae02c6802d2b530ac72587c107d13f4c91c05d0c40e', 'hex'));
+export const CLIENT = new Uint8Array(
+  Buffer.from('02b98a7fb8cc007048625b6446ad49a1b3a722df8c1ca975b87160023e14d19097', 'hex'),
+);
+export const OTHER_CLIENT = new Uint8Array(
+  Buffer.from('025b1062cfe407ceb90fb84ae02c6802d2b530ac72587c107d13f4c91c05d0c40e', 'hex'),
+);
 export const NOW = new Date(Date.UTC(2030, 0, 1, 12, 0, 0));
 export const VALID_UNTIL = '2030-01-01T12:10:00.000Z';
 

@@ -10,10 +10,36 @@ describe('checkMenuOrder (bLIP-52: the menu is strictly increasing)', () => {
   const ordered: [string, [bigint, number][]][] = [
     ['an empty menu', []],
     ['a single entry', [[5n, 5]]],
-    ['a larger min fee with equal proportional', [[1n, 5], [2n, 5]]],
-    ['a larger proportional with equal min fee', [[1n, 5], [1n, 6]]],
-    ['both larger', [[1n, 5], [2n, 6]]],
-    ['three tiers mixing the rules', [[1n, 5], [2n, 5], [2n, 9], [3n, 10]]],
+    [
+      'a larger min fee with equal proportional',
+      [
+        [1n, 5],
+        [2n, 5],
+      ],
+    ],
+    [
+      'a larger proportional with equal min fee',
+      [
+        [1n, 5],
+        [1n, 6],
+      ],
+    ],
+    [
+      'both larger',
+      [
+        [1n, 5],
+        [2n, 6],
+      ],
+    ],
+    [
+      'three tiers mixing the rules',
+      [
+        [1n, 5],
+        [2n, 5],
+        [2n, 9],
+        [3n, 10],
+      ],
+    ],
   ];
   for (const [what, menu] of ordered) {
     it(`accepts ${what}`, () => {
@@ -22,11 +48,47 @@ describe('checkMenuOrder (bLIP-52: the menu is strictly increasing)', () => {
   }
 
   const unordered: [string, [bigint, number][], number][] = [
-    ['two equal entries', [[1n, 5], [1n, 5]], 1],
-    ['a lower min fee', [[2n, 5], [1n, 5]], 1],
-    ['a lower proportional', [[1n, 6], [1n, 5]], 1],
-    ['a larger min fee with a lower proportional', [[1n, 6], [2n, 5]], 1],
-    ['a later entry going back down', [[1n, 5], [2n, 6], [2n, 5]], 2],
+    [
+      'two equal entries',
+      [
+        [1n, 5],
+        [1n, 5],
+      ],
+      1,
+    ],
+    [
+      'a lower min fee',
+      [
+        [2n, 5],
+        [1n, 5],
+      ],
+      1,
+    ],
+    [
+      'a lower proportional',
+      [
+        [1n, 6],
+        [1n, 5],
+      ],
+      1,
+    ],
+    [
+      'a larger min fee with a lower proportional',
+      [
+        [1n, 6],
+        [2n, 5],
+      ],
+      1,
+    ],
+    [
+      'a later entry going back down',
+      [
+        [1n, 5],
+        [2n, 6],
+        [2n, 5],
+      ],
+      2,
+    ],
   ];
   for (const [what, menu, index] of unordered) {
     it(`rejects ${what} at index ${index}`, () => {
@@ -42,13 +104,20 @@ describe('chooseOpeningFeeParams (the client applies its own fee limits)', () =>
   const b = tier(600_000n, 10_000);
 
   it('picks the lowest fee for a fixed payment size', () => {
-    expect(chooseOpeningFeeParams([a, b], 100_000_000n)).to.deep.equal({ ok: true, params: a, openingFeeMsat: 546_000n });
+    expect(chooseOpeningFeeParams([a, b], 100_000_000n)).to.deep.equal({
+      ok: true,
+      params: a,
+      openingFeeMsat: 546_000n,
+    });
   });
 
   it('picks a later tier when it is cheaper at this size', () => {
     const cheapProp = tier(1_000n, 1200);
     const highMin = tier(900_000n, 1200);
-    expect(chooseOpeningFeeParams([highMin, cheapProp], 1_000_000n)).to.deep.include({ params: cheapProp, openingFeeMsat: 1_200n });
+    expect(chooseOpeningFeeParams([highMin, cheapProp], 1_000_000n)).to.deep.include({
+      params: cheapProp,
+      openingFeeMsat: 1_200n,
+    });
   });
 
   it('skips tiers over maxTotalFeeMsat', () => {
@@ -78,11 +147,17 @@ describe('chooseOpeningFeeParams (the client applies its own fee limits)', () =>
   });
 
   it('for a variable amount, takes the first tier whose minimum fee is within the limit', () => {
-    expect(chooseOpeningFeeParams([a, b], undefined, { maxTotalFeeMsat: 600_000n })).to.deep.equal({ ok: true, params: a });
+    expect(chooseOpeningFeeParams([a, b], undefined, { maxTotalFeeMsat: 600_000n })).to.deep.equal({
+      ok: true,
+      params: a,
+    });
     expect(chooseOpeningFeeParams([a, b], undefined, { maxTotalFeeMsat: 100n }).ok).to.equal(false);
   });
 
   it('reports an empty menu', () => {
-    expect(chooseOpeningFeeParams([], 1n)).to.deep.equal({ ok: false, reason: 'the LSP offered no opening_fee_params (empty menu)' });
+    expect(chooseOpeningFeeParams([], 1n)).to.deep.equal({
+      ok: false,
+      reason: 'the LSP offered no opening_fee_params (empty menu)',
+    });
   });
 });

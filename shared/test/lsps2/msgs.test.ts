@@ -1,9 +1,5 @@
 import { expect } from 'chai';
-import {
-  JSONRPC_INVALID_PARAMS,
-  Lsps0FormatError,
-
-} from '../../src/lsps0/index.js';
+import { JSONRPC_INVALID_PARAMS, Lsps0FormatError } from '../../src/lsps0/index.js';
 import {
   LSPS2_INVALID_OPENING_FEE_PARAMS,
   MAX_PROMISE_BYTES,
@@ -54,7 +50,11 @@ describe('opening_fee_params (bLIP-52: exactly 8 fields)', () => {
     ['a missing proportional', { proportional: undefined }, /p\.proportional: expected/],
     ['a missing valid_until', { valid_until: undefined }, /p\.valid_until: expected LSPS0\.datetime/],
     ['a missing min_lifetime', { min_lifetime: undefined }, /p\.min_lifetime: expected/],
-    ['a missing max_client_to_self_delay', { max_client_to_self_delay: undefined }, /p\.max_client_to_self_delay: expected/],
+    [
+      'a missing max_client_to_self_delay',
+      { max_client_to_self_delay: undefined },
+      /p\.max_client_to_self_delay: expected/,
+    ],
     ['a missing min_payment_size_msat', { min_payment_size_msat: undefined }, /p\.min_payment_size_msat: expected/],
     ['a missing max_payment_size_msat', { max_payment_size_msat: undefined }, /p\.max_payment_size_msat: expected/],
     ['a missing promise', { promise: undefined }, /p\.promise: expected a string/],
@@ -72,8 +72,16 @@ describe('opening_fee_params (bLIP-52: exactly 8 fields)', () => {
     ['valid_until as a Unix timestamp', { valid_until: 1893499800 }, /p\.valid_until/],
     ['valid_until with an offset', { valid_until: '2030-01-01T12:10:00+01:00' }, /p\.valid_until/],
     ['a promise that is a number', { promise: 5 }, /p\.promise: expected a string/],
-    ['a promise of 513 bytes (the client MUST abort)', { promise: 'a'.repeat(513) }, /p\.promise: expected at most 512 bytes, got 513/],
-    ['a promise under 512 characters but over 512 UTF-8 bytes', { promise: 'é'.repeat(300) }, /at most 512 bytes, got 600/],
+    [
+      'a promise of 513 bytes (the client MUST abort)',
+      { promise: 'a'.repeat(513) },
+      /p\.promise: expected at most 512 bytes, got 513/,
+    ],
+    [
+      'a promise under 512 characters but over 512 UTF-8 bytes',
+      { promise: 'é'.repeat(300) },
+      /at most 512 bytes, got 600/,
+    ],
     ['a promise whose JSON escapes push it over 512 bytes', { promise: '"'.repeat(300) }, /at most 512 bytes, got 600/],
   ];
   for (const [what, overrides, message] of malformed) {
@@ -132,11 +140,12 @@ describe('lsps2.get_info params and result', () => {
   });
 
   it('ignores unknown result keys but aborts on an unknown key inside a menu entry', () => {
-    expect(parseGetInfoResult({ opening_fee_params_menu: [makeWireParams()], future: true }).openingFeeParamsMenu).to.have.length(1);
-    expect(() => parseGetInfoResult({ opening_fee_params_menu: [makeWireParams(), makeWireParams({ fee_base: '1' })] })).to.throw(
-      Lsps0FormatError,
-      /opening_fee_params_menu\[1\]: expected only the 8 opening_fee_params fields/
-    );
+    expect(
+      parseGetInfoResult({ opening_fee_params_menu: [makeWireParams()], future: true }).openingFeeParamsMenu,
+    ).to.have.length(1);
+    expect(() =>
+      parseGetInfoResult({ opening_fee_params_menu: [makeWireParams(), makeWireParams({ fee_base: '1' })] }),
+    ).to.throw(Lsps0FormatError, /opening_fee_params_menu\[1\]: expected only the 8 opening_fee_params fields/);
   });
 
   it('rejects a result without a menu array', () => {
@@ -146,7 +155,10 @@ describe('lsps2.get_info params and result', () => {
   });
 
   it('round-trips a menu through the LSP writer and the client reader', () => {
-    const menu = [parseOpeningFeeParams(makeWireParams(), 'm'), parseOpeningFeeParams(makeWireParams({ min_fee_msat: '600000' }), 'm')];
+    const menu = [
+      parseOpeningFeeParams(makeWireParams(), 'm'),
+      parseOpeningFeeParams(makeWireParams({ min_fee_msat: '600000' }), 'm'),
+    ];
     const wire = getInfoResultToWire({ openingFeeParamsMenu: menu });
     expect(parseGetInfoResult(JSON.parse(JSON.stringify(wire)))).to.deep.equal({ openingFeeParamsMenu: menu });
   });
@@ -182,7 +194,12 @@ describe('lsps2.buy params (LSP side)', () => {
     ['no opening_fee_params', makeBuy({ opening_fee_params: undefined }), [], ['opening_fee_params']],
     ['opening_fee_params as null', makeBuy({ opening_fee_params: null }), [], ['opening_fee_params']],
     ['opening_fee_params as an array', makeBuy({ opening_fee_params: [makeWireParams()] }), [], ['opening_fee_params']],
-    ['opening_fee_params as a string', makeBuy({ opening_fee_params: JSON.stringify(makeWireParams()) }), [], ['opening_fee_params']],
+    [
+      'opening_fee_params as a string',
+      makeBuy({ opening_fee_params: JSON.stringify(makeWireParams()) }),
+      [],
+      ['opening_fee_params'],
+    ],
     ['payment_size_msat as a number', makeBuy({ payment_size_msat: 42000 }), [], ['payment_size_msat']],
     ['payment_size_msat negative', makeBuy({ payment_size_msat: '-42000' }), [], ['payment_size_msat']],
     ['payment_size_msat with a fraction', makeBuy({ payment_size_msat: '42000.5' }), [], ['payment_size_msat']],
@@ -234,7 +251,10 @@ describe('lsps2.buy result', () => {
       lspCltvExpiryDelta: 144,
       clientTrustsLsp: false,
     });
-    expect(parseBuyResult({ jit_channel_scid: '1x2x3', lsp_cltv_expiry_delta: 144, client_trusts_lsp: true }).clientTrustsLsp).to.equal(true);
+    expect(
+      parseBuyResult({ jit_channel_scid: '1x2x3', lsp_cltv_expiry_delta: 144, client_trusts_lsp: true })
+        .clientTrustsLsp,
+    ).to.equal(true);
   });
 
   const bad: [string, Record<string, unknown>, RegExp][] = [
@@ -243,7 +263,11 @@ describe('lsps2.buy result', () => {
     ['a missing delta', { jit_channel_scid: '1x2x3' }, /lsp_cltv_expiry_delta/],
     ['a delta over u16', { jit_channel_scid: '1x2x3', lsp_cltv_expiry_delta: 70000 }, /lsp_cltv_expiry_delta/],
     ['a string delta', { jit_channel_scid: '1x2x3', lsp_cltv_expiry_delta: '144' }, /lsp_cltv_expiry_delta/],
-    ['a string client_trusts_lsp', { jit_channel_scid: '1x2x3', lsp_cltv_expiry_delta: 144, client_trusts_lsp: 'false' }, /client_trusts_lsp/],
+    [
+      'a string client_trusts_lsp',
+      { jit_channel_scid: '1x2x3', lsp_cltv_expiry_delta: 144, client_trusts_lsp: 'false' },
+      /client_trusts_lsp/,
+    ],
   ];
   for (const [what, result, message] of bad) {
     it(`rejects ${what}`, () => {
@@ -252,7 +276,9 @@ describe('lsps2.buy result', () => {
   }
 
   it('refuses to write a delta that does not fit a route hint (u16)', () => {
-    expect(() => buyResultToWire({ jitChannelScid: 1n, lspCltvExpiryDelta: 65536, clientTrustsLsp: false })).to.throw(RangeError);
+    expect(() => buyResultToWire({ jitChannelScid: 1n, lspCltvExpiryDelta: 65536, clientTrustsLsp: false })).to.throw(
+      RangeError,
+    );
   });
 });
 
@@ -262,9 +288,12 @@ describe('LSPS2 error objects', () => {
     expect(lsps2ErrorObject(201)).to.deep.equal({ code: 201, message: 'invalid_opening_fee_params' });
     expect(lsps2ErrorObject(202)).to.deep.equal({ code: 202, message: 'payment_size_too_small' });
     expect(lsps2ErrorObject(203)).to.deep.equal({ code: 203, message: 'payment_size_too_large' });
-    expect(lsps2ErrorObject(1)).to.deep.equal({ code: 1, message: 'Client rejected', data: { message: 'Client rejected' } });
+    expect(lsps2ErrorObject(1)).to.deep.equal({
+      code: 1,
+      message: 'Client rejected',
+      data: { message: 'Client rejected' },
+    });
     expect(lsps2ErrorName(202)).to.equal('payment_size_too_small');
     expect(lsps2ErrorName(299)).to.equal(undefined);
   });
 });
-

@@ -71,12 +71,18 @@ describe('computeOpeningFee against a literal transcription of the spec C routin
   const pick = (): bigint => {
     const r = next();
     switch (Number(r % 6n)) {
-      case 0: return r; // anywhere in u64
-      case 1: return r >> 32n; // u32-sized
-      case 2: return (1n << 64n) - 1n - (r % 2_000_000n); // near the top
-      case 3: return r % 1_000n; // tiny
-      case 4: return 1n << (r % 64n); // powers of two
-      default: return r >> 20n;
+      case 0:
+        return r; // anywhere in u64
+      case 1:
+        return r >> 32n; // u32-sized
+      case 2:
+        return (1n << 64n) - 1n - (r % 2_000_000n); // near the top
+      case 3:
+        return r % 1_000n; // tiny
+      case 4:
+        return 1n << (r % 64n); // powers of two
+      default:
+        return r >> 20n;
     }
   };
   for (let batch = 0; batch < 5; batch++) {

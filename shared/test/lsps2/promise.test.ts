@@ -27,7 +27,7 @@ interface PromiseCase {
   negatives?: Record<string, string>;
 }
 const file = JSON.parse(
-  readFileSync(new URL('../../../../shared/vectors/rust-lightning/lsps2-promise.json', import.meta.url), 'utf8')
+  readFileSync(new URL('../../../../shared/vectors/rust-lightning/lsps2-promise.json', import.meta.url), 'utf8'),
 ) as { keys: Record<string, string>; cases: PromiseCase[]; wire_json_asserted_by_source: Record<string, string> };
 
 const hex = (s: string) => new Uint8Array(Buffer.from(s, 'hex'));
@@ -48,7 +48,7 @@ function unsignedFrom(c: PromiseCase): UnsignedOpeningFeeParams {
       max_payment_size_msat: String(w.max_payment_size_msat),
       promise: '',
     },
-    'vector'
+    'vector',
   );
   return rest;
 }
@@ -80,7 +80,9 @@ describe('LSPS2 promise, byte-compatible with LDK (rust-lightning/lsps2-promise.
       const unsigned = unsignedFrom(c);
       if (c.hmac_message_hex) expect(toHex(promiseHmacInput(nodeId, unsigned))).to.equal(c.hmac_message_hex);
       if (c.hmac_valid_until_string) {
-        expect(Buffer.from(promiseHmacInput(nodeId, unsigned)).toString('latin1')).to.contain(c.hmac_valid_until_string);
+        expect(Buffer.from(promiseHmacInput(nodeId, unsigned)).toString('latin1')).to.contain(
+          c.hmac_valid_until_string,
+        );
       }
       expect(derivePromise(hex(c.promise_secret), nodeId, unsigned)).to.equal(c.expected_promise);
       expect(verifyPromise(hex(c.promise_secret), nodeId, { ...unsigned, promise: c.expected_promise })).to.equal(true);
@@ -97,7 +99,9 @@ describe('LSPS2 promise, byte-compatible with LDK (rust-lightning/lsps2-promise.
         const unsigned = unsignedFrom(c);
         const other = hex(file.keys.other_node_id!);
         expect(derivePromise(hex(c.promise_secret), other, unsigned)).to.equal(n.other_node_id_gives);
-        expect(verifyPromise(hex(c.promise_secret), other, { ...unsigned, promise: c.expected_promise })).to.equal(false);
+        expect(verifyPromise(hex(c.promise_secret), other, { ...unsigned, promise: c.expected_promise })).to.equal(
+          false,
+        );
       });
       it(`${c.name}: min_fee_msat + 1 does not verify`, () => {
         const unsigned = unsignedFrom(c);
@@ -112,7 +116,7 @@ describe('LSPS2 promise, byte-compatible with LDK (rust-lightning/lsps2-promise.
     const unsigned = unsignedFrom(c);
     expect(unsigned.validUntil.text).to.equal('2023-05-20T08:30:45Z');
     expect(derivePromise(hex(c.promise_secret), clientNodeId, unsigned)).not.to.equal(
-      '40acb1e8c3392d6876e44f33c85ba49905448dc2144f839dcb931477973993fa'
+      '40acb1e8c3392d6876e44f33c85ba49905448dc2144f839dcb931477973993fa',
     );
   });
 
@@ -123,12 +127,18 @@ describe('LSPS2 promise, byte-compatible with LDK (rust-lightning/lsps2-promise.
     expect(openingFeeParamsToWire(params)).to.deep.equal(JSON.parse(wire.opening_fee_params!));
   });
 
-  for (const key of ['buy_request_fixed_payment_size', 'buy_request_variable_payment_size', 'buy_request_variable_payment_size_null_also_accepted']) {
+  for (const key of [
+    'buy_request_fixed_payment_size',
+    'buy_request_variable_payment_size',
+    'buy_request_variable_payment_size_null_also_accepted',
+  ]) {
     it(`reads LDK's asserted ${key} and its promise verifies for the client`, () => {
       const parsed = parseBuyParams(JSON.parse(wire[key]!));
       expect(parsed.ok).to.equal(true);
       if (!parsed.ok) return;
-      expect(verifyPromise(hex(file.cases[0]!.promise_secret), clientNodeId, parsed.value.openingFeeParams)).to.equal(true);
+      expect(verifyPromise(hex(file.cases[0]!.promise_secret), clientNodeId, parsed.value.openingFeeParams)).to.equal(
+        true,
+      );
       const expected = JSON.parse(wire[key]!);
       if (expected.payment_size_msat === null) delete expected.payment_size_msat;
       expect(buyParamsToWire(parsed.value)).to.deep.equal(expected);
@@ -152,20 +162,29 @@ describe('LSPS2 promise, byte-compatible with LDK (rust-lightning/lsps2-promise.
       { promise: minted.promise.slice(0, 63) },
       { promise: '' },
     ];
-    for (const change of changes) expect(verifyPromise(secret, clientNodeId, { ...minted, ...change }), JSON.stringify(Object.keys(change))).to.equal(false);
+    for (const change of changes)
+      expect(
+        verifyPromise(secret, clientNodeId, { ...minted, ...change }),
+        JSON.stringify(Object.keys(change)),
+      ).to.equal(false);
   });
 
   it('MACs with the bytes a secret array holds now, when the same array is refilled with another secret', () => {
     const secret = new Uint8Array(32).fill(7);
     const under7 = derivePromise(secret, clientNodeId, unsigned);
     secret.fill(8);
-    expect(derivePromise(secret, clientNodeId, unsigned)).to.equal(derivePromise(new Uint8Array(32).fill(8), clientNodeId, unsigned));
+    expect(derivePromise(secret, clientNodeId, unsigned)).to.equal(
+      derivePromise(new Uint8Array(32).fill(8), clientNodeId, unsigned),
+    );
     expect(derivePromise(secret, clientNodeId, unsigned)).to.not.equal(under7);
   });
 
   it('refuses a secret that is not 32 bytes and a node id that is not a compressed key', () => {
     const c = file.cases[0]!;
     expect(() => derivePromise(new Uint8Array(16), clientNodeId, unsignedFrom(c))).to.throw(RangeError, /secret/);
-    expect(() => derivePromise(hex(c.promise_secret), new Uint8Array(33), unsignedFrom(c))).to.throw(RangeError, /clientNodeId/);
+    expect(() => derivePromise(hex(c.promise_secret), new Uint8Array(33), unsignedFrom(c))).to.throw(
+      RangeError,
+      /clientNodeId/,
+    );
   });
 });

@@ -18,11 +18,19 @@ import { typedTlvs } from '../blinding/vector-tlvs.js';
 // "hello" (unknown odd type 1). Keys are read by name: E, ss, rho, `H(E || ss)`, ...
 const v = loadBolt04('blinded-onion-message-onion-test.json');
 const gen: any[] = v.generate.hops;
-const nodeIds = [v.route.first_node_id, gen[0].tlvs.next_node_id, gen[1].tlvs.next_node_id, gen[2].tlvs.next_node_id].map(hex);
+const nodeIds = [
+  v.route.first_node_id,
+  gen[0].tlvs.next_node_id,
+  gen[1].tlvs.next_node_id,
+  gen[2].tlvs.next_node_id,
+].map(hex);
 const hello = { unknown: [{ type: 1n, value: hex(v.onionmessage.unknown_tag_1) }] };
 
 const prefix = blindPath(hex(gen[0].path_key_secret), [{ nodeId: nodeIds[0], data: hex(gen[0].encrypted_data_tlv) }]);
-const davePath = blindPath(hex(gen[1].path_key_secret), gen.slice(1).map((h, i) => ({ nodeId: nodeIds[i + 1], data: hex(h.encrypted_data_tlv) })));
+const davePath = blindPath(
+  hex(gen[1].path_key_secret),
+  gen.slice(1).map((h, i) => ({ nodeId: nodeIds[i + 1], data: hex(h.encrypted_data_tlv) })),
+);
 const built = [...prefix.hops, ...davePath.hops];
 const hops = [...prefix.path.hops, ...davePath.path.hops];
 
@@ -37,7 +45,9 @@ describe('BOLT 4 blinded-onion-message-onion-test.json', () => {
         expect(toHex(b.pathPrivkey)).to.equal(h.path_key_secret);
         expect(toHex(b.pathKey)).to.equal(h.E);
         expect(toHex(b.sharedSecret)).to.equal(h.ss);
-        expect(toHex(hmacSha256(new TextEncoder().encode('blinded_node_id'), b.sharedSecret))).to.equal(h["HMAC256('blinded_node_id', ss)"]);
+        expect(toHex(hmacSha256(new TextEncoder().encode('blinded_node_id'), b.sharedSecret))).to.equal(
+          h["HMAC256('blinded_node_id', ss)"],
+        );
         expect(toHex(b.blindedNodeId)).to.equal(h.blinded_node_id);
         expect(toHex(sha256(new Uint8Array([...b.pathKey, ...b.sharedSecret])))).to.equal(h['H(E || ss)']);
         // `next_e` is printed as the 32-byte secret followed by a 0x01 marker byte.
@@ -51,16 +61,26 @@ describe('BOLT 4 blinded-onion-message-onion-test.json', () => {
   it('route: Alice is the first node, E_0 of the sender prefix the first path key, then the four blinded hops', () => {
     expect(toHex(nodeIds[0])).to.equal(v.route.first_node_id);
     expect(toHex(prefix.path.firstPathKey)).to.equal(v.route.first_path_key);
-    expect(hops.map((x) => ({ blinded_node_id: toHex(x.blindedNodeId), encrypted_recipient_data: toHex(x.encryptedRecipientData) }))).to.deep.equal(v.route.hops);
+    expect(
+      hops.map((x) => ({
+        blinded_node_id: toHex(x.blindedNodeId),
+        encrypted_recipient_data: toHex(x.encryptedRecipientData),
+      })),
+    ).to.deep.equal(v.route.hops);
   });
 
   it('onionmessage: the Sphinx packet over the blinded hops matches onion_message_packet', () => {
-    const m = constructOnionMessage({ sessionKey: hex(v.generate.session_key), firstPathKey: prefix.path.firstPathKey, hops, finalPayload: hello });
+    const m = constructOnionMessage({
+      sessionKey: hex(v.generate.session_key),
+      firstPathKey: prefix.path.firstPathKey,
+      hops,
+      finalPayload: hello,
+    });
     expect(encodeOnionPacketHex(m.packet)).to.equal(v.onionmessage.onion_message_packet);
     expect(toHex(encodeOnionMessage(m))).to.equal(v.decrypt.hops[0].onion_message);
   });
 
-  it('onionmessage: buildOnionMessage joins Alice onto Dave\'s path and produces the same message', () => {
+  it("onionmessage: buildOnionMessage joins Alice onto Dave's path and produces the same message", () => {
     const { firstNodeId, message } = buildOnionMessage({
       sessionKey: hex(v.generate.session_key),
       blindingSessionKey: hex(gen[0].path_key_secret),

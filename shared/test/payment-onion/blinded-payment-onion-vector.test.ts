@@ -3,7 +3,11 @@ import { toHex } from '../../src/crypto/hex.js';
 import { BigSize } from '../../src/tlv/index.js';
 import { aggregateBlindedPayinfo, encodeEncryptedDataTlv } from '../../src/blinding/index.js';
 import { decodeOnionPacket, encodeOnionPacket } from '../../src/sphinx/index.js';
-import { buildBlindedPaymentOnion, encodePaymentOnionPayload, peelPaymentOnion } from '../../src/payment-onion/index.js';
+import {
+  buildBlindedPaymentOnion,
+  encodePaymentOnionPayload,
+  peelPaymentOnion,
+} from '../../src/payment-onion/index.js';
 import type { BlindedPath } from '../../src/wire/blinded-path.js';
 import { hex, loadBolt04, scidFromString } from '../sphinx/bolt04-vectors.js';
 import { typedTlvs } from '../blinding/vector-tlvs.js';
@@ -17,7 +21,10 @@ const paymentHash = hex(g.associated_data);
 const blindedPath: BlindedPath = {
   introduction: { kind: 'nodeId', nodeId: hex(g.blinded_route.first_node_id) },
   firstPathKey: hex(g.blinded_route.first_path_key),
-  hops: (g.blinded_route.hops as any[]).map((h) => ({ blindedNodeId: hex(h.blinded_node_id), encryptedRecipientData: hex(h.encrypted_data) })),
+  hops: (g.blinded_route.hops as any[]).map((h) => ({
+    blindedNodeId: hex(h.blinded_node_id),
+    encryptedRecipientData: hex(h.encrypted_data),
+  })),
 };
 const bare = (p: string): string => {
   const b = hex(p);
@@ -30,21 +37,32 @@ const onion = buildBlindedPaymentOnion({
   paymentHash,
   clearHops: [{ nodeId: hex(route[0].pubkey), shortChannelId: scidFromString(route[0].tlvs.outgoing_channel_id) }],
   blindedPath,
-  payinfo: { feeBaseMsat: g.blinded_payinfo.fee_base_msat, feeProportionalMillionths: g.blinded_payinfo.fee_proportional_millionths, cltvExpiryDelta: g.blinded_payinfo.cltv_expiry_delta },
+  payinfo: {
+    feeBaseMsat: g.blinded_payinfo.fee_base_msat,
+    feeProportionalMillionths: g.blinded_payinfo.fee_proportional_millionths,
+    cltvExpiryDelta: g.blinded_payinfo.cltv_expiry_delta,
+  },
   amountMsat: BigInt(g.final_amount_msat),
   finalCltv: g.final_cltv,
   totalAmountMsat: BigInt(route[4].tlvs.total_amount_msat),
 });
 
 describe('BOLT 4 blinded-payment-onion-test.json', () => {
-  it('blinded_payinfo: Bob, Carol and Dave\'s payment_relay aggregate to fee_base 10100, ppm 251, cltv delta 150', () => {
+  it("blinded_payinfo: Bob, Carol and Dave's payment_relay aggregate to fee_base 10100, ppm 251, cltv delta 150", () => {
     const payinfo = aggregateBlindedPayinfo({
       forwardHops: forwardData.map((d) => ({ relay: d.paymentRelay!, constraints: d.paymentConstraints! })),
       recipientHtlcMinimumMsat: 50n,
       minFinalCltvExpiryDelta: 0,
     })!;
-    expect({ fee_base_msat: payinfo.feeBaseMsat, fee_proportional_millionths: payinfo.feeProportionalMillionths, cltv_expiry_delta: payinfo.cltvExpiryDelta })
-      .to.deep.equal({ fee_base_msat: g.blinded_payinfo.fee_base_msat, fee_proportional_millionths: g.blinded_payinfo.fee_proportional_millionths, cltv_expiry_delta: g.blinded_payinfo.cltv_expiry_delta });
+    expect({
+      fee_base_msat: payinfo.feeBaseMsat,
+      fee_proportional_millionths: payinfo.feeProportionalMillionths,
+      cltv_expiry_delta: payinfo.cltvExpiryDelta,
+    }).to.deep.equal({
+      fee_base_msat: g.blinded_payinfo.fee_base_msat,
+      fee_proportional_millionths: g.blinded_payinfo.fee_proportional_millionths,
+      cltv_expiry_delta: g.blinded_payinfo.cltv_expiry_delta,
+    });
   });
 
   route.forEach((h, i) => {
@@ -77,7 +95,9 @@ describe('BOLT 4 blinded-payment-onion-test.json', () => {
         });
         expect(toHex(encodePaymentOnionPayload(r.payload))).to.equal(bare(route[i].payload));
         if (i > 0) {
-          expect(toHex(encodeEncryptedDataTlv(r.blinded!.data))).to.equal(toHex(encodeEncryptedDataTlv(typedTlvs(route[i].tlvs.encrypted_recipient_data))));
+          expect(toHex(encodeEncryptedDataTlv(r.blinded!.data))).to.equal(
+            toHex(encodeEncryptedDataTlv(typedTlvs(route[i].tlvs.encrypted_recipient_data))),
+          );
           expect(toHex(r.blinded!.nextPathKey)).to.equal(h.next_path_key);
         }
         if (r.action.kind === 'forward') {

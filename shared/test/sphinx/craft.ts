@@ -6,7 +6,12 @@ import { ecdh, getPublicKey } from '../../src/crypto/secp256k1.js';
 import { hmacSha256 } from '../../src/crypto/hashes.js';
 import { generateCipherStream, generateKey, xorInto, type OnionPacket } from '../../src/sphinx/index.js';
 
-export function craftPacket(sessionKey: Uint8Array, hopPubkey: Uint8Array, plaintext: Uint8Array, associatedData = new Uint8Array(0)): OnionPacket {
+export function craftPacket(
+  sessionKey: Uint8Array,
+  hopPubkey: Uint8Array,
+  plaintext: Uint8Array,
+  associatedData = new Uint8Array(0),
+): OnionPacket {
   const ss = ecdh(sessionKey, hopPubkey);
   const hopPayloads = plaintext.slice();
   xorInto(hopPayloads, generateCipherStream(generateKey('rho', ss), hopPayloads.length));
@@ -36,7 +41,11 @@ export function prng(seed: number): { u32(): number; int(n: number): number; byt
 }
 
 /** {@link craftPacket} with the ECDH and key derivation done once, for fuzzing many packets to one hop. */
-export function packetCrafter(sessionKey: Uint8Array, hopPubkey: Uint8Array, payloadsLength = 1300): (plaintext: Uint8Array, associatedData?: Uint8Array) => OnionPacket {
+export function packetCrafter(
+  sessionKey: Uint8Array,
+  hopPubkey: Uint8Array,
+  payloadsLength = 1300,
+): (plaintext: Uint8Array, associatedData?: Uint8Array) => OnionPacket {
   const ss = ecdh(sessionKey, hopPubkey);
   const stream = generateCipherStream(generateKey('rho', ss), payloadsLength);
   const mu = generateKey('mu', ss);

@@ -17,6 +17,11 @@ export function ldkKeys(seedByte: number): { km: ldk.KeysManager; nodeId: Uint8A
   return { km, nodeId: id.res, nodeSecret: km.get_node_secret_key() };
 }
 
-export const quietLogger = (): ldk.Logger => ldk.Logger.new_impl({ log(r) { if (process.env.LDK_LOG) console.log('LDK', r.get_args()); } });
+export const quietLogger = (): ldk.Logger =>
+  ldk.Logger.new_impl({
+    log(r) {
+      if (process.env.LDK_LOG) console.log('LDK', r.get_args());
+    },
+  });
 
 export { ldk };

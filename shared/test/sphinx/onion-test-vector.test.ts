@@ -34,12 +34,18 @@ describe('BOLT 4 onion-test.json (Sphinx payment onion)', () => {
     it(`decode[${i}]: hop ${i} verifies the HMAC and reads its own payload`, () => {
       if (i === 0) packet = decodeOnionPacket(hex(v.onion), { payloadsLength: 1300 });
       expect(packet, 'the previous hop produced a packet').to.not.equal(undefined);
-      const peeled = peelOnionPacket(packet!, { nodePrivkey: hex(privkey), associatedData: hex(v.generate.associated_data) });
+      const peeled = peelOnionPacket(packet!, {
+        nodePrivkey: hex(privkey),
+        associatedData: hex(v.generate.associated_data),
+      });
       expect(toHex(peeled.payload)).to.equal(toHex(bare(v.generate.hops[i].payload)));
       const last = i === v.decode.length - 1;
       expect(peeled.next === undefined).to.equal(last);
       // the forwarded packet re-encodes to 1366 bytes and round-trips through the decoder
-      if (peeled.next) expect(toHex(encodeOnionPacket(decodeOnionPacket(encodeOnionPacket(peeled.next), { payloadsLength: 1300 })))).to.equal(toHex(encodeOnionPacket(peeled.next)));
+      if (peeled.next)
+        expect(
+          toHex(encodeOnionPacket(decodeOnionPacket(encodeOnionPacket(peeled.next), { payloadsLength: 1300 }))),
+        ).to.equal(toHex(encodeOnionPacket(peeled.next)));
       packet = peeled.next;
     });
   });

@@ -9,7 +9,9 @@ export interface SpecExample {
 }
 
 /** Every example of `vectors/blips/lsps-spec-json-examples.json`. */
-export const specExamples: readonly SpecExample[] = readVector<{ cases: SpecExample[] }>('blips/lsps-spec-json-examples.json').cases;
+export const specExamples: readonly SpecExample[] = readVector<{ cases: SpecExample[] }>(
+  'blips/lsps-spec-json-examples.json',
+).cases;
 
 /** The example fenced at `line` of `spec` (a file name such as 'blip-0050.md'); throws if there is none. */
 export function specExample(spec: string, line: number): SpecExample {

@@ -8,13 +8,19 @@ import { readSpec } from '../support/paths.js';
  * ../shared/specs/bolt-01-messaging.md: each vector is its own test.
  */
 const spec = readSpec('bolt-01-messaging.md');
-const section = (from: string, to: string) => spec.slice(spec.indexOf(from), spec.indexOf(to, spec.indexOf(from) + from.length));
+const section = (from: string, to: string) =>
+  spec.slice(spec.indexOf(from), spec.indexOf(to, spec.indexOf(from) + from.length));
 // Values go up to 2^64-1, beyond what JSON numbers hold exactly: read them as strings.
 const jsonBlocks = (text: string) =>
-  [...text.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1]!.replace(/"value": (\d+)/g, '"value": "$1"')));
+  [...text.matchAll(/```json\n([\s\S]*?)```/g)].map((m) =>
+    JSON.parse(m[1]!.replace(/"value": (\d+)/g, '"value": "$1"')),
+  );
 
 type BigSizeCase = { name: string; value: string; bytes: string; exp_error?: string };
-const [decodeCases, encodeCases] = jsonBlocks(section('## Appendix A', '## Appendix B')) as [BigSizeCase[], BigSizeCase[]];
+const [decodeCases, encodeCases] = jsonBlocks(section('## Appendix A', '## Appendix B')) as [
+  BigSizeCase[],
+  BigSizeCase[],
+];
 
 describe('BOLT 1 Appendix A: BigSize', () => {
   describe('decoding', () => {
@@ -22,7 +28,10 @@ describe('BOLT 1 Appendix A: BigSize', () => {
       it(`${c.exp_error ? 'rejects' : 'decodes'} "${c.name}"`, () => {
         const bytes = Buffer.from(c.bytes, 'hex');
         if (c.exp_error) {
-          expect(() => BigSize.decode(bytes)).to.throw(TlvError, c.exp_error === 'decoded bigsize is not canonical' ? /non-minimal/ : /expected/);
+          expect(() => BigSize.decode(bytes)).to.throw(
+            TlvError,
+            c.exp_error === 'decoded bigsize is not canonical' ? /non-minimal/ : /expected/,
+          );
         } else {
           expect(BigSize.decode(bytes)).to.deep.equal({ value: BigInt(c.value), length: bytes.length });
         }
@@ -50,7 +59,8 @@ const namespaces = {
       else if (r.type === 2n) out.tlv2 = { scid: rd.u64() };
       else if (r.type === 3n) {
         const nodeId = rd.bytes(33);
-        if (!isValidPublicKey(nodeId)) throw new TlvError('invalid-value', 'n1/tlv3/node_id: not a valid point', r.offset, r.type);
+        if (!isValidPublicKey(nodeId))
+          throw new TlvError('invalid-value', 'n1/tlv3/node_id: not a valid point', r.offset, r.type);
         out.tlv3 = { node_id: Buffer.from(nodeId).toString('hex'), amount_msat_1: rd.u64(), amount_msat_2: rd.u64() };
       } else if (r.type === 254n) out.tlv4 = { cltv_delta: rd.u16() };
       else continue;
@@ -79,18 +89,64 @@ function listStreams(text: string, kind: 'Invalid' | 'Valid'): StreamCase[] {
 }
 /** Splits Appendix B into its headed paragraphs, so each list is run in the namespaces it names. */
 const appendixB = section('## Appendix B', '## Appendix C');
-const part = (from: string, to?: string) => appendixB.slice(appendixB.indexOf(from), to ? appendixB.indexOf(to) : undefined);
+const part = (from: string, to?: string) =>
+  appendixB.slice(appendixB.indexOf(from), to ? appendixB.indexOf(to) : undefined);
 
 describe('BOLT 1 Appendix B: TLV streams', () => {
-  const groups: Array<{ title: string; text: string; kind: 'Invalid' | 'Valid'; ns: Array<keyof typeof namespaces> }> = [
-    { title: 'decoding failures in any namespace', kind: 'Invalid', ns: ['n1', 'n2'], text: part('### TLV Decoding Failures', 'The following TLV streams in either namespace should trigger') },
-    { title: 'unknown even types in either namespace', kind: 'Invalid', ns: ['n1', 'n2'], text: part('The following TLV streams in either namespace should trigger', 'The following TLV streams in namespace `n1` should trigger a decoding\nfailure:') },
-    { title: 'decoding failures in n1', kind: 'Invalid', ns: ['n1'], text: part('The following TLV streams in namespace `n1` should trigger a decoding\nfailure:', '### TLV Decoding Successes') },
-    { title: 'streams ignored in either namespace', kind: 'Valid', ns: ['n1', 'n2'], text: part('### TLV Decoding Successes', 'The following TLV streams in `n1` namespace should correctly decode') },
-    { title: 'streams decoded in n1', kind: 'Valid', ns: ['n1'], text: part('The following TLV streams in `n1` namespace should correctly decode', '### TLV Stream Decoding Failure') },
-    { title: 'stream ordering failures in n1', kind: 'Invalid', ns: ['n1'], text: part('### TLV Stream Decoding Failure', 'The following TLV stream in namespace `n2`') },
-    { title: 'stream ordering failures in n2', kind: 'Invalid', ns: ['n2'], text: part('The following TLV stream in namespace `n2`') },
-  ];
+  const groups: Array<{ title: string; text: string; kind: 'Invalid' | 'Valid'; ns: Array<keyof typeof namespaces> }> =
+    [
+      {
+        title: 'decoding failures in any namespace',
+        kind: 'Invalid',
+        ns: ['n1', 'n2'],
+        text: part('### TLV Decoding Failures', 'The following TLV streams in either namespace should trigger'),
+      },
+      {
+        title: 'unknown even types in either namespace',
+        kind: 'Invalid',
+        ns: ['n1', 'n2'],
+        text: part(
+          'The following TLV streams in either namespace should trigger',
+          'The following TLV streams in namespace `n1` should trigger a decoding\nfailure:',
+        ),
+      },
+      {
+        title: 'decoding failures in n1',
+        kind: 'Invalid',
+        ns: ['n1'],
+        text: part(
+          'The following TLV streams in namespace `n1` should trigger a decoding\nfailure:',
+          '### TLV Decoding Successes',
+        ),
+      },
+      {
+        title: 'streams ignored in either namespace',
+        kind: 'Valid',
+        ns: ['n1', 'n2'],
+        text: part('### TLV Decoding Successes', 'The following TLV streams in `n1` namespace should correctly decode'),
+      },
+      {
+        title: 'streams decoded in n1',
+        kind: 'Valid',
+        ns: ['n1'],
+        text: part(
+          'The following TLV streams in `n1` namespace should correctly decode',
+          '### TLV Stream Decoding Failure',
+        ),
+      },
+      {
+        title: 'stream ordering failures in n1',
+        kind: 'Invalid',
+        ns: ['n1'],
+        text: part('### TLV Stream Decoding Failure', 'The following TLV stream in namespace `n2`'),
+      },
+      {
+        title: 'stream ordering failures in n2',
+        kind: 'Invalid',
+        ns: ['n2'],
+        text: part('The following TLV stream in namespace `n2`'),
+      },
+    ];
   for (const g of groups) {
     const cases = listStreams(g.text, g.kind);
     describe(g.title, () => {

@@ -1,6 +1,12 @@
 import { expect } from 'chai';
 import { ByteReader, TlvError } from '../../src/tlv/index.js';
-import { decodeBlindedPaths, decodeBlindedPayInfos, encodeBlindedPaths, encodeBlindedPayInfos, type BlindedPath } from '../../src/wire/index.js';
+import {
+  decodeBlindedPaths,
+  decodeBlindedPayInfos,
+  encodeBlindedPaths,
+  encodeBlindedPayInfos,
+  type BlindedPath,
+} from '../../src/wire/index.js';
 
 const point = (b: number) => Uint8Array.from([0x02, ...new Array(32).fill(b)]);
 const makePath = (over: Partial<BlindedPath> = {}): BlindedPath => ({
@@ -30,7 +36,10 @@ describe('BOLT 4 blinded_path and BOLT 12 blinded_payinfo', () => {
   it('rejects an introduction whose first byte is not 0, 1, 2 or 3', () => {
     const bytes = encodeBlindedPaths([makePath()]);
     bytes[0] = 4;
-    expect(() => decodeBlindedPaths(bytes, 'offer_paths')).to.throw(TlvError, /offer_paths\/sciddir_or_pubkey: expected first byte 0, 1, 2 or 3, got 4/);
+    expect(() => decodeBlindedPaths(bytes, 'offer_paths')).to.throw(
+      TlvError,
+      /offer_paths\/sciddir_or_pubkey: expected first byte 0, 1, 2 or 3, got 4/,
+    );
   });
 
   it('rejects a truncated hop with a typed error', () => {
@@ -40,7 +49,14 @@ describe('BOLT 4 blinded_path and BOLT 12 blinded_payinfo', () => {
 
   it('round-trips blinded_payinfo with features', () => {
     const infos = [
-      { feeBaseMsat: 1, feeProportionalMillionths: 2, cltvExpiryDelta: 144, htlcMinimumMsat: 1000n, htlcMaximumMsat: 2n ** 64n - 1n, features: Uint8Array.of(0x80) },
+      {
+        feeBaseMsat: 1,
+        feeProportionalMillionths: 2,
+        cltvExpiryDelta: 144,
+        htlcMinimumMsat: 1000n,
+        htlcMaximumMsat: 2n ** 64n - 1n,
+        features: Uint8Array.of(0x80),
+      },
     ];
     const bytes = encodeBlindedPayInfos(infos);
     expect(bytes.length).to.equal(4 + 4 + 2 + 8 + 8 + 2 + 1);

@@ -56,7 +56,8 @@ export function serveChain(child: ChildProcess, chain: ChainSource): () => void 
     };
     call[m.method]().then(
       (value) => send({ kind: 'chainReply', id, ok: true, value }),
-      (err: unknown) => send({ kind: 'chainReply', id, ok: false, error: err instanceof Error ? err.message : String(err) })
+      (err: unknown) =>
+        send({ kind: 'chainReply', id, ok: false, error: err instanceof Error ? err.message : String(err) }),
     );
   };
   child.on('message', onMessage);
@@ -77,7 +78,7 @@ export class IpcChain implements ChainSource {
 
   constructor(
     private readonly send: (m: ChainCall) => void,
-    private readonly feeRates: FeeRates
+    private readonly feeRates: FeeRates,
   ) {}
 
   /** Returns true when the message was the chain's. */

@@ -18,7 +18,12 @@ export interface JitClient {
   buy(paymentSizeMsat?: bigint): Promise<bigint>;
 }
 
-export async function startJitClient(opts: { chain: SandboxChain; dataDir: string; lspNodeId: string; logger: NodeLogger }): Promise<JitClient> {
+export async function startJitClient(opts: {
+  chain: SandboxChain;
+  dataDir: string;
+  lspNodeId: string;
+  logger: NodeLogger;
+}): Promise<JitClient> {
   const lsp = opts.lspNodeId;
   const client: JitClient = {
     node: undefined as unknown as LightningNode,
@@ -52,7 +57,11 @@ export async function startJitClient(opts: { chain: SandboxChain; dataDir: strin
 /** One LSPS0 request to `lsp` and its result (throws on a JSON-RPC error). */
 async function rpc(node: LightningNode, lsp: string, method: string, params: Record<string, unknown>): Promise<any> {
   const id = randomUUID();
-  const answer = node.waitFor('customMessageReceived', (e) => e.peerNodeId === lsp && new TextDecoder().decode(e.payload).includes(id), 20_000);
+  const answer = node.waitFor(
+    'customMessageReceived',
+    (e) => e.peerNodeId === lsp && new TextDecoder().decode(e.payload).includes(id),
+    20_000,
+  );
   node.sendCustomMessage(lsp, new TextEncoder().encode(JSON.stringify({ jsonrpc: '2.0', id, method, params })));
   const reply = JSON.parse(new TextDecoder().decode((await answer).payload));
   if (reply.error) throw new Error(`${method}: ${JSON.stringify(reply.error)}`);

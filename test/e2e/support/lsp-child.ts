@@ -50,9 +50,17 @@ async function start(m: StartMessage): Promise<void> {
     daemon.node.onEvent((event) => {
       if (event.type !== 'customMessageReceived') send({ kind: 'event', event } satisfies ChildReport);
     });
-    send({ kind: 'ready', nodeId: daemon.node.nodeId, address: daemon.nodeAddress!, httpUrl: daemon.http.url } satisfies ChildReport);
+    send({
+      kind: 'ready',
+      nodeId: daemon.node.nodeId,
+      address: daemon.nodeAddress!,
+      httpUrl: daemon.http.url,
+    } satisfies ChildReport);
   } catch (err) {
-    send({ kind: 'failed', error: err instanceof Error ? (err.stack ?? err.message) : String(err) } satisfies ChildReport);
+    send({
+      kind: 'failed',
+      error: err instanceof Error ? (err.stack ?? err.message) : String(err),
+    } satisfies ChildReport);
     process.exit(1);
   }
 }

@@ -40,7 +40,7 @@ export class LspProcess {
     readonly nodeId: string,
     readonly address: string,
     readonly httpUrl: string,
-    private readonly adminToken: string | undefined
+    private readonly adminToken: string | undefined,
   ) {
     this.exited = new Promise((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) resolve();
@@ -68,7 +68,10 @@ export class LspProcess {
     const stopServing = serveChain(child, opts.chain);
     child.once('exit', stopServing);
     const ready = new Promise<Extract<ChildReport, { kind: 'ready' }>>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('LspProcess: the daemon did not start in time')), opts.startTimeoutMs ?? 60_000);
+      const timer = setTimeout(
+        () => reject(new Error('LspProcess: the daemon did not start in time')),
+        opts.startTimeoutMs ?? 60_000,
+      );
       const done = (f: () => void) => {
         clearTimeout(timer);
         child.off('message', onMessage);
@@ -78,14 +81,20 @@ export class LspProcess {
       const onMessage = (raw: unknown) => {
         const m = raw as ChildReport;
         if (m.kind === 'ready') done(() => resolve(m));
-        else if (m.kind === 'failed') done(() => reject(new Error(`LspProcess: the daemon failed to start: ${m.error}`)));
+        else if (m.kind === 'failed')
+          done(() => reject(new Error(`LspProcess: the daemon failed to start: ${m.error}`)));
       };
       const onExit = (code: number | null, signal: string | null) =>
         done(() => reject(new Error(`LspProcess: the daemon exited during start (code ${code}, signal ${signal})`)));
       child.on('message', onMessage);
       child.on('exit', onExit);
     });
-    child.send({ kind: 'start', env: opts.env, feeRates: feeRatesOf(opts.chain), tickIntervalMs: opts.tickIntervalMs ?? 250 } satisfies StartMessage);
+    child.send({
+      kind: 'start',
+      env: opts.env,
+      feeRates: feeRatesOf(opts.chain),
+      tickIntervalMs: opts.tickIntervalMs ?? 250,
+    } satisfies StartMessage);
     try {
       const r = await ready;
       return new LspProcess(child, r.nodeId, r.address, r.httpUrl, opts.env.JITLSP_ADMIN_TOKEN);
@@ -111,9 +120,11 @@ export class LspProcess {
     type: T,
     pred: (ev: NodeEventOf<T>) => boolean = () => true,
     timeoutMs = 30_000,
-    past = false
+    past = false,
   ): Promise<NodeEventOf<T>> {
-    const seen = past ? this.events.find((e): e is NodeEventOf<T> => e.type === type && pred(e as NodeEventOf<T>)) : undefined;
+    const seen = past
+      ? this.events.find((e): e is NodeEventOf<T> => e.type === type && pred(e as NodeEventOf<T>))
+      : undefined;
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
       const w: Waiter = {

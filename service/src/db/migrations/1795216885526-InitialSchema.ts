@@ -29,10 +29,16 @@ export class InitialSchema1795216885526 implements MigrationInterface {
           { name: 'created_at_ms', type: 'bigint' },
           { name: 'updated_at_ms', type: 'bigint' },
         ],
-      })
+      }),
     );
-    await q.createIndex('lsps2_sessions', new TableIndex({ name: 'idx_lsps2_sessions_client', columnNames: ['client_node_id', 'created_at_ms'] }));
-    await q.createIndex('lsps2_sessions', new TableIndex({ name: 'idx_lsps2_sessions_state', columnNames: ['state_kind', 'updated_at_ms'] }));
+    await q.createIndex(
+      'lsps2_sessions',
+      new TableIndex({ name: 'idx_lsps2_sessions_client', columnNames: ['client_node_id', 'created_at_ms'] }),
+    );
+    await q.createIndex(
+      'lsps2_sessions',
+      new TableIndex({ name: 'idx_lsps2_sessions_state', columnNames: ['state_kind', 'updated_at_ms'] }),
+    );
 
     await q.createTable(
       new Table({
@@ -42,9 +48,12 @@ export class InitialSchema1795216885526 implements MigrationInterface {
           { name: 'jit_channel_scid', ...u64 },
           { name: 'created_at_ms', type: 'bigint' },
         ],
-      })
+      }),
     );
-    await q.createIndex('lsps2_funding_hashes', new TableIndex({ name: 'idx_lsps2_funding_hashes_scid', columnNames: ['jit_channel_scid'] }));
+    await q.createIndex(
+      'lsps2_funding_hashes',
+      new TableIndex({ name: 'idx_lsps2_funding_hashes_scid', columnNames: ['jit_channel_scid'] }),
+    );
 
     await q.createTable(
       new Table({
@@ -57,10 +66,16 @@ export class InitialSchema1795216885526 implements MigrationInterface {
           { name: 'received_at_ms', type: 'bigint' },
           { name: 'expires_at_ms', type: 'bigint' },
         ],
-      })
+      }),
     );
-    await q.createIndex('onion_mailbox', new TableIndex({ name: 'idx_onion_mailbox_peer_seq', columnNames: ['peer_node_id', 'seq'] }));
-    await q.createIndex('onion_mailbox', new TableIndex({ name: 'idx_onion_mailbox_expiry', columnNames: ['expires_at_ms'] }));
+    await q.createIndex(
+      'onion_mailbox',
+      new TableIndex({ name: 'idx_onion_mailbox_peer_seq', columnNames: ['peer_node_id', 'seq'] }),
+    );
+    await q.createIndex(
+      'onion_mailbox',
+      new TableIndex({ name: 'idx_onion_mailbox_expiry', columnNames: ['expires_at_ms'] }),
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -37,7 +37,7 @@ export class MailboxRepository implements MailboxStore {
 
   async loadAll(): Promise<HeldOnionMessage[]> {
     const rows = await this.db.read((m) =>
-      m.getRepository<HeldOnionMessageRow>(ENTITY).find({ order: { peerNodeId: 'ASC', seq: 'ASC' } })
+      m.getRepository<HeldOnionMessageRow>(ENTITY).find({ order: { peerNodeId: 'ASC', seq: 'ASC' } }),
     );
     return rows.map((r) => ({
       id: r.id,

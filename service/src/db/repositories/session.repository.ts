@@ -57,7 +57,7 @@ export class SessionRepository implements SessionStore {
 
   constructor(
     private readonly db: Database,
-    private readonly clock: () => Date = () => new Date()
+    private readonly clock: () => Date = () => new Date(),
   ) {
     this.clientRows = new KeyedReadBatcher<RawRow>(
       this.db,
@@ -66,10 +66,10 @@ export class SessionRepository implements SessionStore {
           m,
           `SELECT ${COLUMNS} FROM ${JIT_SESSION_TABLE} WHERE client_node_id IN (${placeholders(this.db.dialect, ids.length).join(', ')}) ` +
             'ORDER BY created_at_ms ASC, jit_channel_scid ASC',
-          ids
+          ids,
         ),
       (r) => r.client_node_id,
-      MAX_READ_BATCH
+      MAX_READ_BATCH,
     );
     this.openValidity = new KeyedReadBatcher<ValidityRow>(
       this.db,
@@ -78,10 +78,10 @@ export class SessionRepository implements SessionStore {
           m,
           `SELECT client_node_id, valid_until_ms FROM ${JIT_SESSION_TABLE} WHERE client_node_id IN (${placeholders(this.db.dialect, ids.length).join(', ')}) ` +
             `AND state_kind <> 'closed'`,
-          ids
+          ids,
         ),
       (r) => r.client_node_id,
-      MAX_READ_BATCH
+      MAX_READ_BATCH,
     );
   }
 
@@ -137,10 +137,12 @@ export class SessionRepository implements SessionStore {
               const chunk = batch.slice(i, i + MAX_CREATE_BATCH);
               taken.push(...chunk);
               const outcome = await this.insertRows(m, chunk).then(
-                (ok) => () => chunk.forEach((c) => (ok.has(c) ? c.resolve() : c.reject(new SessionExistsError(c.scid)))),
-                (e: unknown) => () => chunk.forEach((c) => c.reject(e))
+                (ok) => () =>
+                  chunk.forEach((c) => (ok.has(c) ? c.resolve() : c.reject(new SessionExistsError(c.scid)))),
+                (e: unknown) => () => chunk.forEach((c) => c.reject(e)),
               );
-              if (loop) outcome(); // Postgres: the statement autocommitted
+              if (loop)
+                outcome(); // Postgres: the statement autocommitted
               else outcomes.push(outcome);
             }
           }
@@ -158,7 +160,7 @@ export class SessionRepository implements SessionStore {
             for (const c of this.creates.splice(0)) c.reject(e);
             this.createScheduled = false;
           }
-        }
+        },
       );
   }
 
@@ -171,14 +173,24 @@ export class SessionRepository implements SessionStore {
     const params: unknown[] = [];
     const values = unique.map((c, i) => {
       const r = c.row;
-      params.push(r.jitChannelScid, r.clientNodeId, r.stateKind, r.terms, r.state, r.validUntilMs, r.version, r.createdAtMs, r.updatedAtMs);
+      params.push(
+        r.jitChannelScid,
+        r.clientNodeId,
+        r.stateKind,
+        r.terms,
+        r.state,
+        r.validUntilMs,
+        r.version,
+        r.createdAtMs,
+        r.updatedAtMs,
+      );
       return `(${placeholders(this.db.dialect, 9, i * 9).join(', ')})`;
     });
     // RETURNING lists exactly the rows this statement inserted (SQLite >= 3.35, Postgres).
     const rows = await returning<{ jit_channel_scid: string }>(
       m,
       `/* lsps2 sessions */ INSERT INTO ${JIT_SESSION_TABLE} (${COLUMNS}) VALUES ${values.join(', ')} ON CONFLICT DO NOTHING RETURNING jit_channel_scid`,
-      params
+      params,
     );
     const stored = new Set(rows.map((r) => r.jit_channel_scid));
     return new Set(unique.filter((c) => stored.has(c.row.jitChannelScid)));
@@ -193,11 +205,16 @@ export class SessionRepository implements SessionStore {
     // version check in the WHERE makes it safe against a concurrent writer; RETURNING hands back the terms
     // (immutable) and the created time, from which the result is built.
     return this.db.writeOne(async (m) => {
-      const rows = await returning<{ terms: string; created_at_ms: string | number; client_node_id: string; valid_until_ms: string | number }>(
+      const rows = await returning<{
+        terms: string;
+        created_at_ms: string | number;
+        client_node_id: string;
+        valid_until_ms: string | number;
+      }>(
         m,
         `/* lsps2 sessions */ UPDATE ${JIT_SESSION_TABLE} SET state = ${pState}, state_kind = ${pKind}, version = ${pVersion}, updated_at_ms = ${pUpdated} ` +
           `WHERE jit_channel_scid = ${pKey} AND version = ${pExpected} RETURNING terms, created_at_ms, client_node_id, valid_until_ms`,
-        [stateText, state.kind, expectedVersion + 1, now.getTime(), key, expectedVersion]
+        [stateText, state.kind, expectedVersion + 1, now.getTime(), key, expectedVersion],
       );
       const r = rows[0];
       if (r === undefined) {
@@ -243,7 +260,7 @@ export class SessionRepository implements SessionStore {
         .where('s.state_kind <> :closed', { closed: 'closed' })
         .orderBy('s.created_at_ms', 'ASC')
         .addOrderBy('s.jit_channel_scid', 'ASC')
-        .getMany()
+        .getMany(),
     );
     return rows.map(toSession);
   }
@@ -271,7 +288,7 @@ export class SessionRepository implements SessionStore {
         .delete()
         .from(JitSessionEntity)
         .where('state_kind = :closed AND updated_at_ms < :cutoff', { closed: 'closed', cutoff: cutoff.getTime() })
-        .execute()
+        .execute(),
     );
     return res.affected ?? 0;
   }
@@ -285,7 +302,7 @@ export class SessionRepository implements SessionStore {
         where: opts.stateKind ? { stateKind: opts.stateKind } : {},
         order: { createdAtMs: 'DESC', jitChannelScid: 'DESC' },
         take: opts.limit,
-      })
+      }),
     );
     return rows.map(toSession);
   }
@@ -298,7 +315,7 @@ export class SessionRepository implements SessionStore {
         .select('s.state_kind', 'kind')
         .addSelect('COUNT(*)', 'n')
         .groupBy('s.state_kind')
-        .getRawMany()
+        .getRawMany(),
     );
     const out: Partial<Record<JitChannelStateKind, number>> = {};
     for (const r of rows) out[r.kind as JitChannelStateKind] = Number(r.n);

@@ -25,7 +25,14 @@ export interface AdminSources {
   info: { network: string; version: string; startedAt: Date };
 }
 
-const STATE_KINDS: readonly JitChannelStateKind[] = ['awaitingPayment', 'openingChannel', 'awaitingForward', 'channelOpen', 'done', 'closed'];
+const STATE_KINDS: readonly JitChannelStateKind[] = [
+  'awaitingPayment',
+  'openingChannel',
+  'awaitingForward',
+  'channelOpen',
+  'done',
+  'closed',
+];
 export const ADMIN_LIST_DEFAULT_LIMIT = 100;
 export const ADMIN_LIST_MAX_LIMIT = 1000;
 
@@ -38,7 +45,9 @@ export function adminRoutes(src: AdminSources): Router {
     const limitText = oneQuery(req, 'limit');
     const limit = limitText === undefined ? ADMIN_LIST_DEFAULT_LIMIT : Number(limitText);
     if (!Number.isSafeInteger(limit) || limit < 1 || limit > ADMIN_LIST_MAX_LIMIT || !/^\d+$/.test(limitText ?? '1')) {
-      throw badRequest(`limit: expected an integer from 1 to ${ADMIN_LIST_MAX_LIMIT}, got ${JSON.stringify(limitText)}`);
+      throw badRequest(
+        `limit: expected an integer from 1 to ${ADMIN_LIST_MAX_LIMIT}, got ${JSON.stringify(limitText)}`,
+      );
     }
     if (state !== undefined && !(STATE_KINDS as readonly string[]).includes(state)) {
       throw badRequest(`state: expected one of ${STATE_KINDS.join(', ')}, got ${JSON.stringify(state)}`);
@@ -75,7 +84,7 @@ export function adminRoutes(src: AdminSources): Router {
         channelCount: channels.length,
         usableChannelCount: channels.filter((c) => c.isUsable).length,
         memory: node.memoryStats(),
-      })
+      }),
     );
   });
 
@@ -118,7 +127,8 @@ function oneQuery(req: Request, name: string): string | undefined {
 }
 
 function nodeIdParam(v: string, name: string): string {
-  if (!/^(02|03)[0-9a-fA-F]{64}$/.test(v)) throw badRequest(`${name}: expected a node id (66 hex characters), got ${JSON.stringify(v.slice(0, 80))}`);
+  if (!/^(02|03)[0-9a-fA-F]{64}$/.test(v))
+    throw badRequest(`${name}: expected a node id (66 hex characters), got ${JSON.stringify(v.slice(0, 80))}`);
   return v.toLowerCase();
 }
 

@@ -40,12 +40,17 @@ export function serveLsps2(node: LightningNode, store: SessionStore, shell: () =
 }
 
 /** The JIT core as these tests run it; its logs show only with JITLSP_TEST_LOG set. */
-export function startTestShell(opts: Pick<JitShellOptions, 'node' | 'store' | 'mailboxStore' | 'clock' | 'metrics' | 'blockHeight'>): Promise<JitShell> {
+export function startTestShell(
+  opts: Pick<JitShellOptions, 'node' | 'store' | 'mailboxStore' | 'clock' | 'metrics' | 'blockHeight'>,
+): Promise<JitShell> {
   return JitShell.start({
     ...opts,
     // Small JIT channels need room for the LSP's reserve and commitment fees (ldk-node #913).
     policy: { overProvisioningSat: 200_000n },
-    logger: { log: (level, msg, f) => process.env.JITLSP_TEST_LOG && process.stderr.write(`shell ${level} ${msg} ${JSON.stringify(f ?? {})}\n`) },
+    logger: {
+      log: (level, msg, f) =>
+        process.env.JITLSP_TEST_LOG && process.stderr.write(`shell ${level} ${msg} ${JSON.stringify(f ?? {})}\n`),
+    },
   });
 }
 

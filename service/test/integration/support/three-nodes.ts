@@ -9,7 +9,11 @@ import { JIT_DURABLE_EVENTS, type JitShell } from '../../../src/lsps2/shell.js';
 
 /** Only errors, one line each: LDK's warnings on purposeful failures would drown the test report. */
 const errorsOnly: NodeLogger = {
-  log: (level, msg, fields) => level === 'error' && process.stderr.write(`${msg} ${JSON.stringify(fields ?? {}, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))}\n`),
+  log: (level, msg, fields) =>
+    level === 'error' &&
+    process.stderr.write(
+      `${msg} ${JSON.stringify(fields ?? {}, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))}\n`,
+    ),
 };
 
 /** A sandbox chain for one suite's nodes; their directories are named `<dirPrefix>-<node>-XXXXXX`. */
@@ -32,7 +36,12 @@ export function lspNodeOptions(shell: () => JitShell | undefined): Partial<NodeO
 }
 
 /** P and C connect to L, and P gets a confirmed 2,000,000 sat channel to L: the path every payment to C enters by. */
-export async function connectPayerAndClient(chain: SandboxChain, lsp: LightningNode, payer: LightningNode, client: LightningNode): Promise<void> {
+export async function connectPayerAndClient(
+  chain: SandboxChain,
+  lsp: LightningNode,
+  payer: LightningNode,
+  client: LightningNode,
+): Promise<void> {
   await payer.connect(lsp.address!);
   await client.connect(lsp.address!);
   await confirmedChannel(chain, payer, lsp, 2_000_000n);
