@@ -24,7 +24,7 @@ class Conn {
 
   constructor(
     readonly socket: net.Socket,
-    private readonly owner: TcpOwner,
+    owner: TcpOwner,
     readonly onClose: () => void,
   ) {
     const id = this.id;

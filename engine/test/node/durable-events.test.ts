@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { LightningNode, NodeOptions } from '../../src/node/index.js';
+import type { NodeOptions } from '../../src/node/index.js';
 import { confirmedChannel, jitClientOptions, type TestNet } from '../../src/testing/index.js';
 import { testNet } from './support.js';
 

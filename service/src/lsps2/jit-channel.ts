@@ -460,7 +460,7 @@ export function clientConnected(ctx: JitContext, state: JitChannelState, env: Ji
 }
 
 /** The node got `funding_signed` for our channel (LDK ChannelPending): a disconnect no longer aborts. */
-export function channelPending(ctx: JitContext, state: JitChannelState, channelId: string): Transition {
+export function channelPending(_ctx: JitContext, state: JitChannelState, channelId: string): Transition {
   if (state.kind !== 'openingChannel') return { state, actions: [] };
   return result(state, { ...state, fundingSigned: true, channelId }, []);
 }
@@ -500,10 +500,10 @@ export function channelReady(ctx: JitContext, state: JitChannelState, channelId:
  * is reported as temporary_channel_failure so that the payer may retry.
  */
 export function channelOpenFailed(
-  ctx: JitContext,
+  _ctx: JitContext,
   state: JitChannelState,
   reason: ChannelOpenFailure,
-  env: JitEnv,
+  _env: JitEnv,
 ): Transition {
   if (state.kind !== 'openingChannel') return { state, actions: [] };
   const actions: JitAction[] = [];
@@ -599,7 +599,7 @@ export function channelClosed(ctx: JitContext, state: JitChannelState, env: JitE
 }
 
 /** The operator gives the session up: everything held is failed (no HTLC left stuck). */
-export function abandon(ctx: JitContext, state: JitChannelState, env: JitEnv): Transition {
+export function abandon(_ctx: JitContext, state: JitChannelState, _env: JitEnv): Transition {
   if (state.kind === 'closed') return { state, actions: [] };
   const actions: JitAction[] = [];
   const l = failHeld(state, new Set(state.held.map((h) => h.interceptId)), 'unknown_next_peer', actions);

@@ -64,7 +64,7 @@ const ofKind = <K extends JitAction['kind']>(t: Transition, k: K) =>
   t.actions.filter((a): a is Extract<JitAction, { kind: K }> => a.kind === k);
 
 /** Runs a sequence of transitions, threading the state. */
-function walk(ctx: JitContext, steps: ((s: JitChannelState) => Transition)[]): Transition[] {
+function walk(_ctx: JitContext, steps: ((s: JitChannelState) => Transition)[]): Transition[] {
   let s = initialState();
   const out: Transition[] = [];
   for (const step of steps) {
