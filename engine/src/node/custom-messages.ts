@@ -88,7 +88,15 @@ export class CustomMessages {
   }
 
   /** Queue a message; the PeerManager picks it up on its next `process_events`. */
-  enqueue(peer: Uint8Array, messageType: number, payload: Uint8Array): void {
+  /** Queue a custom message for `peer` (sent on the next `process_events`); checks the type and size. */
+  send(peer: Uint8Array, messageType: number, payload: Uint8Array): void {
+    if (!Number.isInteger(messageType) || messageType < 32768 || messageType > 65535) {
+      throw new RangeError(
+        `Node/sendCustomMessage.messageType: expected 32768..65535 (BOLT 1 custom range), got ${messageType}`,
+      );
+    }
+    if (payload.length > 65531)
+      throw new RangeError(`Node/sendCustomMessage.payload: expected <= 65531 bytes (BOLT 8), got ${payload.length}`);
     this.outbox.push({ peer, type: messageType, payload: Uint8Array.from(payload) });
   }
 }

@@ -49,3 +49,7 @@ export function u128FromLdk(v: bigint): bigint {
   }
   return out;
 }
+
+/** A random unsigned integer of `bytes` bytes (user channel ids) from the injected randomness. */
+export const randomBigint = (random: (n: number) => Uint8Array, bytes: number): bigint =>
+  random(bytes).reduce((acc, b) => (acc << 8n) | BigInt(b), 0n);

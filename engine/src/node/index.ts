@@ -8,6 +8,7 @@
  * lsp.on('htlcIntercepted', (ev) => { ... });
  */
 export * from './types.js';
+export type * from './api.js';
 export { LightningNode } from './node.js';
 /** Load the LDK WASM once per process (anything else using `lightningdevkit` must await this instead of initialising it again). */
 export { initLdk, wasmMemoryBytes } from './wasm.js';

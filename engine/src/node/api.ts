@@ -1,0 +1,69 @@
+/** The public surface of the Lightning engine: what the service and the client code against. */
+import type {
+  ChannelInfo,
+  EventListener,
+  Hex32,
+  IdInput,
+  MemoryStats,
+  NodeEventOf,
+  NodeEventType,
+  NodeIdHex,
+  OpenChannelOptions,
+  PeerAddress,
+  PeerInfo,
+} from './types.js';
+
+/** The public surface of {@link LightningNode} (what the service and the client code against). */
+export interface LightningNodeApi {
+  readonly nodeId: NodeIdHex;
+  /** Bound TCP port when listening. */
+  readonly listenPort: number | undefined;
+  /** `nodeId@host:port` when listening. */
+  readonly address: string | undefined;
+
+  /** Subscribe to every event; returns an unsubscribe function. Handlers run after LDK returned (never inside it). */
+  onEvent(handler: EventListener): () => void;
+  /** Subscribe to one event type. */
+  on<T extends NodeEventType>(type: T, handler: (ev: NodeEventOf<T>) => unknown): () => void;
+  /** Resolve on the first future event of `type` matching `pred`; rejects after `timeoutMs` (default 30 s) or on stop. */
+  waitFor<T extends NodeEventType>(
+    type: T,
+    pred?: (ev: NodeEventOf<T>) => boolean,
+    timeoutMs?: number,
+  ): Promise<NodeEventOf<T>>;
+
+  /** Connect to `pubkey@host:port` (or a PeerAddress); resolves when the BOLT 1 init exchange is done. */
+  connect(peer: PeerAddress | string, opts?: { persistent?: boolean }): Promise<void>;
+  /** Drop the connection (and stop reconnecting to it). */
+  disconnect(peer: IdInput): void;
+  listPeers(): PeerInfo[];
+
+  /** Send a BOLT 8 custom message (default type 37913, LSPS0). Throws if the peer is not connected. */
+  sendCustomMessage(peer: IdInput, payload: Uint8Array, messageType?: number): void;
+
+  /** A fresh intercept SCID (HTLCs to it raise `htlcIntercepted`). Persisted state keeps them valid across restarts. */
+  getInterceptScid(): bigint;
+  openChannel(opts: OpenChannelOptions): Promise<{ temporaryChannelId: Hex32; userChannelId: bigint }>;
+  /** Accept a pending inbound channel (when `decide` was not given and manual accept is on). */
+  acceptInboundChannel(temporaryChannelId: IdInput, peer: IdInput, zeroConf: boolean, userChannelId?: bigint): void;
+  /** Forward an intercepted HTLC over `channelId` to `peer` with `amountToForwardMsat` (less = skim). */
+  forwardInterceptedHtlc(interceptId: IdInput, channelId: IdInput, peer: IdInput, amountToForwardMsat: bigint): void;
+  failInterceptedHtlc(interceptId: IdInput): void;
+  /** Forward a previously intercepted onion message (bytes from `onionMessageIntercepted`) to `peer`. */
+  forwardOnionMessage(message: Uint8Array, peer: IdInput): void;
+  listChannels(): ChannelInfo[];
+  closeChannel(channelId: IdInput, peer: IdInput, opts?: { force?: boolean }): void;
+  /** Broadcast a funding tx withheld by `holdFunding`. Returns false if unknown. */
+  releaseFunding(txid: IdInput): Promise<boolean>;
+  /** Claim a claimable payment with its preimage. */
+  claimFunds(preimage: IdInput): void;
+
+  /** A BOLT 12 offer (amountless in 0.1: the builder setters are no-ops). Returns the bech32 `lno1...` string. */
+  createOffer(opts?: { absoluteExpirySecs?: bigint }): { offer: string; offerId: Hex32 };
+  /** Pay a BOLT 12 offer; returns the payment id. Watch `paymentSent` / `paymentFailed` with it. */
+  payOffer(offer: string, amountMsat: bigint, opts?: { paymentId?: IdInput; retries?: number }): Hex32;
+
+  memoryStats(): MemoryStats;
+  /** Stop: close sockets and timers, persist the ChannelManager. The node cannot be restarted; start a new one. */
+  stop(): Promise<void>;
+}

@@ -1,0 +1,14 @@
+/** Onion-message commands: forwarding a message held for an offline peer (BOLT 4 onion messages). */
+import * as ldk from 'lightningdevkit';
+import { idBytes } from './ids.js';
+import { errText } from './mappers.js';
+import type { IdInput } from './types.js';
+
+/** Forward a previously intercepted onion message (its serialized bytes) to `peer`. */
+export function forwardOnionMessage(om: ldk.OnionMessenger, message: Uint8Array, peer: IdInput): void {
+  const decoded = ldk.OnionMessage.constructor_read(message);
+  if (!(decoded instanceof ldk.Result_OnionMessageDecodeErrorZ_OK))
+    throw new TypeError('Node/forwardOnionMessage.message: expected a serialized onion_message (BOLT 4)');
+  const res = om.forward_onion_message(decoded.res, idBytes(peer, 33, 'peer'));
+  if (!res.is_ok()) throw new Error(`Node/forwardOnionMessage: ${errText(res)}`);
+}
