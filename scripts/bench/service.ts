@@ -417,7 +417,7 @@ async function daemonTrio(chain: SandboxChain, root: string) {
   };
   const offer = client.createOffer().offer;
   const openMs = await timedPayment(payer, offer, BigInt(PAYMENT_SIZE_MSAT));
-  await daemon.shell.idle();
+  await daemon.jit.idle();
   serviceMs.length = 0; // the opening HTLC waited for the channel: not a per-HTLC cost
   return { nodes: [payer, client], daemon, payer, offer, openMs, serviceMs };
 }
@@ -449,7 +449,7 @@ async function paymentBench(chain: SandboxChain): Promise<void> {
     }
     tick(i + 1);
   }
-  await d.daemon.shell.idle();
+  await d.daemon.jit.idle();
   const sessions = await d.daemon.sessions.listOpen();
   const done = sessions.filter((s) => s.state.kind === 'done').length;
   const line = (label: string, xs: number[]) => {

@@ -1,10 +1,10 @@
 /**
  * The composable core of the LSP daemon: everything `main.ts` runs, startable in-process by tests and the
- * demo. Start order: promise secret -> database (migrations) -> chain -> LDK node -> JIT shell (reloads the
- * sessions and held onion messages, re-issues what a crash lost) -> LSPS0/LSPS2 dispatcher on message 37913
- * -> sweep timer -> HTTP. `stop()` reverses it in the order issue 5 asks: stop accepting (HTTP, LSPS0
- * messages, node events, timer), finish writes (requests and shell work in flight), close peers (node),
- * close the database.
+ * demo. Start order: promise secret -> database (migrations) -> chain -> session index (the open sessions,
+ * which the node's hooks read from its first event on) -> LDK node -> JIT runner (restores the held onion
+ * messages, re-issues what a crash lost) -> LSPS0/LSPS2 dispatcher on message 37913 -> sweep timer -> HTTP.
+ * `stop()` reverses it so that nothing accepted is lost: stop accepting (HTTP, LSPS0 messages, node events,
+ * timer), finish writes (requests and JIT work in flight), close peers (node), close the database.
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -21,17 +21,20 @@ import { MailboxRepository } from './db/repositories/mailbox.repository.js';
 import { SessionRepository } from './db/repositories/session.repository.js';
 import { createHttpApp } from './http/app.js';
 import { listen, type RunningHttpServer } from './http/server.js';
-import type { DispatchRecord, Lsps0Dispatcher } from './lsps0/dispatcher.js';
+import type { Lsps0Dispatcher } from './lsps0/dispatcher.js';
 import { createLsps2Server } from './lsps2/server.js';
-import { JIT_DURABLE_EVENTS, JitShell } from './lsps2/shell.js';
+import { JitRunner } from './jit/io/runner.js';
+import { SessionIndex } from './jit/memory/session-index.js';
+import { JIT_DURABLE_EVENTS } from './jit/pure/route.js';
 import { createLogger, type Logger } from './log.js';
-import { type BuyResult, type GetInfoResult, ServiceMetrics } from './metrics/metrics.js';
+import { countDispatch } from './metrics/dispatch-results.js';
+import { ServiceMetrics } from './metrics/metrics.js';
 
 export const SERVICE_VERSION: string = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
 ).version;
 
-/** How often the shell sweeps sessions (MPP collect timer, valid_until, CLTV margin) and the mailbox TTL. */
+/** How often the runner sweeps sessions (MPP collect timer, valid_until, CLTV margin) and the mailbox TTL. */
 export const DEFAULT_TICK_INTERVAL_MS = 1000;
 
 export interface DaemonOptions {
@@ -43,24 +46,13 @@ export interface DaemonOptions {
   logger?: Logger;
   /** Default: a fresh ServiceMetrics with its own registry. */
   metrics?: ServiceMetrics;
-  /** Sweep timer period; 0 disables the timer (tests drive `shell.tick()` themselves). */
+  /** Sweep timer period; 0 disables the timer (tests drive `jit.tick()` themselves). */
   tickIntervalMs?: number;
   /** Database extras (tests: a Postgres schema). */
   database?: DataSourceExtras;
   /** Engine options layered over the daemon's (tests: forward delay, reconnect backoff, LDK log level). */
   node?: Partial<Omit<NodeOptions, 'chain' | 'dataDir' | 'nodeIdLookup' | 'holdFunding'>>;
 }
-
-/** Result code -> metrics label (bLIP-50 / bLIP-52 error codes). */
-const RESULT_BY_CODE: Record<number, GetInfoResult | BuyResult> = {
-  200: 'unrecognized_or_stale_token',
-  201: 'invalid_opening_fee_params',
-  202: 'payment_size_too_small',
-  203: 'payment_size_too_large',
-  [-32602]: 'invalid_params',
-  [-32603]: 'internal_error',
-  1: 'client_rejected',
-};
 
 export class Daemon {
   private stopping: Promise<void> | undefined;
@@ -78,7 +70,7 @@ export class Daemon {
     readonly chain: ChainSource,
     private readonly ownsChain: boolean,
     readonly node: LightningNode,
-    readonly shell: JitShell,
+    readonly jit: JitRunner,
     readonly dispatcher: Lsps0Dispatcher,
     readonly http: RunningHttpServer,
   ) {}
@@ -111,22 +103,19 @@ export class Daemon {
       const sessions = new SessionRepository(db, clock);
       const mailbox = new MailboxRepository(db);
 
-      let chain = opts.chain;
-      const ownsChain = chain === undefined;
-      if (chain === undefined) {
-        chain = await SandboxChain.create({
+      const ownsChain = opts.chain === undefined;
+      const chain =
+        opts.chain ??
+        (await SandboxChain.create({
           clock,
           random,
           log: (l, m, f) => logger.log(l, m, { component: 'chain', ...f }),
-        });
-        const created = chain;
-        cleanup.push(() => created.close());
-      }
+        }));
+      if (ownsChain) cleanup.push(() => chain.close());
       let height: number | null = (await chain.tip()).height;
       const unsubscribeChain = chain.subscribe((b) => (height = b.height));
 
-      // The node's hooks need the shell, and the shell needs the node: bound late.
-      let shell: JitShell | undefined;
+      const index = await SessionIndex.load(sessions, clock);
       const node = await LightningNode.start({
         dataDir: join(config.dataDir, 'node'),
         chain,
@@ -137,12 +126,12 @@ export class Daemon {
         name: 'lsp',
         acceptInterceptHtlcs: true,
         interceptOfflinePeerOnionMessages: true,
-        // Issue 5: kill -9 at any point loses no HTLC: LDK keeps each JIT event until its new state is stored.
+        // kill -9 at any point loses no HTLC: LDK keeps each JIT event until its new state is stored.
         durableEvents: JIT_DURABLE_EVENTS,
         // bLIP-50: an LSP advertises LSPS0 with feature bit 729 (clients MUST NOT).
         advertiseLsps0: true,
-        nodeIdLookup: (scid) => shell?.nodeIdLookup(scid),
-        holdFunding: (info) => shell?.holdFunding(info) ?? false,
+        nodeIdLookup: (scid) => index.nodeIdLookup(scid),
+        holdFunding: (info) => index.holdFunding(info),
         ...opts.node,
       });
       cleanup.push(() => node.stop());
@@ -152,9 +141,10 @@ export class Daemon {
       }));
       metrics.setSessionCountSource(() => sessions.countByState());
 
-      shell = await JitShell.start({
+      const jit = await JitRunner.start({
         node,
         store: sessions,
+        index,
         mailboxStore: mailbox,
         policy: {
           mppCollectTimeoutMs: config.lsps2.mppCollectTimeoutSeconds * 1000,
@@ -173,7 +163,6 @@ export class Daemon {
         logger: logger.child({ component: 'jit' }),
         metrics,
       });
-      const jit = shell;
       cleanup.push(async () => jit.stop());
 
       const dispatcher = createLsps2Server({
@@ -195,8 +184,8 @@ export class Daemon {
         maxSessionsPerPeer: config.lsps2.maxSessionsPerPeer,
         // The buy path draws 15 bytes per buy (user_channel_id): in blocks (see pooledRandom).
         random: pooledRandom(random),
-        onSessionCreated: (s) => jit.sessionCreated(s),
-        liveSessions: (peer, now) => jit.liveSessionCount(peer, now),
+        onSessionCreated: (s) => index.put(s),
+        liveSessions: (peer, now) => index.liveSessionCount(peer, now),
         onDispatched: (r) => countDispatch(metrics, r),
       });
 
@@ -254,7 +243,7 @@ export class Daemon {
         network: config.network,
         chain: chain.kind,
         http: http.url,
-        openSessions: jit.openScids().length,
+        openSessions: index.openScids().length,
         trustModel: config.lsps2.trustModel,
       });
       return daemon;
@@ -284,15 +273,15 @@ export class Daemon {
       }
     };
     log.info('jitlsp stopping');
-    // 1. stop accepting: HTTP, LSPS0 messages, node events into the shell, timers
+    // 1. stop accepting: HTTP, LSPS0 messages, node events into the runner, timers
     this.acceptingMessages = false;
     await stage('http', () => this.http.close());
     await stage('timers and subscriptions', () => this.cleanups.splice(0).forEach((c) => c()));
-    await stage('jit shell', () => this.shell.stop());
-    // 2. finish writes: requests and shell work in flight
+    await stage('jit runner', () => this.jit.stop());
+    // 2. finish writes: requests and JIT work in flight
     await stage('in-flight work', async () => {
       while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
-      await this.shell.idle();
+      await this.jit.idle();
     });
     // 3. close peers (and persist the ChannelManager)
     await stage('node', () => this.node.stop());
@@ -307,10 +296,4 @@ export class Daemon {
     this.inFlight.add(tracked);
     void tracked.finally(() => this.inFlight.delete(tracked));
   }
-}
-
-function countDispatch(metrics: ServiceMetrics, r: DispatchRecord): void {
-  const result = r.code === undefined ? 'ok' : (RESULT_BY_CODE[r.code] ?? 'internal_error');
-  if (r.method === 'lsps2.get_info') metrics.getInfo(result as GetInfoResult);
-  else if (r.method === 'lsps2.buy') metrics.buy(result as BuyResult);
 }

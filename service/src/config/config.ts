@@ -12,8 +12,8 @@ import { type Env, EnvReader, U64_MAX } from './env-reader.js';
 import { type FeeTier, parseFeeTiers } from './fee-tiers.js';
 import { Secret } from './secret.js';
 import { MAX_PENDING_REQUESTS_PER_PEER, MAX_PENDING_REQUESTS_TOTAL, MAX_REQUEST_BYTES } from '../lsps0/limits.js';
-import { DEFAULT_JIT_POLICY } from '../lsps2/jit-channel.js';
-import { DEFAULT_HELD_TTL_MS, MAX_HELD_PER_PEER, MAX_HELD_TOTAL } from '../lsps2/onion-mailbox.js';
+import { DEFAULT_JIT_POLICY } from '../jit/pure/machine.js';
+import { DEFAULT_HELD_TTL_MS, MAX_HELD_PER_PEER, MAX_HELD_TOTAL } from '../jit/pure/mailbox.js';
 
 export const NETWORKS = ['regtest', 'testnet', 'signet', 'bitcoin'] as const;
 export type Network = (typeof NETWORKS)[number];

@@ -12,10 +12,9 @@ import { fromHex, toHex } from '@jitlsp/shared/crypto';
 import { clientRejectedObject, datetimeToDate } from '@jitlsp/shared/lsps0';
 import { buyResultToWire, checkBuy, lsps2ErrorObject, parseBuyParams, type BuyRequest } from '@jitlsp/shared/lsps2';
 import type { HandlerOutcome, RequestContext } from '../lsps0/dispatcher.js';
-import { initialState } from './jit-channel.js';
-import { isSessionLive } from './onion-registry.js';
+import { initialState } from '../jit/pure/machine.js';
 import type { ScidSource } from './node-port.js';
-import type { JitSession, SessionTerms } from './session.js';
+import { isSessionLive, type JitSession, type SessionTerms } from './session.js';
 import { SessionExistsError, type SessionStore } from './store.js';
 
 /** Unexpired sessions one client may hold at once, unless configured otherwise. */

@@ -141,3 +141,11 @@ export interface JitSession {
 export function isTerminal(state: JitChannelState): boolean {
   return state.kind === 'closed';
 }
+
+/**
+ * A session is live while it is not closed and valid_until has not passed: until then its SCID is an alias
+ * for its client, for payments and onion messages alike (bLIP-52 §6), and it counts against the per-peer limit.
+ */
+export function isSessionLive(s: JitSession, now: Date): boolean {
+  return s.state.kind !== 'closed' && s.terms.feeParams.validUntil.getTime() > now.getTime();
+}

@@ -1,2 +1,3 @@
 /** Prometheus metrics of the service (prom-client, prefix `jitlsp_`). */
 export * from './metrics.js';
+export * from './dispatch-results.js';

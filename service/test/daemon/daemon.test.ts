@@ -192,8 +192,8 @@ describe('daemon core (in-process, real LDK nodes over TCP)', function () {
         expect(session).to.deep.include({ clientNodeId: client.nodeId, mode: 'mpp' });
         expect(session.state.kind).to.equal('awaitingPayment');
         // The shell re-registered the client from the database: the JIT SCID resolves to it (bLIP-52 alias).
-        const u64 = b.shell.openScids()[0]!;
-        expect(b.shell.nodeIdLookup(u64)).to.equal(client.nodeId);
+        const u64 = b.jit.index.openScids()[0]!;
+        expect(b.jit.index.nodeIdLookup(u64)).to.equal(client.nodeId);
         // A menu minted before the restart still verifies: the promise secret was kept in the data dir.
         await client.connect(b.nodeAddress!);
         const again = await ask(b, 'b2', 'lsps2.buy', { opening_fee_params: menu[1], payment_size_msat: '60000000' });

@@ -10,7 +10,7 @@ import type { LightningNode } from '@jitlsp/engine/node';
 import { jitClientOptions, type TestNet } from '@jitlsp/engine/testing';
 import { MemoryMailboxStore, MemorySessionStore } from '../../src/lsps2/memory-store.js';
 import type { NodePort } from '../../src/lsps2/node-port.js';
-import type { JitShell } from '../../src/lsps2/shell.js';
+import type { JitRunner } from '../../src/jit/io/runner.js';
 import { nodePortWith, serveLsps2, startTestShell } from './support/lsp-service.js';
 import { buyJitChannel, lsps0Request } from './support/lsps0-client.js';
 import {
@@ -28,7 +28,7 @@ describe('integration: LSPS2 JIT channel with three LDK nodes over TCP', functio
   let p: LightningNode;
   let l: LightningNode;
   let c: LightningNode;
-  let shell: JitShell;
+  let shell: JitRunner;
   const store = new MemorySessionStore();
   const mailboxStore = new MemoryMailboxStore();
   let jitScid = 0n;
@@ -44,7 +44,7 @@ describe('integration: LSPS2 JIT channel with three LDK nodes over TCP', functio
   const buy = (sizeMsat: string): Promise<bigint> => buyJitChannel(c, l.nodeId, sizeMsat);
 
   /** The service's JIT core over L and the shared store (called again to simulate a service restart). */
-  function startShell(node: NodePort = l): Promise<JitShell> {
+  function startShell(node: NodePort = l): Promise<JitRunner> {
     return startTestShell({
       node,
       store,

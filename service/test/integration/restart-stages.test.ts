@@ -15,7 +15,7 @@ import { Database } from '../../src/db/database.js';
 import { MailboxRepository } from '../../src/db/repositories/mailbox.repository.js';
 import { SessionRepository } from '../../src/db/repositories/session.repository.js';
 import type { NodePort } from '../../src/lsps2/node-port.js';
-import type { JitShell } from '../../src/lsps2/shell.js';
+import type { JitRunner } from '../../src/jit/io/runner.js';
 import { nodePortWith, serveLsps2, startTestShell } from './support/lsp-service.js';
 import { buyJitChannel } from './support/lsps0-client.js';
 import {
@@ -36,7 +36,7 @@ describe('integration: the LSP restarts in the middle of a JIT stage (three LDK 
   let db: Database;
   let sessions: SessionRepository;
   let mailbox: MailboxRepository;
-  let shell: JitShell | undefined;
+  let shell: JitRunner | undefined;
   let jitScid = 0n;
   let lDir = '';
   let lPort = 0;
@@ -56,7 +56,7 @@ describe('integration: the LSP restarts in the middle of a JIT stage (three LDK 
   }
 
   /** The JIT core over `node` and the database (the daemon starts it after the node). */
-  async function startShell(node: NodePort = l): Promise<JitShell> {
+  async function startShell(node: NodePort = l): Promise<JitRunner> {
     shell = await startTestShell({
       node,
       store: sessions,

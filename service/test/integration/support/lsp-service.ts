@@ -5,7 +5,7 @@
 import type { LightningNode } from '@jitlsp/engine/node';
 import type { NodePort } from '../../../src/lsps2/node-port.js';
 import { createLsps2Server } from '../../../src/lsps2/server.js';
-import { JitShell, type JitShellOptions } from '../../../src/lsps2/shell.js';
+import { JitRunner, type JitRunnerOptions } from '../../../src/jit/io/runner.js';
 import type { SessionStore } from '../../../src/lsps2/store.js';
 
 /**
@@ -13,7 +13,7 @@ import type { SessionStore } from '../../../src/lsps2/store.js';
  * or 1000 ppm, payments of 1,000,000 to 500,000,000 msat, offers valid an hour. New sessions go to the JIT
  * core `shell()` is at that moment. Returns the unsubscribe (a restarted node needs the server again).
  */
-export function serveLsps2(node: LightningNode, store: SessionStore, shell: () => JitShell | undefined): () => void {
+export function serveLsps2(node: LightningNode, store: SessionStore, shell: () => JitRunner | undefined): () => void {
   const server = createLsps2Server({
     send: (peer, payload) => node.sendCustomMessage(peer, payload),
     promiseSecret: new Uint8Array(32).fill(9),
@@ -41,9 +41,9 @@ export function serveLsps2(node: LightningNode, store: SessionStore, shell: () =
 
 /** The JIT core as these tests run it; its logs show only with JITLSP_TEST_LOG set. */
 export function startTestShell(
-  opts: Pick<JitShellOptions, 'node' | 'store' | 'mailboxStore' | 'clock' | 'metrics' | 'blockHeight'>,
-): Promise<JitShell> {
-  return JitShell.start({
+  opts: Pick<JitRunnerOptions, 'node' | 'store' | 'mailboxStore' | 'clock' | 'metrics' | 'blockHeight'>,
+): Promise<JitRunner> {
+  return JitRunner.start({
     ...opts,
     // Small JIT channels need room for the LSP's reserve and commitment fees (ldk-node #913).
     policy: { overProvisioningSat: 200_000n },

@@ -5,7 +5,8 @@
 import type { SandboxChain } from '@jitlsp/engine/chain';
 import type { LightningNode, NodeLogger, NodeOptions } from '@jitlsp/engine/node';
 import { TestNet, confirmedChannel } from '@jitlsp/engine/testing';
-import { JIT_DURABLE_EVENTS, type JitShell } from '../../../src/lsps2/shell.js';
+import type { JitRunner } from '../../../src/jit/io/runner.js';
+import { JIT_DURABLE_EVENTS } from '../../../src/jit/pure/route.js';
 
 /** Only errors, one line each: LDK's warnings on purposeful failures would drown the test report. */
 const errorsOnly: NodeLogger = {
@@ -25,13 +26,13 @@ export function serviceTestNet(dirPrefix: string): Promise<TestNet> {
  * L's node options: intercept HTLCs to JIT SCIDs and onion messages for offline peers, and ask the JIT core
  * (which starts after the node, and is replaced on a simulated service restart) about funding holds and SCIDs.
  */
-export function lspNodeOptions(shell: () => JitShell | undefined): Partial<NodeOptions> {
+export function lspNodeOptions(shell: () => JitRunner | undefined): Partial<NodeOptions> {
   return {
     acceptInterceptHtlcs: true,
     interceptOfflinePeerOnionMessages: true,
     durableEvents: JIT_DURABLE_EVENTS,
-    holdFunding: (info) => shell()?.holdFunding(info) ?? false,
-    nodeIdLookup: (scid) => shell()?.nodeIdLookup(scid),
+    holdFunding: (info) => shell()?.index.holdFunding(info) ?? false,
+    nodeIdLookup: (scid) => shell()?.index.nodeIdLookup(scid),
   };
 }
 

@@ -1,18 +1,20 @@
 /**
  * The per-session JIT channel state machine (bLIP-52 §4 "Payment", §5 "Channel Opening And Forwarding",
- * §6 "Post-opening Normal Operation"). Pure: every transition is named after an event, takes the session
- * context, the current state and the event, and returns `{ state, actions }`. The shell (`shell.ts`)
- * persists the state (the leading `persist` action) BEFORE it runs the other actions against the node.
+ * §6 "Post-opening Normal Operation"). Pure: every transition is named after an event, takes what it needs
+ * of the session context, the current state and the event, and returns `{ state, actions, changed }`;
+ * `step` runs the one a `JitInput` names. Whoever runs it (`../io/runner.ts`) stores the state when
+ * `changed` BEFORE it runs the actions against the node.
  *
- * Modelled on lightning-liquidity's `OutboundJITChannel` (rust-lightning `lsps2/service.rs`), with its
- * known gaps closed (lsps2-landscape.md §3.2):
+ * Modelled on lightning-liquidity's `OutboundJITChannel` (rust-lightning `lsps2/service.rs`), with the
+ * gaps bLIP-52 leaves to the implementation closed:
  * - an MPP collect timer (90 s by default) failing parts with temporary_channel_failure (bLIP-52 MUST #19);
  * - valid_until enforced on held parts by `sweep`, with unknown_next_peer (MUST #20, #22), not left to CLTV;
  * - held parts failed a safety margin before their CLTV expiry in every state (no stuck HTLCs);
- * - closing/abandoning a session fails everything it still holds;
+ * - a session that closes (valid_until, channel closed) fails everything it still holds;
  * - replayed intercepts (same intercept id) are idempotent: they re-issue the decision already taken;
  * - the fee is split by the spec's sequential algorithm respecting htlc_minimum (`fee-split.ts`).
  */
+import { isDeepStrictEqual } from 'node:util';
 import { computeOpeningFee } from '@jitlsp/shared/lsps2';
 import { splitFee } from './fee-split.js';
 import type {
@@ -23,10 +25,9 @@ import type {
   HtlcLedger,
   JitChannelState,
   SessionTerms,
-} from './session.js';
-import { encodeState } from './session-codec.js';
+} from '../../lsps2/session.js';
 
-export type { JitChannelState } from './session.js';
+export type { JitChannelState } from '../../lsps2/session.js';
 
 /** bLIP-52 §4: "SHOULD hold all payment parts active for at least 90 seconds". */
 export const DEFAULT_MPP_COLLECT_TIMEOUT_MS = 90_000;
@@ -72,7 +73,7 @@ export interface JitContext {
   policy: JitPolicy;
 }
 
-/** What the shell knows when an event arrives. */
+/** What the runner knows when an event arrives. */
 export interface JitEnv {
   now: Date;
   /** Current chain height, or null if unknown (the CLTV margin is then not applied). */
@@ -92,9 +93,8 @@ export interface InterceptedHtlc {
 
 export type ChannelOpenFailure = 'client_rejected' | 'client_disconnected' | 'lsp_error';
 
-/** Side effects, as plain data. The shell runs them in order, after `persist`. */
+/** Side effects, as plain data. The runner runs them in order, after storing a changed state. */
 export type JitAction =
-  | { kind: 'persist' }
   | {
       kind: 'openChannel';
       clientNodeId: string;
@@ -107,7 +107,7 @@ export type JitAction =
       maxClientToSelfDelay: number;
       /** client_trusts_lsp: withhold the funding broadcast until the payment is claimed. */
       withholdFunding: boolean;
-      /** The payment hash funding this channel (the shell reserves it: one hash, one channel). */
+      /** The payment hash funding this channel (the runner reserves it: one hash, one channel). */
       paymentHash: string;
     }
   | { kind: 'forwardHtlc'; interceptId: string; channelId: string; amountMsat: bigint; skimMsat: bigint }
@@ -118,6 +118,8 @@ export type JitAction =
 export interface Transition {
   state: JitChannelState;
   actions: JitAction[];
+  /** The state differs from the one the transition started from (it must be stored before acting). */
+  changed: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -133,10 +135,14 @@ function bounded<T>(xs: T[]): T[] {
   return xs.length > MAX_REMEMBERED_INTERCEPTS ? xs.slice(xs.length - MAX_REMEMBERED_INTERCEPTS) : xs;
 }
 
-/** Builds the result; prepends `persist` whenever the state changed (persist before acting). */
+/** Builds the result; `changed` compares the states by value (a rebuilt but equal state is unchanged). */
 function result(prev: JitChannelState, next: JitChannelState, actions: JitAction[]): Transition {
-  const changed = prev !== next && encodeState(prev) !== encodeState(next);
-  return { state: next, actions: changed ? [{ kind: 'persist' }, ...actions] : actions };
+  return { state: next, actions, changed: prev !== next && !isDeepStrictEqual(prev, next) };
+}
+
+/** The state stays as it is; `actions` re-issue decisions already stored. */
+function unchanged(state: JitChannelState, actions: JitAction[] = []): Transition {
+  return { state, actions, changed: false };
 }
 
 /** Fails these held parts: removes them from `held`, remembers them, emits failHtlc actions. */
@@ -356,17 +362,16 @@ function forwardPayingSet(
 
 /** Re-issues the decision already taken for a replayed intercept id, or null if the id is new. */
 function replay(s: JitChannelState, interceptId: string): Transition | null {
-  if (s.held.some((h) => h.interceptId === interceptId)) return { state: s, actions: [] };
+  if (s.held.some((h) => h.interceptId === interceptId)) return unchanged(s);
   const f = s.forwarded.find((h) => h.interceptId === interceptId);
   const channelId = channelIdOf(s);
   if (f && channelId !== null) {
-    return {
-      state: s,
-      actions: [{ kind: 'forwardHtlc', interceptId, channelId, amountMsat: f.forwardMsat, skimMsat: f.skimMsat }],
-    };
+    return unchanged(s, [
+      { kind: 'forwardHtlc', interceptId, channelId, amountMsat: f.forwardMsat, skimMsat: f.skimMsat },
+    ]);
   }
   const x = s.failed.find((h) => h.interceptId === interceptId);
-  if (x) return { state: s, actions: [{ kind: 'failHtlc', interceptId, reason: x.reason }] };
+  if (x) return unchanged(s, [{ kind: 'failHtlc', interceptId, reason: x.reason }]);
   return null;
 }
 
@@ -460,14 +465,14 @@ export function clientConnected(ctx: JitContext, state: JitChannelState, env: Ji
 }
 
 /** The node got `funding_signed` for our channel (LDK ChannelPending): a disconnect no longer aborts. */
-export function channelPending(_ctx: JitContext, state: JitChannelState, channelId: string): Transition {
-  if (state.kind !== 'openingChannel') return { state, actions: [] };
+export function channelPending(state: JitChannelState, channelId: string): Transition {
+  if (state.kind !== 'openingChannel') return unchanged(state);
   return result(state, { ...state, fundingSigned: true, channelId }, []);
 }
 
 /** The JIT channel is ready (both sides sent channel_ready): forward the paying set with the fee. */
 export function channelReady(ctx: JitContext, state: JitChannelState, channelId: string, env: JitEnv): Transition {
-  if (state.kind !== 'openingChannel') return { state, actions: [] }; // replayed event
+  if (state.kind !== 'openingChannel') return unchanged(state); // replayed event
   const actions: JitAction[] = [];
   const parts = state.held.filter((h) => h.paymentHash === state.payingHash);
   const ledger: HtlcLedger = { held: state.held, forwarded: state.forwarded, failed: state.failed };
@@ -499,13 +504,8 @@ export function channelReady(ctx: JitContext, state: JitChannelState, channelId:
  * temporary_channel_failure and back to waiting for payment (MUST #29). An LSP-side failure (no funds)
  * is reported as temporary_channel_failure so that the payer may retry.
  */
-export function channelOpenFailed(
-  _ctx: JitContext,
-  state: JitChannelState,
-  reason: ChannelOpenFailure,
-  _env: JitEnv,
-): Transition {
-  if (state.kind !== 'openingChannel') return { state, actions: [] };
+export function channelOpenFailed(state: JitChannelState, reason: ChannelOpenFailure): Transition {
+  if (state.kind !== 'openingChannel') return unchanged(state);
   const actions: JitAction[] = [];
   const code: HtlcFailureReason = reason === 'client_rejected' ? 'unknown_next_peer' : 'temporary_channel_failure';
   const l = failHeld(state, new Set(state.held.map((h) => h.interceptId)), code, actions);
@@ -514,11 +514,9 @@ export function channelOpenFailed(
 }
 
 /** The client disconnected. Only matters while opening and before funding_signed (bLIP-52 MUST #29). */
-export function clientDisconnected(ctx: JitContext, state: JitChannelState, env: JitEnv): Transition {
-  if (state.kind === 'openingChannel' && !state.fundingSigned) {
-    return channelOpenFailed(ctx, state, 'client_disconnected', env);
-  }
-  return { state, actions: [] };
+export function clientDisconnected(state: JitChannelState): Transition {
+  if (state.kind === 'openingChannel' && !state.fundingSigned) return channelOpenFailed(state, 'client_disconnected');
+  return unchanged(state);
 }
 
 /**
@@ -532,7 +530,7 @@ export function paymentForwarded(
   skimmedFeeMsat: bigint,
   env: JitEnv,
 ): Transition {
-  if (state.kind !== 'awaitingForward') return { state, actions: [] };
+  if (state.kind !== 'awaitingForward') return unchanged(state);
   const actions: JitAction[] = [];
   const collected = state.collectedFeeMsat + skimmedFeeMsat;
   if (collected < state.feeMsat) return result(state, { ...state, collectedFeeMsat: collected }, actions);
@@ -556,7 +554,7 @@ export function paymentForwarded(
  * prepayment probe): the channel stays, and the next complete payment pays the fee (LDK PendingPayment).
  */
 export function htlcHandlingFailed(ctx: JitContext, state: JitChannelState, env: JitEnv): Transition {
-  if (state.kind !== 'awaitingForward') return { state, actions: [] };
+  if (state.kind !== 'awaitingForward') return unchanged(state);
   const failedForwards = state.failedForwards + 1;
   const payingParts = state.forwarded.filter((f) => f.paymentHash === state.payingHash).length;
   if (failedForwards < payingParts || state.collectedFeeMsat > 0n) {
@@ -575,12 +573,13 @@ export function htlcHandlingFailed(ctx: JitContext, state: JitChannelState, env:
 }
 
 /**
- * The JIT channel closed (cooperatively or not). Held parts cannot be delivered any more.
- * While opening, the shell reports it as `channelOpenFailed` with the reason instead.
+ * The JIT channel closed (cooperatively or not), `reason` being what the closure tells of its cause. While
+ * opening, that is the open failing (bLIP-52 §5, see `channelOpenFailed`); afterwards held parts cannot be
+ * delivered any more.
  */
-export function channelClosed(ctx: JitContext, state: JitChannelState, env: JitEnv): Transition {
-  if (state.kind === 'openingChannel') return channelOpenFailed(ctx, state, 'lsp_error', env);
-  if (state.kind === 'awaitingPayment' || state.kind === 'closed') return { state, actions: [] };
+export function channelClosed(state: JitChannelState, reason: ChannelOpenFailure): Transition {
+  if (state.kind === 'openingChannel') return channelOpenFailed(state, reason);
+  if (state.kind === 'awaitingPayment' || state.kind === 'closed') return unchanged(state);
   const actions: JitAction[] = [];
   const l = failHeld(state, new Set(state.held.map((h) => h.interceptId)), 'unknown_next_peer', actions);
   const collected = state.kind === 'done' || state.kind === 'awaitingForward' ? state.collectedFeeMsat : 0n;
@@ -598,24 +597,12 @@ export function channelClosed(ctx: JitContext, state: JitChannelState, env: JitE
   );
 }
 
-/** The operator gives the session up: everything held is failed (no HTLC left stuck). */
-export function abandon(_ctx: JitContext, state: JitChannelState, _env: JitEnv): Transition {
-  if (state.kind === 'closed') return { state, actions: [] };
-  const actions: JitAction[] = [];
-  const l = failHeld(state, new Set(state.held.map((h) => h.interceptId)), 'unknown_next_peer', actions);
-  if (state.kind === 'openingChannel') actions.push({ kind: 'releaseFundingHash', paymentHash: state.payingHash });
-  const collected = state.kind === 'done' || state.kind === 'awaitingForward' ? state.collectedFeeMsat : 0n;
-  return result(
-    state,
-    {
-      kind: 'closed',
-      outcome: state.kind === 'done' ? 'paid' : 'abandoned',
-      channelId: channelIdOf(state),
-      collectedFeeMsat: collected,
-      ...l,
-    },
-    actions,
-  );
+/**
+ * Whether `sweep` can change anything at `now`: it acts only on held HTLCs (CLTV margin, collect timer) and on
+ * valid_until, so an open session holding none before its valid_until cannot change (the timer skips it).
+ */
+export function sweepDue(ctx: JitContext, state: JitChannelState, now: Date): boolean {
+  return state.kind !== 'closed' && (state.held.length > 0 || expired(ctx, now));
 }
 
 /**
@@ -623,7 +610,7 @@ export function abandon(_ctx: JitContext, state: JitChannelState, _env: JitEnv):
  * timer, and valid_until. Idempotent: running it twice at the same time does nothing more.
  */
 export function sweep(ctx: JitContext, state: JitChannelState, env: JitEnv): Transition {
-  if (state.kind === 'closed') return { state, actions: [] };
+  if (!sweepDue(ctx, state, env.now)) return unchanged(state);
   const actions: JitAction[] = [];
   const { policy } = ctx;
   let cur: JitChannelState = state;
@@ -686,8 +673,8 @@ export function sweep(ctx: JitContext, state: JitChannelState, env: JitEnv): Tra
 }
 
 /**
- * After a restart: re-issue what may have been lost between `persist` and acting (rust-lightning #4102).
- * The shell makes these idempotent (an open is skipped if the node has a channel with this user channel
+ * After a restart: re-issue what may have been lost between storing a state and acting on it (rust-lightning
+ * #4102). The runner makes these idempotent (an open is skipped if the node has a channel with this user channel
  * id; releasing funding twice is a no-op). Forwards and failures are re-issued by replayed intercepts.
  */
 export function restarted(ctx: JitContext, state: JitChannelState, env: JitEnv): Transition {
@@ -709,15 +696,15 @@ export function restarted(ctx: JitContext, state: JitChannelState, env: JitEnv):
   if (state.kind === 'done' && state.fundingReleased && ctx.terms.clientTrustsLsp) {
     actions.push({ kind: 'releaseFunding', channelId: state.channelId });
   }
-  return { state, actions };
+  return unchanged(state, actions);
 }
 
 /**
- * Issue 5 "no HTLC stuck": the paying set is persisted as forwarded before the node forwards it, so a process
+ * No HTLC may stay stuck: the paying set is persisted as forwarded before the node forwards it, so a process
  * that died in between leaves the node holding those intercepts, and the node does not hand them again to a
  * listener subscribing after its start. Re-issue the same forwards once the client is connected (a forward to
  * a disconnected client would fail the HTLC back); idempotent: the node refuses an intercept it already
- * forwarded, and the shell ignores that refusal.
+ * forwarded, and the runner ignores that refusal.
  */
 function reforwardPayingSet(state: JitChannelState, actions: JitAction[]): void {
   if (state.kind !== 'awaitingForward') return;
@@ -733,15 +720,44 @@ function reforwardPayingSet(state: JitChannelState, actions: JitAction[]): void 
   }
 }
 
-/** When the shell should call `sweep` next (null: nothing timed). Blocks are handled on each new block. */
-export function nextDeadline(ctx: JitContext, state: JitChannelState): Date | null {
-  if (state.kind === 'closed') return null;
-  let t = ctx.terms.feeParams.validUntil.getTime();
-  const payingHash = state.kind === 'openingChannel' || state.kind === 'awaitingForward' ? state.payingHash : null;
-  for (const [hash, parts] of groups(state.held)) {
-    if (hash === payingHash) continue;
-    const first = Math.min(...parts.map((p) => p.receivedAt.getTime()));
-    t = Math.min(t, first + ctx.policy.mppCollectTimeoutMs);
+/** Everything that can happen to a session, as data: `step` runs the transition named after it. */
+export type JitInput =
+  | { kind: 'htlcIntercepted'; htlc: InterceptedHtlc }
+  | { kind: 'channelPending'; channelId: string }
+  | { kind: 'channelReady'; channelId: string }
+  | { kind: 'channelClosed'; reason: ChannelOpenFailure }
+  | { kind: 'channelOpenFailed'; reason: ChannelOpenFailure }
+  | { kind: 'paymentForwarded'; skimmedFeeMsat: bigint }
+  | { kind: 'htlcHandlingFailed' }
+  | { kind: 'clientConnected' }
+  | { kind: 'clientDisconnected' }
+  | { kind: 'sweep' }
+  | { kind: 'restarted' };
+
+/** One input on one session. */
+export function step(ctx: JitContext, state: JitChannelState, input: JitInput, env: JitEnv): Transition {
+  switch (input.kind) {
+    case 'htlcIntercepted':
+      return htlcIntercepted(ctx, state, input.htlc, env);
+    case 'channelPending':
+      return channelPending(state, input.channelId);
+    case 'channelReady':
+      return channelReady(ctx, state, input.channelId, env);
+    case 'channelClosed':
+      return channelClosed(state, input.reason);
+    case 'channelOpenFailed':
+      return channelOpenFailed(state, input.reason);
+    case 'paymentForwarded':
+      return paymentForwarded(ctx, state, input.skimmedFeeMsat, env);
+    case 'htlcHandlingFailed':
+      return htlcHandlingFailed(ctx, state, env);
+    case 'clientConnected':
+      return clientConnected(ctx, state, env);
+    case 'clientDisconnected':
+      return clientDisconnected(state);
+    case 'sweep':
+      return sweep(ctx, state, env);
+    case 'restarted':
+      return restarted(ctx, state, env);
   }
-  return new Date(t);
 }

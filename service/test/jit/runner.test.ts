@@ -1,11 +1,12 @@
 import { expect } from 'chai';
 import type { NodeEvent } from '@jitlsp/engine/node';
-import { initialState } from '../../src/lsps2/jit-channel.js';
+import { initialState } from '../../src/jit/pure/machine.js';
 import { MemoryMailboxStore, MemorySessionStore } from '../../src/lsps2/memory-store.js';
 import type { NodePort } from '../../src/lsps2/node-port.js';
 import type { JitChannelState, JitSession } from '../../src/lsps2/session.js';
-import { JitShell, openFailureFromClosure } from '../../src/lsps2/shell.js';
-import { CLIENT, makeTerms } from './fixtures.js';
+import { JitRunner } from '../../src/jit/io/runner.js';
+import { openFailureFromClosure } from '../../src/jit/pure/route.js';
+import { CLIENT, makeTerms } from '../lsps2/fixtures.js';
 
 const T0 = new Date('2026-01-01T00:00:00.000Z');
 const OTHER = '02' + '22'.repeat(32);
@@ -85,17 +86,28 @@ const intercept = (
   cltvExpiry,
 });
 
+/** Another writer changes session 5 in the store: it remembers a failed intercept 'z'. */
+async function rememberFailureBehindTheRunner(store: MemorySessionStore): Promise<void> {
+  const cur = (await store.get(5n))!;
+  await store.update(
+    5n,
+    { ...cur.state, failed: [{ interceptId: 'z', reason: 'unknown_next_peer' }] },
+    cur.version,
+    T0,
+  );
+}
+
 async function setup(sessions: JitSession[] = [makeSession(5n)]) {
   const store = new MemorySessionStore();
   const mailboxStore = new MemoryMailboxStore();
   for (const s of sessions) await store.create(s);
   const f = fakeNode();
   let now = T0;
-  const shell = await JitShell.start({ node: f.node, store, mailboxStore, clock: () => now, blockHeight: () => 1000 });
+  const shell = await JitRunner.start({ node: f.node, store, mailboxStore, clock: () => now, blockHeight: () => 1000 });
   return { store, mailboxStore, f, shell, setNow: (d: Date) => (now = d) };
 }
 
-describe('lsps2 shell (state machine against a fake node and the in-memory store)', () => {
+describe('JIT runner (state machine against a fake node and the in-memory store)', () => {
   it('persists each state before acting: the open starts only once openingChannel is stored', async () => {
     const { store, f, shell } = await setup();
     let stateAtOpen: string | undefined;
@@ -162,7 +174,7 @@ describe('lsps2 shell (state machine against a fake node and the in-memory store
     await store.create(makeSession(5n, {}, opening));
     const f = fakeNode();
     f.channels.push({ userChannelId: 1005n });
-    const shell = await JitShell.start({
+    const shell = await JitRunner.start({
       node: f.node,
       store,
       mailboxStore: new MemoryMailboxStore(),
@@ -179,7 +191,7 @@ describe('lsps2 shell (state machine against a fake node and the in-memory store
     await shell.idle();
     shell.stop();
     const f2 = fakeNode();
-    const shell2 = await JitShell.start({
+    const shell2 = await JitRunner.start({
       node: f2.node,
       store,
       mailboxStore: new MemoryMailboxStore(),
@@ -277,13 +289,7 @@ describe('lsps2 shell (state machine against a fake node and the in-memory store
     const { store, f, shell } = await setup();
     f.emit(intercept(5n, 'i0', 100_000_000n)); // a first part: the session is now held in memory
     await shell.idle();
-    const cur = (await store.get(5n))!;
-    await store.update(
-      5n,
-      { ...cur.state, failed: [{ interceptId: 'z', reason: 'unknown_next_peer' }] },
-      cur.version,
-      T0,
-    );
+    await rememberFailureBehindTheRunner(store);
     f.emit(intercept(5n, 'i1', 400_000_000n));
     await shell.idle();
     expect(f.of('openChannel')).to.deep.equal([]);
@@ -294,13 +300,7 @@ describe('lsps2 shell (state machine against a fake node and the in-memory store
 
   it('reads an idle session (nothing held) from the store when an HTLC arrives, so it acts on the stored state', async () => {
     const { store, f, shell } = await setup();
-    const cur = (await store.get(5n))!;
-    await store.update(
-      5n,
-      { ...cur.state, failed: [{ interceptId: 'z', reason: 'unknown_next_peer' }] },
-      cur.version,
-      T0,
-    );
+    await rememberFailureBehindTheRunner(store);
     f.emit(intercept(5n, 'i1', 500_000_000n));
     await shell.idle();
     expect(f.of('openChannel')).to.have.length(1);
@@ -331,11 +331,11 @@ describe('lsps2 shell (state machine against a fake node and the in-memory store
     setNow(new Date(T0.getTime() + 20_000));
     await shell.tick();
     expect(await kinds()).to.deep.equal(['closed', 'awaitingPayment', 'closed']);
-    expect(shell.openScids()).to.deep.equal([6n]);
+    expect(shell.index.openScids()).to.deep.equal([6n]);
     setNow(new Date(T0.getTime() + 30_000));
     await shell.tick();
     expect(await kinds()).to.deep.equal(['closed', 'closed', 'closed']);
-    expect(shell.openScids()).to.deep.equal([]);
+    expect(shell.index.openScids()).to.deep.equal([]);
   });
 
   it('fails a held part on tick once the CLTV expiry the node reported is within the safety margin (height 1000)', async () => {
@@ -361,7 +361,7 @@ describe('lsps2 shell (state machine against a fake node and the in-memory store
     // A restart loses nothing.
     shell.stop();
     const f2 = fakeNode();
-    const shell2 = await JitShell.start({
+    const shell2 = await JitRunner.start({
       node: f2.node,
       store: new MemorySessionStore(),
       mailboxStore,
@@ -378,21 +378,21 @@ describe('lsps2 shell (state machine against a fake node and the in-memory store
 
   it('resolves a live JIT SCID to its client for onion messages, and withholds funding for client_trusts_lsp', async () => {
     const { shell } = await setup([makeSession(5n), makeSession(8n, { clientTrustsLsp: true })]);
-    expect(shell.nodeIdLookup(5n)).to.equal(CLIENT);
-    expect(shell.nodeIdLookup(77n)).to.equal(undefined);
-    expect(shell.holdFunding({ userChannelId: 1008n })).to.equal(true);
-    expect(shell.holdFunding({ userChannelId: 1005n })).to.equal(false);
+    expect(shell.index.nodeIdLookup(5n)).to.equal(CLIENT);
+    expect(shell.index.nodeIdLookup(77n)).to.equal(undefined);
+    expect(shell.index.holdFunding({ userChannelId: 1008n })).to.equal(true);
+    expect(shell.index.holdFunding({ userChannelId: 1005n })).to.equal(false);
   });
 
   it("counts the live sessions of one peer from memory: sessions created later count, expired and other peers' do not", async () => {
     const expired = makeSession(6n, { feeParams: { ...makeSession(6n).terms.feeParams, validUntil: T0 } });
     const { shell } = await setup([makeSession(5n), expired, makeSession(9n, { clientNodeId: OTHER })]);
-    expect(shell.liveSessionCount(CLIENT, T0)).to.equal(1);
+    expect(shell.index.liveSessionCount(CLIENT, T0)).to.equal(1);
     shell.sessionCreated(makeSession(7n));
-    expect(shell.liveSessionCount(CLIENT, T0)).to.equal(2);
-    expect(shell.liveSessionCount(OTHER, T0)).to.equal(1);
-    expect(shell.liveSessionCount(CLIENT, new Date(T0.getTime() + 3_600_000))).to.equal(0);
-    expect(shell.isRegistered(CLIENT)).to.equal(true);
+    expect(shell.index.liveSessionCount(CLIENT, T0)).to.equal(2);
+    expect(shell.index.liveSessionCount(OTHER, T0)).to.equal(1);
+    expect(shell.index.liveSessionCount(CLIENT, new Date(T0.getTime() + 3_600_000))).to.equal(0);
+    expect(shell.index.isRegistered(CLIENT)).to.equal(true);
   });
 
   it('releases a withheld funding transaction once the fee is collected', async () => {

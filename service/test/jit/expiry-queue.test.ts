@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ExpiryQueue } from '../../src/lsps2/expiry-queue.js';
+import { ExpiryQueue } from '../../src/jit/memory/expiry-queue.js';
 
 describe('ExpiryQueue (the shell timer finds idle sessions past valid_until)', () => {
   it('pops exactly the keys due at or before now, earliest first, whatever the push order', () => {

@@ -1,15 +1,16 @@
 /**
- * Onion messages held for offline JIT clients (issue 5 §5; bLIP-52 §6: the `jit_channel_scid` is an alias
- * for the client "not just for forwarded payments, but also for onion messages"). Pure: each function takes
- * the mailbox and an event and returns the new mailbox plus effects (`put` / `delete` on the MailboxStore,
- * `deliver` to the node, `dropped` for metrics). The shell persists before it delivers.
+ * Onion messages held for offline JIT clients (bLIP-52 §6: the `jit_channel_scid` is an alias for the
+ * client "not just for forwarded payments, but also for onion messages"). Pure: each transition takes the
+ * mailbox and an event and returns `{ state, actions }`: the new mailbox plus actions (`put` / `delete` on
+ * the MailboxStore, `deliver` to the node, `dropped` for metrics). The runner stores before it delivers.
  *
- * Bounds (LDK rate-limits none of this, landscape notes §2(b); ldk-node keeps 30/peer and 300 peers in
- * memory only): per peer and in total, with a TTL; de-duplicated by SHA-256 of (peer, message), because
- * LDK sends each invoice_request twice (ldk-wasm-notes pitfall 5); delivered in arrival order.
+ * Bounds (LDK documents that it does not rate-limit `OnionMessageIntercepted`; ldk-node keeps 30 per peer
+ * and 300 peers in memory only): per peer and in total, with a TTL; de-duplicated by SHA-256 of (peer,
+ * message), because LDK 0.1 sends each invoice_request twice per `pay_for_offer`, so an offline client would
+ * otherwise get every request twice; delivered in arrival order.
  */
 import { sha256, toHex } from '@jitlsp/shared/crypto';
-import type { HeldOnionMessage } from './store.js';
+import type { HeldOnionMessage } from '../../lsps2/store.js';
 
 /** Messages held for one peer; over it the peer's oldest message is dropped. */
 export const MAX_HELD_PER_PEER = 64;
@@ -36,7 +37,7 @@ export const DEFAULT_MAILBOX_LIMITS: MailboxLimits = {
 
 export type DropReason = 'unregistered' | 'duplicate' | 'too_large' | 'peer_full' | 'total_full' | 'expired';
 
-export type MailboxEffect =
+export type MailboxAction =
   | { kind: 'put'; message: HeldOnionMessage }
   | { kind: 'delete'; ids: string[] }
   | { kind: 'deliver'; message: HeldOnionMessage }
@@ -51,8 +52,8 @@ export interface Mailbox {
 }
 
 export interface MailboxStep {
-  mailbox: Mailbox;
-  effects: MailboxEffect[];
+  state: Mailbox;
+  actions: MailboxAction[];
 }
 
 export function emptyMailbox(): Mailbox {
@@ -84,14 +85,14 @@ function withQueue(
 
 /**
  * The node intercepted an onion message for an offline peer (LDK OnionMessageIntercepted). `registered`:
- * whether the peer has an unexpired JIT session (see `onion-registry.ts`).
+ * whether the peer has an unexpired JIT session (the session index answers it).
  */
 export function messageIntercepted(
   m: Mailbox,
   ev: { peerNodeId: string; message: Uint8Array; registered: boolean; now: Date },
   limits: MailboxLimits = DEFAULT_MAILBOX_LIMITS,
 ): MailboxStep {
-  const drop = (reason: DropReason): MailboxStep => ({ mailbox: m, effects: [{ kind: 'dropped', reason, count: 1 }] });
+  const drop = (reason: DropReason): MailboxStep => ({ state: m, actions: [{ kind: 'dropped', reason, count: 1 }] });
   if (!ev.registered) return drop('unregistered');
   if (ev.message.length > limits.maxMessageBytes) return drop('too_large');
   const id = heldMessageId(ev.peerNodeId, ev.message);
@@ -106,12 +107,12 @@ export function messageIntercepted(
     receivedAt: ev.now,
     expiresAt: new Date(ev.now.getTime() + limits.ttlMs),
   };
-  const effects: MailboxEffect[] = [];
+  const actions: MailboxAction[] = [];
   let cur = m;
   let q = [...queue];
   if (q.length >= limits.maxPerPeer) {
     const evicted = q.splice(0, q.length - limits.maxPerPeer + 1);
-    effects.push(
+    actions.push(
       { kind: 'delete', ids: evicted.map((x) => x.id) },
       { kind: 'dropped', reason: 'peer_full', count: evicted.length },
     );
@@ -136,23 +137,23 @@ export function messageIntercepted(
     const vq = victim === ev.peerNodeId ? q : [...(cur.queues.get(victim) ?? [])];
     const [gone] = vq.splice(0, 1);
     if (victim === ev.peerNodeId) q = vq;
-    effects.push({ kind: 'delete', ids: [gone!.id] }, { kind: 'dropped', reason: 'total_full', count: 1 });
+    actions.push({ kind: 'delete', ids: [gone!.id] }, { kind: 'dropped', reason: 'total_full', count: 1 });
     cur = withQueue(cur, victim, vq, cur.total - 1);
   }
   q.push(held);
-  effects.push({ kind: 'put', message: held });
-  return { mailbox: withQueue(cur, ev.peerNodeId, q, cur.total + 1, m.nextSeq + 1), effects };
+  actions.push({ kind: 'put', message: held });
+  return { state: withQueue(cur, ev.peerNodeId, q, cur.total + 1, m.nextSeq + 1), actions };
 }
 
 /** The peer connected (LDK OnionMessagePeerConnected): deliver its unexpired messages in order. */
 export function peerConnected(m: Mailbox, peerNodeId: string, now: Date): MailboxStep {
   const q = m.queues.get(peerNodeId);
-  if (!q || q.length === 0) return { mailbox: m, effects: [] };
+  if (!q || q.length === 0) return { state: m, actions: [] };
   const live = q.filter((x) => x.expiresAt.getTime() > now.getTime());
-  const effects: MailboxEffect[] = [{ kind: 'delete', ids: q.map((x) => x.id) }];
-  if (live.length < q.length) effects.push({ kind: 'dropped', reason: 'expired', count: q.length - live.length });
-  for (const message of live) effects.push({ kind: 'deliver', message });
-  return { mailbox: withQueue(m, peerNodeId, [], m.total - q.length), effects };
+  const actions: MailboxAction[] = [{ kind: 'delete', ids: q.map((x) => x.id) }];
+  if (live.length < q.length) actions.push({ kind: 'dropped', reason: 'expired', count: q.length - live.length });
+  for (const message of live) actions.push({ kind: 'deliver', message });
+  return { state: withQueue(m, peerNodeId, [], m.total - q.length), actions };
 }
 
 /** Drops every expired message (run on a timer). */
@@ -165,10 +166,10 @@ export function expire(m: Mailbox, now: Date): MailboxStep {
     for (const x of q) if (x.expiresAt.getTime() <= now.getTime()) ids.push(x.id);
     cur = withQueue(cur, peer, live, cur.total - (q.length - live.length));
   }
-  if (ids.length === 0) return { mailbox: m, effects: [] };
+  if (ids.length === 0) return { state: m, actions: [] };
   return {
-    mailbox: cur,
-    effects: [
+    state: cur,
+    actions: [
       { kind: 'delete', ids },
       { kind: 'dropped', reason: 'expired', count: ids.length },
     ],
@@ -178,10 +179,10 @@ export function expire(m: Mailbox, now: Date): MailboxStep {
 /** The peer has no unexpired JIT session any more: its held messages go. */
 export function peerDeregistered(m: Mailbox, peerNodeId: string): MailboxStep {
   const q = m.queues.get(peerNodeId);
-  if (!q || q.length === 0) return { mailbox: m, effects: [] };
+  if (!q || q.length === 0) return { state: m, actions: [] };
   return {
-    mailbox: withQueue(m, peerNodeId, [], m.total - q.length),
-    effects: [
+    state: withQueue(m, peerNodeId, [], m.total - q.length),
+    actions: [
       { kind: 'delete', ids: q.map((x) => x.id) },
       { kind: 'dropped', reason: 'unregistered', count: q.length },
     ],
@@ -199,7 +200,7 @@ export function restore(
 ): MailboxStep {
   const sorted = [...stored].sort((a, b) => a.seq - b.seq);
   let m = emptyMailbox();
-  const effects: MailboxEffect[] = [];
+  const actions: MailboxAction[] = [];
   let maxSeq = 0;
   const expired: string[] = [];
   for (const x of sorted) {
@@ -214,12 +215,33 @@ export function restore(
       limits,
     );
     // Keep the stored identity (seq, expiry) rather than the re-derived one.
-    const q = [...(step.mailbox.queues.get(x.peerNodeId) ?? [])];
+    const q = [...(step.state.queues.get(x.peerNodeId) ?? [])];
     if (q.length > 0 && q[q.length - 1]!.id === x.id) q[q.length - 1] = x;
-    m = withQueue(step.mailbox, x.peerNodeId, q, step.mailbox.total, step.mailbox.nextSeq);
-    effects.push(...step.effects.filter((e) => e.kind !== 'put'));
+    m = withQueue(step.state, x.peerNodeId, q, step.state.total, step.state.nextSeq);
+    actions.push(...step.actions.filter((e) => e.kind !== 'put'));
   }
   if (expired.length > 0)
-    effects.push({ kind: 'delete', ids: expired }, { kind: 'dropped', reason: 'expired', count: expired.length });
-  return { mailbox: { ...m, nextSeq: Math.max(m.nextSeq, maxSeq + 1) }, effects };
+    actions.push({ kind: 'delete', ids: expired }, { kind: 'dropped', reason: 'expired', count: expired.length });
+  return { state: { ...m, nextSeq: Math.max(m.nextSeq, maxSeq + 1) }, actions };
+}
+
+/** What the node reports about onion messages for offline peers, as data: `mailboxStep` runs its transition. */
+export type MailboxInput =
+  | { kind: 'messageIntercepted'; peerNodeId: string; message: Uint8Array; registered: boolean }
+  | { kind: 'peerConnected'; peerNodeId: string }
+  | { kind: 'peerDeregistered'; peerNodeId: string }
+  | { kind: 'expire' };
+
+/** One input on the mailbox at `now`. */
+export function mailboxStep(m: Mailbox, input: MailboxInput, now: Date, limits: MailboxLimits): MailboxStep {
+  switch (input.kind) {
+    case 'messageIntercepted':
+      return messageIntercepted(m, { ...input, now }, limits);
+    case 'peerConnected':
+      return peerConnected(m, input.peerNodeId, now);
+    case 'peerDeregistered':
+      return peerDeregistered(m, input.peerNodeId);
+    case 'expire':
+      return expire(m, now);
+  }
 }

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { splitFee } from '../../src/lsps2/fee-split.js';
+import { splitFee } from '../../src/jit/pure/fee-split.js';
 
 describe('lsps2 fee split over payment parts (bLIP-52 §5 algorithm)', () => {
   const cases: { parts: bigint[]; fee: bigint; min: bigint; forwards: bigint[] | null }[] = [

@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import {
   DEFAULT_JIT_POLICY,
-  abandon,
   channelClosed,
   channelOpenFailed,
   channelPending,
@@ -11,18 +10,18 @@ import {
   htlcHandlingFailed,
   htlcIntercepted,
   initialState,
-  nextDeadline,
   paymentForwarded,
   restarted,
   sweep,
+  sweepDue,
   type JitAction,
   type JitContext,
   type JitEnv,
   type JitPolicy,
   type Transition,
-} from '../../src/lsps2/jit-channel.js';
+} from '../../src/jit/pure/machine.js';
 import type { JitChannelState, SessionTerms } from '../../src/lsps2/session.js';
-import { CLIENT, makeTerms as makeFixtureTerms } from './fixtures.js';
+import { CLIENT, makeTerms as makeFixtureTerms } from '../lsps2/fixtures.js';
 
 const T0 = new Date('2026-03-01T00:00:00.000Z');
 const HASH_A = 'aa'.repeat(32);
@@ -59,7 +58,8 @@ const htlc = (id: string, hash: string, amountMsat: bigint, cltvExpiry: number |
   cltvExpiry,
 });
 
-const kinds = (t: Transition) => t.actions.map((a) => a.kind);
+/** The action kinds, after 'persist' when the state changed (the runner stores it before acting). */
+const kinds = (t: Transition) => [...(t.changed ? ['persist'] : []), ...t.actions.map((a) => a.kind)];
 const ofKind = <K extends JitAction['kind']>(t: Transition, k: K) =>
   t.actions.filter((a): a is Extract<JitAction, { kind: K }> => a.kind === k);
 
@@ -137,7 +137,7 @@ describe('lsps2 JIT channel state machine', () => {
         (s) => htlcIntercepted(ctx, s, htlc('a1', HASH_A, 200_000_000n), env()),
         (s) => htlcIntercepted(ctx, s, htlc('b1', HASH_B, 1_000_000n), env(1)),
         (s) => htlcIntercepted(ctx, s, htlc('a2', HASH_A, 300_000_000n), env(2)),
-        (s) => channelPending(ctx, s, CHAN),
+        (s) => channelPending(s, CHAN),
         (s) => channelReady(ctx, s, CHAN, env(3)),
         (s) => htlcIntercepted(ctx, s, htlc('c1', HASH_C, 2_000_000n), env(4)),
         (s) => htlcHandlingFailed(ctx, s, env(5)),
@@ -196,7 +196,6 @@ describe('lsps2 JIT channel state machine', () => {
     it('keeps parts held until the 90 s collect timer, then fails them with temporary_channel_failure', () => {
       const t1 = htlcIntercepted(ctx, initialState(), htlc('a1', HASH_A, 100_000_000n), env());
       const t2 = htlcIntercepted(ctx, t1.state, htlc('a2', HASH_A, 100_000_000n), env(30_000));
-      expect(nextDeadline(ctx, t2.state)).to.deep.equal(new Date(T0.getTime() + 90_000));
       const early = sweep(ctx, t2.state, env(89_999));
       expect(early.actions).to.deep.equal([]);
       const fired = sweep(ctx, t2.state, env(90_000));
@@ -225,7 +224,7 @@ describe('lsps2 JIT channel state machine', () => {
         { kind: 'failHtlc', interceptId: 'a1', reason: 'unknown_next_peer' },
       ]);
       expect(s.state).to.deep.include({ kind: 'closed', outcome: 'expired' });
-      expect(nextDeadline(ctx, s.state)).to.equal(null);
+      expect(sweepDue(ctx, s.state, env(3_600_000).now)).to.equal(false);
     });
 
     it('refuses a new HTLC with unknown_next_peer once valid_until has passed', () => {
@@ -294,7 +293,7 @@ describe('lsps2 JIT channel state machine', () => {
 
     it('fails the payment with unknown_next_peer when the client rejects the channel, and waits for payment again', () => {
       const t = htlcIntercepted(ctx, initialState(), htlc('a1', HASH_A, 500_000_000n), env());
-      const f = channelOpenFailed(ctx, t.state, 'client_rejected', env(1));
+      const f = channelOpenFailed(t.state, 'client_rejected');
       expect(f.state.kind).to.equal('awaitingPayment');
       expect(kinds(f)).to.deep.equal(['persist', 'failHtlc', 'releaseFundingHash']);
       expect(ofKind(f, 'failHtlc')[0]!.reason).to.equal('unknown_next_peer');
@@ -302,7 +301,7 @@ describe('lsps2 JIT channel state machine', () => {
 
     it('fails with temporary_channel_failure when the client disconnects before funding_signed, and back to awaiting payment', () => {
       const t = htlcIntercepted(ctx, initialState(), htlc('a1', HASH_A, 500_000_000n), env());
-      const d = clientDisconnected(ctx, t.state, env(1));
+      const d = clientDisconnected(t.state);
       expect(d.state.kind).to.equal('awaitingPayment');
       expect(ofKind(d, 'failHtlc')).to.deep.equal([
         { kind: 'failHtlc', interceptId: 'a1', reason: 'temporary_channel_failure' },
@@ -314,9 +313,9 @@ describe('lsps2 JIT channel state machine', () => {
 
     it('ignores a disconnect after funding_signed (the channel survives reconnection)', () => {
       const t = htlcIntercepted(ctx, initialState(), htlc('a1', HASH_A, 500_000_000n), env());
-      const p = channelPending(ctx, t.state, CHAN);
+      const p = channelPending(t.state, CHAN);
       expect(kinds(p)).to.deep.equal(['persist']);
-      const d = clientDisconnected(ctx, p.state, env(1));
+      const d = clientDisconnected(p.state);
       expect(d.actions).to.deep.equal([]);
       expect(d.state.kind).to.equal('openingChannel');
     });
@@ -326,6 +325,7 @@ describe('lsps2 JIT channel state machine', () => {
       expect(htlcIntercepted(ctx, t1.state, htlc('a1', HASH_A, 200_000_000n), env(1))).to.deep.equal({
         state: t1.state,
         actions: [],
+        changed: false,
       });
       const t2 = htlcIntercepted(ctx, t1.state, htlc('a2', HASH_A, 300_000_000n), env(2));
       const r = channelReady(ctx, t2.state, CHAN, env(3));
@@ -388,7 +388,7 @@ describe('lsps2 JIT channel state machine', () => {
       const t = htlcIntercepted(ctx, initialState(), htlc('a1', HASH_A, 500_000_000n), env());
       const r = restarted(ctx, t.state, env(1));
       expect(r.actions).to.deep.equal(ofKind(t, 'openChannel'));
-      expect(restarted(ctx, channelPending(ctx, t.state, CHAN).state, env(1)).actions).to.deep.equal([]);
+      expect(restarted(ctx, channelPending(t.state, CHAN).state, env(1)).actions).to.deep.equal([]);
     });
 
     it("re-issues the paying set's forwards after a restart in awaitingForward once the client is connected", () => {
@@ -404,21 +404,13 @@ describe('lsps2 JIT channel state machine', () => {
       expect(clientConnected(ctx, ts[1]!.state, env(3)).actions).to.deep.equal(forwards);
     });
 
-    it('fails everything held when the operator abandons the session', () => {
-      const t = htlcIntercepted(ctx, initialState(), htlc('a1', HASH_A, 500_000_000n), env());
-      const a = abandon(ctx, t.state, env(1));
-      expect(kinds(a)).to.deep.equal(['persist', 'failHtlc', 'releaseFundingHash']);
-      expect(a.state).to.deep.include({ kind: 'closed', outcome: 'abandoned' });
-      expect(abandon(ctx, a.state, env(2)).actions).to.deep.equal([]);
-    });
-
     it('fails held parts when the JIT channel closes before the fee was paid', () => {
       const ts = walk(ctx, [
         (s) => htlcIntercepted(ctx, s, htlc('a1', HASH_A, 500_000_000n), env()),
         (s) => channelReady(ctx, s, CHAN, env(1)),
         (s) => htlcHandlingFailed(ctx, s, env(2)),
         (s) => htlcIntercepted(ctx, s, htlc('b1', HASH_B, 100_000_000n), env(3)),
-        (s) => channelClosed(ctx, s, env(4)),
+        (s) => channelClosed(s, 'lsp_error'),
       ]);
       expect(ts[2]!.state.kind).to.equal('channelOpen');
       expect(ofKind(ts[4]!, 'failHtlc')).to.deep.equal([
@@ -429,29 +421,30 @@ describe('lsps2 JIT channel state machine', () => {
 
     it('reports a channel closed while opening as an open failure', () => {
       const t = htlcIntercepted(ctx, initialState(), htlc('a1', HASH_A, 500_000_000n), env());
-      const c = channelClosed(ctx, t.state, env(1));
+      const c = channelClosed(t.state, 'lsp_error');
       expect(c.state.kind).to.equal('awaitingPayment');
       expect(ofKind(c, 'failHtlc')[0]!.reason).to.equal('temporary_channel_failure');
     });
 
-    it('emits persist first for every state change and nothing for no-op events', () => {
+    it('marks every state change as changed (stored before acting) and no-op events as neither changed nor acting', () => {
       const t = htlcIntercepted(ctx, initialState(), htlc('a1', HASH_A, 500_000_000n), env());
-      expect(t.actions[0]).to.deep.equal({ kind: 'persist' });
-      expect(channelReady(ctx, initialState(), CHAN, env()).actions).to.deep.equal([]);
-      expect(paymentForwarded(ctx, initialState(), 5n, env()).actions).to.deep.equal([]);
-      expect(htlcHandlingFailed(ctx, initialState(), env()).actions).to.deep.equal([]);
-      expect(sweep(ctx, initialState(), env()).actions).to.deep.equal([]);
+      expect(t.changed).to.equal(true);
+      for (const noop of [
+        channelReady(ctx, initialState(), CHAN, env()),
+        paymentForwarded(ctx, initialState(), 5n, env()),
+        htlcHandlingFailed(ctx, initialState(), env()),
+        sweep(ctx, initialState(), env()),
+      ]) {
+        expect(noop.actions).to.deep.equal([]);
+        expect(noop.changed).to.equal(false);
+      }
     });
 
     it('never emits an mpp_timeout failure on any path', () => {
       const reasons = new Set<string>();
       const c = makeCtx();
       const s1 = htlcIntercepted(c, initialState(), htlc('a1', HASH_A, 1_000_000n), env());
-      for (const t of [
-        sweep(c, s1.state, env(90_000)),
-        sweep(c, s1.state, env(3_600_000)),
-        abandon(c, s1.state, env()),
-      ]) {
+      for (const t of [sweep(c, s1.state, env(90_000)), sweep(c, s1.state, env(3_600_000))]) {
         for (const f of ofKind(t, 'failHtlc')) reasons.add(f.reason);
       }
       expect([...reasons].sort()).to.deep.equal(['temporary_channel_failure', 'unknown_next_peer']);
@@ -475,10 +468,8 @@ describe('lsps2 JIT channel state machine', () => {
     it('refuses an HTLC with fee + htlc_minimum > amount with unknown_next_peer', () => {
       const c = noMpp({}, { htlcMinimumMsat: 1_000n });
       const t = htlcIntercepted(c, initialState(), htlc('h1', HASH_A, 10_000_999n), env());
-      expect(t.actions).to.deep.equal([
-        { kind: 'persist' },
-        { kind: 'failHtlc', interceptId: 'h1', reason: 'unknown_next_peer' },
-      ]);
+      expect(t.changed).to.equal(true);
+      expect(t.actions).to.deep.equal([{ kind: 'failHtlc', interceptId: 'h1', reason: 'unknown_next_peer' }]);
       const ok = htlcIntercepted(c, initialState(), htlc('h2', HASH_A, 10_001_000n), env());
       expect(ok.state.kind).to.equal('openingChannel');
     });
