@@ -24,6 +24,7 @@ import type { ChainSource } from '@jitlsp/engine/chain';
 import type { ClientFeeLimits, OpeningFeeParams } from '@jitlsp/shared/lsps2';
 import {
   LightningNode,
+  type NodeEventOf,
   type NodeIdHex,
   type NodeLogger,
   type NodeOptions,
@@ -53,7 +54,7 @@ export interface JitWalletOptions {
   random?: (n: number) => Uint8Array;
   logger?: NodeLogger;
   name?: string;
-  /** Claim payments automatically after checking the LSP's fee skim (default true). */
+  /** Claim recognised payments automatically after checking the LSP's fee skim, and fail the others back (default true). */
   autoClaim?: boolean;
   /** How often expired leases are dropped and pools refilled (default 60 s; 0 = never). */
   maintenanceIntervalMs?: number;
@@ -238,34 +239,41 @@ export class JitWallet {
   }
 
   /**
-   * bLIP-52 "Forwarding": accept a skimmed payment only if a lease of ours expects that fee: the
-   * amount plus the skim equals the invoice amount the lease was assigned to, and the skim is at
-   * most the opening fee for that amount.
+   * Claims a payment the wallet recognises and fails every other one back at once (a claimable left alone holds
+   * the payer's HTLC until its CLTV expiry). Recognised: a payment to one of our BOLT 12 offers whose preimage
+   * LDK derived, and, when the LSP skimmed a fee, bLIP-52 "Forwarding": a lease of ours expects that fee (the
+   * amount plus the skim equals the invoice amount the lease was assigned to, and the skim is at most the
+   * opening fee for that amount). bLIP-25: the receiver MUST fail an HTLC whose extra fee it did not expect or
+   * finds too high; BOLT 4 incorrect_or_unknown_payment_details says so without telling the payer more.
    */
-  private onClaimable(ev: {
-    paymentHash: string;
-    amountMsat: bigint;
-    counterpartySkimmedFeeMsat: bigint;
-    preimage?: string;
-  }): void {
-    if (!ev.preimage) return;
-    const skim = ev.counterpartySkimmedFeeMsat;
-    if (skim > 0n) {
-      const total = ev.amountMsat + skim;
-      const ok = this.router.leases().some((l) => {
-        if (l.assignment?.amountMsat !== total) return false;
-        const fee = openingFeeMsat(total, l.terms.minFeeMsat, l.terms.proportional);
-        return fee !== undefined && skim <= fee;
-      });
-      if (!ok) {
-        this.opts.logger?.log('error', 'refusing to claim: unexpected LSP fee skim', {
-          paymentHash: ev.paymentHash,
-          skimMsat: String(skim),
-        });
-        return;
-      }
+  private onClaimable(ev: NodeEventOf<'paymentClaimable'>): void {
+    const refusal = this.refusal(ev);
+    if (refusal === undefined) {
+      this.node.claimFunds(ev.preimage!);
+      return;
     }
-    this.node.claimFunds(ev.preimage);
+    this.opts.logger?.log('error', `failing the payment back: ${refusal}`, {
+      paymentHash: ev.paymentHash,
+      purpose: ev.purpose,
+      amountMsat: String(ev.amountMsat),
+      skimMsat: String(ev.counterpartySkimmedFeeMsat),
+    });
+    this.node.failClaimablePayment(ev.paymentHash, 'incorrect_or_unknown_payment_details');
+  }
+
+  /** Why a claimable payment is refused, or undefined to claim it. */
+  private refusal(ev: NodeEventOf<'paymentClaimable'>): string | undefined {
+    if (ev.purpose !== 'bolt12-offer') return `not a payment to one of our offers (${ev.purpose})`;
+    if (!ev.preimage) return 'no preimage known for it';
+    const skim = ev.counterpartySkimmedFeeMsat;
+    if (skim === 0n) return undefined;
+    const total = ev.amountMsat + skim;
+    const expected = this.router.leases().some((l) => {
+      if (l.assignment?.amountMsat !== total) return false;
+      const fee = openingFeeMsat(total, l.terms.minFeeMsat, l.terms.proportional);
+      return fee !== undefined && skim <= fee;
+    });
+    return expected ? undefined : 'unexpected LSP fee skim';
   }
 }
 

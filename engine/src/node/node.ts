@@ -291,6 +291,13 @@ export class LightningNode implements LightningNodeApi {
     this.command((cm) => payments.claimFunds(cm, preimage));
   }
 
+  failClaimablePayment(
+    paymentHash: T.IdInput,
+    code: T.ClaimableFailureCode = 'incorrect_or_unknown_payment_details',
+  ): void {
+    this.command((cm) => payments.failClaimablePayment(cm, paymentHash, code));
+  }
+
   createOffer(opts: { absoluteExpirySecs?: bigint } = {}): { offer: string; offerId: T.Hex32 } {
     this.assertRunning();
     return payments.createOffer(this.parts.cm, opts.absoluteExpirySecs);

@@ -250,6 +250,14 @@ export interface MemoryStats {
 
 export type PaymentPurposeKind = 'bolt12-offer' | 'bolt12-refund' | 'bolt11' | 'spontaneous';
 
+/**
+ * Why a receiver fails a claimable payment back (BOLT 4 failure messages). `incorrect_or_unknown_payment_details`
+ * (PERM|15) is the final node's answer to a payment it does not know or whose amount is wrong; bLIP-25 says a
+ * receiver MUST fail an HTLC whose extra fee (skim) it did not expect or finds too high, and this code says so
+ * without telling the payer more. `temporary_node_failure` (NODE|2) lets the payer retry later.
+ */
+export type ClaimableFailureCode = 'incorrect_or_unknown_payment_details' | 'temporary_node_failure';
+
 /** Where a failed HTLC was going (LDK `HTLCDestination`). */
 export type FailedHtlcDestination =
   | { kind: 'next-hop-channel'; nodeId?: NodeIdHex; channelId: Hex32 }
