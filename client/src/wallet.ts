@@ -2,7 +2,7 @@
  * `JitWallet`: an LDK node set up to receive through an LSPS2 LSP with BOLT 12, and the one-call
  * `receiveViaLsp`. This is what a wallet developer embeds.
  *
- * Set-up (per `ldk-wasm-notes.md`): inbound channels are accepted manually, zero-conf from the
+ * Set-up: inbound channels are accepted manually, zero-conf from the
  * configured LSPs; HTLCs that pay less than the onion says are accepted (the LSP skims its opening
  * fee, bLIP-52), and `paymentClaimable` is claimed only after checking the skim against the lease's
  * opening fee (bLIP-52: the client MUST check the deducted fee is no more than the opening fee);
@@ -11,7 +11,7 @@
  *
  * **Amountless offers (limitation of the `lightningdevkit` 0.1 bindings).** The offer builder's
  * setters (`amount_msats`, `description`, `issuer`, ...) do nothing in the bindings (they act on a
- * copy; `ldk-wasm-notes.md` pitfall 1), so the offer returned here has NO amount and NO description:
+ * copy; docs/ldk-pitfalls.md, "Offer builder setters"), so the offer returned here has NO amount and NO description:
  * the payer's wallet asks its user for the amount, and `description` is returned next to the offer
  * for the wallet to show (e.g. under the QR code), not encoded in it. What a wallet can do: show the
  * amount it expects next to the QR code and, for a known amount, call
@@ -21,16 +21,14 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { ChainSource } from '@jitlsp/engine/chain';
-import type { ClientFeeLimits, OpeningFeeParams } from '@jitlsp/shared/lsps2';
+import { computeOpeningFee, type ClientFeeLimits, type OpeningFeeParams } from '@jitlsp/shared/lsps2';
 import {
   LightningNode,
   type NodeEventOf,
   type NodeIdHex,
-  type NodeLogger,
   type NodeOptions,
   type PeerAddress,
 } from '@jitlsp/engine/node';
-import { openingFeeMsat } from './lsps2/fees.js';
 import { Lsps2Client } from './lsps2/client.js';
 import { Lsps2ClientError } from './lsps2/errors.js';
 import { nodeTransport, type Lsps0Transport } from './lsps2/transport.js';
@@ -40,6 +38,7 @@ import { Lsps2MessageRouter } from './bolt12/message-router.js';
 import type { LeasePolicy } from './bolt12/registration.js';
 import { Lsps2Bolt12Router } from './bolt12/router.js';
 import { JsonFileRouterStateStore } from './bolt12/router-state-store.js';
+import type { Logger } from '@jitlsp/shared/log';
 
 export interface JitWalletOptions {
   dataDir: string;
@@ -52,9 +51,12 @@ export interface JitWalletOptions {
   token?: string;
   clock?: () => Date;
   random?: (n: number) => Uint8Array;
-  logger?: NodeLogger;
+  logger?: Logger;
   name?: string;
-  /** Claim recognised payments automatically after checking the LSP's fee skim, and fail the others back (default true). */
+  /**
+   * Claim recognised payments automatically after checking the LSP's fee skim, and fail the others back
+   * (default true).
+   */
   autoClaim?: boolean;
   /** How often expired leases are dropped and pools refilled (default 60 s; 0 = never). */
   maintenanceIntervalMs?: number;
@@ -270,8 +272,8 @@ export class JitWallet {
     const total = ev.amountMsat + skim;
     const expected = this.router.leases().some((l) => {
       if (l.assignment?.amountMsat !== total) return false;
-      const fee = openingFeeMsat(total, l.terms.minFeeMsat, l.terms.proportional);
-      return fee !== undefined && skim <= fee;
+      const fee = computeOpeningFee(total, l.terms.minFeeMsat, l.terms.proportional);
+      return fee !== null && skim <= fee;
     });
     return expected ? undefined : 'unexpected LSP fee skim';
   }

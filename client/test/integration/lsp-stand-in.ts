@@ -21,7 +21,8 @@ import {
   methodNotFoundObject,
 } from '@jitlsp/shared/lsps0';
 import { computeOpeningFee, LSPS2_BUY_METHOD, LSPS2_GET_INFO_METHOD, parseBuyParams } from '@jitlsp/shared/lsps2';
-import { LightningNode, type NodeLogger } from '@jitlsp/engine/node';
+import { LightningNode } from '@jitlsp/engine/node';
+import type { Logger } from '@jitlsp/shared/log';
 
 export interface StandInSale {
   client: string;
@@ -34,7 +35,7 @@ export interface StandInSale {
 export interface StandInOptions {
   chain: SandboxChain;
   dataDir: string;
-  logger?: NodeLogger;
+  logger?: Logger;
   clock?: () => Date;
   minFeeMsat?: bigint;
   proportional?: number;

@@ -7,20 +7,9 @@
  * The payer and the wallet are real engine nodes over TCP.
  */
 import { expect } from 'chai';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { SandboxChain } from '@jitlsp/engine/chain';
+import type { LightningNode } from '@jitlsp/engine/node';
 import { computeOpeningFee } from '@jitlsp/shared/lsps2';
-import { LightningNode, type NodeLogger } from '@jitlsp/engine/node';
-import { JitWallet } from '../../src/wallet.js';
-import { LspStandIn } from './lsp-stand-in.js';
-
-const quiet: NodeLogger = {
-  log(level, msg, fields) {
-    if (process.env.JITLSP_TEST_LOG === 'debug') process.stderr.write(`${level} ${msg} ${String(fields?.node)}\n`);
-  },
-};
+import { ClientRig } from './rig.js';
 
 /** Waits until no channel of `nodes` has an unresolved HTLC (polled: resolution crosses three nodes). */
 async function noPendingHtlcs(nodes: LightningNode[], timeoutMs: number): Promise<void> {
@@ -35,51 +24,12 @@ async function noPendingHtlcs(nodes: LightningNode[], timeoutMs: number): Promis
 
 describe('client integration: a misbehaving LSP stand-in skims more than the opening fee it sold', function () {
   this.timeout(120_000);
-  const dirs: string[] = [];
-  const dir = (p: string) => {
-    const d = mkdtempSync(join(tmpdir(), `jitlsp-client-${p}-`));
-    dirs.push(d);
-    return d;
-  };
-  let chain: SandboxChain;
-  let lsp: LspStandIn;
-  let payer: LightningNode;
-  let wallet: JitWallet;
+  const rig = new ClientRig();
+  before(() => rig.start({ overSkimMsat: 1_000n }));
+  after(() => rig.stop());
 
-  before(async () => {
-    chain = await SandboxChain.create({ log: () => undefined });
-    lsp = await LspStandIn.start({ chain, dataDir: dir('lsp'), logger: quiet, overSkimMsat: 1_000n });
-    payer = await LightningNode.start({
-      dataDir: dir('payer'),
-      chain,
-      name: 'payer',
-      logger: quiet,
-      listen: { host: '127.0.0.1', port: 0 },
-    });
-    wallet = await JitWallet.start({
-      dataDir: dir('wallet'),
-      chain,
-      lsps: [lsp.node.address!],
-      logger: quiet,
-      feeLimits: { maxTotalFeeMsat: 5_000_000n, maxProportional: 20_000 },
-      maintenanceIntervalMs: 0,
-      node: { listen: { host: '127.0.0.1', port: 0 }, reconnectBackoffMs: { min: 50, max: 500 } },
-    });
-    await payer.connect(lsp.node.address!);
-    const ready = payer.waitFor('channelReady');
-    await payer.openChannel({ peer: lsp.node.nodeId, capacitySat: 5_000_000n, zeroConf: true });
-    await ready;
-  });
-
-  after(async () => {
-    await wallet?.stop();
-    await payer?.stop();
-    await lsp?.stop();
-    await chain?.close();
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
-  });
-
-  it('the wallet fails the over-skimmed payment back: the payer gets paymentFailed and no HTLC stays pending', async () => {
+  it('fails the over-skimmed payment back: the payer gets paymentFailed and no HTLC stays pending', async () => {
+    const { lsp, payer, wallet } = rig;
     const { offer } = await wallet.receiveViaLsp({ lsp: lsp.node.address! });
     const amount = 50_000_000n;
     const claimable = wallet.node.waitFor('paymentClaimable', undefined, 60_000);

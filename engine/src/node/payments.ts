@@ -4,7 +4,8 @@
  * naming the command.
  */
 import * as ldk from 'lightningdevkit';
-import { hex, idBytes } from './ids.js';
+import { toHex } from '@jitlsp/shared/crypto';
+import { idBytes } from './ids.js';
 import { bolt12ErrText, errText } from './mappers.js';
 import type { ClaimableFailureCode, Hex32, IdInput } from './types.js';
 
@@ -69,7 +70,7 @@ export function createOffer(
   const built = builder.res.build();
   if (!(built instanceof ldk.Result_OfferBolt12SemanticErrorZ_OK))
     throw new Error(`Node/createOffer: ${bolt12ErrText(built)}`);
-  return { offer: built.res.to_str(), offerId: hex(built.res.id().get_a()) };
+  return { offer: built.res.to_str(), offerId: toHex(built.res.id().get_a()) };
 }
 
 export function payOffer(
@@ -94,5 +95,5 @@ export function payOffer(
     ldk.Option_u64Z.constructor_none(),
   );
   if (!res.is_ok()) throw new Error(`Node/payOffer: ${bolt12ErrText(res)}`);
-  return hex(paymentId);
+  return toHex(paymentId);
 }

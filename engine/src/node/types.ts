@@ -9,9 +9,10 @@
  * - Amounts are `bigint` with the unit in the name. SCIDs and user channel ids are `bigint` (u64 / u128).
  * - Message payloads (custom messages, onion messages) are raw `Uint8Array`.
  * - Events are plain objects copied out of LDK's `Event`s; no LDK object is retained (memory discipline,
- *   see `ldk-wasm-notes.md` pitfall 2).
+ *   see docs/ldk-pitfalls.md, "Memory").
  */
 import type { EntropySource, KeysManager, MessageRouter, NetworkGraph, NodeSigner, Router } from 'lightningdevkit';
+import type { Logger, LogLevel } from '@jitlsp/shared/log';
 import type { ChainSource } from '../chain/types.js';
 
 /** Lower-case hex of a 33-byte compressed public key (a node id). */
@@ -26,11 +27,6 @@ export interface PeerAddress {
   nodeId: NodeIdHex;
   host: string;
   port: number;
-}
-
-/** Structured logger: one JSON object per line. The engine never passes the seed or key material. */
-export interface NodeLogger {
-  log(level: 'trace' | 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>): void;
 }
 
 /** What the caller's router hooks receive: the node's defaults and key material. */
@@ -89,11 +85,11 @@ export interface NodeOptions {
   /** Injected randomness (peer-manager ephemeral keys, payment ids). Default crypto.getRandomValues. */
   random?: (n: number) => Uint8Array;
   /** Structured logger. Default: JSON lines to stderr at `info` and above. */
-  logger?: NodeLogger;
+  logger?: Logger;
   /** Name in log lines (e.g. 'lsp', 'client'). */
   name?: string;
   /** LDK log level forwarded to `logger` (default 'warn'; LDK 'trace'/'gossip' are very chatty). */
-  ldkLogLevel?: 'trace' | 'debug' | 'info' | 'warn' | 'error';
+  ldkLogLevel?: LogLevel;
 
   /** LSP: let HTLCs to intercept SCIDs raise `htlcIntercepted` (UserConfig.accept_intercept_htlcs). */
   acceptInterceptHtlcs?: boolean;
