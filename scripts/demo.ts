@@ -12,10 +12,11 @@ import { Daemon, createLogger, loadConfig } from '@jitlsp/service';
 import { SandboxChain } from '@jitlsp/engine/chain';
 import { formatScid } from '@jitlsp/shared/lsps0';
 import { computeOpeningFee } from '@jitlsp/shared/lsps2';
-import { LightningNode, type NodeLogger } from '@jitlsp/engine/node';
+import { LightningNode } from '@jitlsp/engine/node';
 import { confirmedChannel } from '@jitlsp/engine/testing';
+import type { Logger } from '@jitlsp/shared/log';
 
-const silent: NodeLogger = { log: () => undefined };
+const silent: Logger = { log: () => undefined };
 const t0 = performance.now();
 const ms = (since: number) => `${(performance.now() - since).toFixed(0)} ms`;
 const sat = (msat: bigint) => `${(Number(msat) / 1000).toLocaleString('en-US')} sat`;

@@ -2,7 +2,7 @@
  * `JitWallet`: an LDK node set up to receive through an LSPS2 LSP with BOLT 12, and the one-call
  * `receiveViaLsp`. This is what a wallet developer embeds.
  *
- * Set-up (per `ldk-wasm-notes.md`): inbound channels are accepted manually, zero-conf from the
+ * Set-up: inbound channels are accepted manually, zero-conf from the
  * configured LSPs; HTLCs that pay less than the onion says are accepted (the LSP skims its opening
  * fee, bLIP-52), and `paymentClaimable` is claimed only after checking the skim against the lease's
  * opening fee (bLIP-52: the client MUST check the deducted fee is no more than the opening fee);
@@ -11,7 +11,7 @@
  *
  * **Amountless offers (limitation of the `lightningdevkit` 0.1 bindings).** The offer builder's
  * setters (`amount_msats`, `description`, `issuer`, ...) do nothing in the bindings (they act on a
- * copy; `ldk-wasm-notes.md` pitfall 1), so the offer returned here has NO amount and NO description:
+ * copy; docs/ldk-pitfalls.md, "Offer builder setters"), so the offer returned here has NO amount and NO description:
  * the payer's wallet asks its user for the amount, and `description` is returned next to the offer
  * for the wallet to show (e.g. under the QR code), not encoded in it. What a wallet can do: show the
  * amount it expects next to the QR code and, for a known amount, call
@@ -21,15 +21,14 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { ChainSource } from '@jitlsp/engine/chain';
-import type { ClientFeeLimits, OpeningFeeParams } from '@jitlsp/shared/lsps2';
+import { computeOpeningFee, type ClientFeeLimits, type OpeningFeeParams } from '@jitlsp/shared/lsps2';
 import {
   LightningNode,
+  type NodeEventOf,
   type NodeIdHex,
-  type NodeLogger,
   type NodeOptions,
   type PeerAddress,
 } from '@jitlsp/engine/node';
-import { openingFeeMsat } from './lsps2/fees.js';
 import { Lsps2Client } from './lsps2/client.js';
 import { Lsps2ClientError } from './lsps2/errors.js';
 import { nodeTransport, type Lsps0Transport } from './lsps2/transport.js';
@@ -39,6 +38,7 @@ import { Lsps2MessageRouter } from './bolt12/message-router.js';
 import type { LeasePolicy } from './bolt12/registration.js';
 import { Lsps2Bolt12Router } from './bolt12/router.js';
 import { JsonFileRouterStateStore } from './bolt12/router-state-store.js';
+import type { Logger } from '@jitlsp/shared/log';
 
 export interface JitWalletOptions {
   dataDir: string;
@@ -51,9 +51,12 @@ export interface JitWalletOptions {
   token?: string;
   clock?: () => Date;
   random?: (n: number) => Uint8Array;
-  logger?: NodeLogger;
+  logger?: Logger;
   name?: string;
-  /** Claim payments automatically after checking the LSP's fee skim (default true). */
+  /**
+   * Claim recognised payments automatically after checking the LSP's fee skim, and fail the others back
+   * (default true).
+   */
   autoClaim?: boolean;
   /** How often expired leases are dropped and pools refilled (default 60 s; 0 = never). */
   maintenanceIntervalMs?: number;
@@ -238,34 +241,41 @@ export class JitWallet {
   }
 
   /**
-   * bLIP-52 "Forwarding": accept a skimmed payment only if a lease of ours expects that fee: the
-   * amount plus the skim equals the invoice amount the lease was assigned to, and the skim is at
-   * most the opening fee for that amount.
+   * Claims a payment the wallet recognises and fails every other one back at once (a claimable left alone holds
+   * the payer's HTLC until its CLTV expiry). Recognised: a payment to one of our BOLT 12 offers whose preimage
+   * LDK derived, and, when the LSP skimmed a fee, bLIP-52 "Forwarding": a lease of ours expects that fee (the
+   * amount plus the skim equals the invoice amount the lease was assigned to, and the skim is at most the
+   * opening fee for that amount). bLIP-25: the receiver MUST fail an HTLC whose extra fee it did not expect or
+   * finds too high; BOLT 4 incorrect_or_unknown_payment_details says so without telling the payer more.
    */
-  private onClaimable(ev: {
-    paymentHash: string;
-    amountMsat: bigint;
-    counterpartySkimmedFeeMsat: bigint;
-    preimage?: string;
-  }): void {
-    if (!ev.preimage) return;
-    const skim = ev.counterpartySkimmedFeeMsat;
-    if (skim > 0n) {
-      const total = ev.amountMsat + skim;
-      const ok = this.router.leases().some((l) => {
-        if (l.assignment?.amountMsat !== total) return false;
-        const fee = openingFeeMsat(total, l.terms.minFeeMsat, l.terms.proportional);
-        return fee !== undefined && skim <= fee;
-      });
-      if (!ok) {
-        this.opts.logger?.log('error', 'refusing to claim: unexpected LSP fee skim', {
-          paymentHash: ev.paymentHash,
-          skimMsat: String(skim),
-        });
-        return;
-      }
+  private onClaimable(ev: NodeEventOf<'paymentClaimable'>): void {
+    const refusal = this.refusal(ev);
+    if (refusal === undefined) {
+      this.node.claimFunds(ev.preimage!);
+      return;
     }
-    this.node.claimFunds(ev.preimage);
+    this.opts.logger?.log('error', `failing the payment back: ${refusal}`, {
+      paymentHash: ev.paymentHash,
+      purpose: ev.purpose,
+      amountMsat: String(ev.amountMsat),
+      skimMsat: String(ev.counterpartySkimmedFeeMsat),
+    });
+    this.node.failClaimablePayment(ev.paymentHash, 'incorrect_or_unknown_payment_details');
+  }
+
+  /** Why a claimable payment is refused, or undefined to claim it. */
+  private refusal(ev: NodeEventOf<'paymentClaimable'>): string | undefined {
+    if (ev.purpose !== 'bolt12-offer') return `not a payment to one of our offers (${ev.purpose})`;
+    if (!ev.preimage) return 'no preimage known for it';
+    const skim = ev.counterpartySkimmedFeeMsat;
+    if (skim === 0n) return undefined;
+    const total = ev.amountMsat + skim;
+    const expected = this.router.leases().some((l) => {
+      if (l.assignment?.amountMsat !== total) return false;
+      const fee = computeOpeningFee(total, l.terms.minFeeMsat, l.terms.proportional);
+      return fee !== null && skim <= fee;
+    });
+    return expected ? undefined : 'unexpected LSP fee skim';
   }
 }
 

@@ -6,7 +6,7 @@
  * - blinded payment paths built per second, one forwarding hop (the LSP, over its intercept SCID)
  *   + the recipient, as the client router builds them: ours (`buildBlindedPaymentPath`: encrypted
  *   data with padding, blinding, payinfo) against LDK's `BlindedPaymentPath.constructor_new`, both
- *   with the per-call construction of the forward-hop objects the JS router does (LDK notes), and
+ *   with the per-call construction of the forward-hop objects the JS router does, and
  *   LDK's `constructor_new` alone on prebuilt arguments;
  * - onion-message layers peeled per second: ours (`decodeOnionMessage` + `peelOnionMessage`) against
  *   LDK's `peel_onion_message` on the same wire bytes (a 3-hop message, first layer).

@@ -27,14 +27,15 @@ import {
 } from '@jitlsp/client';
 import { Daemon, createLogger, loadConfig } from '@jitlsp/service';
 import { SandboxChain } from '@jitlsp/engine/chain';
-import { getPublicKey } from '@jitlsp/shared/crypto';
-import { initLdk, LightningNode, type NodeLogger } from '@jitlsp/engine/node';
+import { getPublicKey, toHex } from '@jitlsp/shared/crypto';
+import { initLdk, LightningNode } from '@jitlsp/engine/node';
 import { confirmedChannel } from '@jitlsp/engine/testing';
+import type { Logger } from '@jitlsp/shared/log';
 
 const gc =
   process.env.BENCH_GC === '0' ? () => undefined : ((globalThis as { gc?: () => void }).gc ?? (() => undefined));
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const silent: NodeLogger = { log: () => undefined };
+const silent: Logger = { log: () => undefined };
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
@@ -51,7 +52,7 @@ const keepAlive: unknown[] = [];
 function keys(seed: number) {
   const km = ldk.KeysManager.constructor_new(new Uint8Array(32).fill(seed), 1_700_000_000n, 0);
   const id = (km.as_NodeSigner().get_node_id(ldk.Recipient.LDKRecipient_Node) as ldk.Result_PublicKeyNoneZ_OK).res;
-  return { km, id, hex: Buffer.from(id).toString('hex') };
+  return { km, id, hex: toHex(id) };
 }
 
 async function routerBench(): Promise<void> {
@@ -118,11 +119,7 @@ async function routerBench(): Promise<void> {
     const r = new Lsps2Bolt12Router({ store });
     const ldkRouter = r.attach(inner, es);
     keepAlive.push(r, ldkRouter);
-    r.register(
-      { offerId: Buffer.from(offerId).toString('hex') },
-      { nodeId: lsp.hex, cltvExpiryDelta: 144 },
-      { poolSize: 0 },
-    );
+    r.register({ offerId: toHex(offerId) }, { nodeId: lsp.hex, cltvExpiryDelta: 144 }, { poolSize: 0 });
     // A realistic pool: a handful of free leases (POOL), refilled between chunks (untimed).
     for (let i = 0; i < POOL; i++) r.addLease(lease(BigInt(1000 + i)));
     return ldkRouter;
@@ -257,7 +254,7 @@ async function e2eBench(): Promise<void> {
 
   const payOnce = async (offer: string, amountMsat: bigint) => {
     gc();
-    await pause(2); // a real macrotask yield so LDK's finalizers run (ldk-wasm-notes pitfall 2)
+    await pause(2); // a real macrotask yield so LDK's finalizers run (docs/ldk-pitfalls.md, "Memory")
     const s = performance.now();
     const sent = payer.waitFor('paymentSent', undefined, 60_000);
     const failed = payer.waitFor('paymentFailed', undefined, 60_000);

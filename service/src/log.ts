@@ -4,7 +4,7 @@
  * secret (token, secret, password, authorization, seed, preimage, private key), {@link Secret} values, and
  * passwords inside URLs. bigint becomes a decimal string, bytes become hex, errors keep name and message.
  *
- * It also satisfies the engine's `NodeLogger` (`log(level, msg, fields)`), so the LDK node logs through it.
+ * It also satisfies the shared `Logger` (`@jitlsp/shared/log`), so the LDK node logs through it.
  */
 import { Secret } from './config/secret.js';
 

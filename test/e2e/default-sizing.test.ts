@@ -1,7 +1,7 @@
 /**
  * The channel sizing an operator gets with no configuration must carry a first JIT payment: the LSP's
- * side of the new channel needs the client's reserve and the commitment fee beside the HTLC (with 1%
- * over-provisioning alone, a 50,000 sat payment was failed back; ldk-node #913 describes the same trap).
+ * side of the new channel needs the client's reserve and the commitment fee beside the HTLC (1 %
+ * over-provisioning alone is not enough for a 50,000 sat payment; ldk-node #913 describes the same trap).
  */
 import { expect } from 'chai';
 import { computeOpeningFee } from '@jitlsp/shared/lsps2';

@@ -9,10 +9,11 @@ import { join } from 'node:path';
 import { JitWallet, type JitWalletOptions } from '@jitlsp/client';
 import { Daemon, createLogger, loadConfig } from '@jitlsp/service';
 import { SandboxChain } from '@jitlsp/engine/chain';
-import { LightningNode, type NodeLogger } from '@jitlsp/engine/node';
+import { LightningNode } from '@jitlsp/engine/node';
 import { confirmedChannel } from '@jitlsp/engine/testing';
+import type { Logger } from '@jitlsp/shared/log';
 
-export const quietNode = (name: string): NodeLogger => ({
+export const quietNode = (name: string): Logger => ({
   log(level, msg, fields) {
     if (level === 'error' || process.env.JITLSP_TEST_LOG === 'debug') {
       process.stderr.write(

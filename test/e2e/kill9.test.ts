@@ -1,5 +1,5 @@
 /**
- * Issue 5 "Persistence": kill -9 the LSP daemon PROCESS at each stage of the JIT flow, start it again from the
+ * Crash safety: kill -9 the LSP daemon PROCESS at each stage of the JIT flow, start it again from the
  * same data directory, SQLite file and P2P port, and check that nothing was lost and nothing is stuck. The
  * daemon runs in a child process (`support/lsp-child.ts`) on the test's sandbox chain over IPC; the payer P
  * and the client C are LDK nodes in this process that reconnect by themselves. Each kill is a real SIGKILL

@@ -8,10 +8,11 @@
  * - Renewal: `maintain()` drops leases past `valid_until` and refills; the wallet calls it on a timer.
  * Errors are logged, never thrown into the caller of `want` (it runs inside LDK callbacks).
  */
-import type { NodeIdHex, NodeLogger } from '@jitlsp/engine/node';
+import type { NodeIdHex } from '@jitlsp/engine/node';
 import type { Lsps2Client, Purchase } from '../lsps2/client.js';
 import type { Lease } from './lease.js';
 import type { LeaseWant, Lsps2Bolt12Router } from './router.js';
+import type { Logger } from '@jitlsp/shared/log';
 
 export interface LeaseManagerOptions {
   router: Lsps2Bolt12Router;
@@ -20,7 +21,7 @@ export interface LeaseManagerOptions {
   clock?: () => Date;
   /** `lsps2.get_info` token per LSP. */
   tokenFor?: (lsp: NodeIdHex) => string | undefined;
-  logger?: NodeLogger;
+  logger?: Logger;
 }
 
 /** The lease a purchase gives (its terms copied from the chosen `opening_fee_params`). */

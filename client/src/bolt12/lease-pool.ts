@@ -12,7 +12,7 @@
  *   opening fee < amount, bLIP-52 "payment_size_too_small") is assigned.
  */
 import type { NodeIdHex } from '@jitlsp/engine/node';
-import { openingFeeMsat } from '../lsps2/fees.js';
+import { computeOpeningFee } from '@jitlsp/shared/lsps2';
 import type { Lease, LeaseMode } from './lease.js';
 
 export interface LeaseQuery {
@@ -34,9 +34,9 @@ export const isUsable = (l: Lease, nowMs: number, minRemainingMs: number): boole
 /** Whether a lease's tier can carry a payment of `amountMsat` through a JIT channel. */
 export function tierAccepts(l: Lease, amountMsat: bigint): boolean {
   if (amountMsat < l.terms.minPaymentSizeMsat || amountMsat > l.terms.maxPaymentSizeMsat) return false;
-  const fee = openingFeeMsat(amountMsat, l.terms.minFeeMsat, l.terms.proportional);
+  const fee = computeOpeningFee(amountMsat, l.terms.minFeeMsat, l.terms.proportional);
   // bLIP-52: the LSP rejects a payment whose opening fee is not strictly below it.
-  return fee !== undefined && fee < amountMsat;
+  return fee !== null && fee < amountMsat;
 }
 
 /** Picks (and assigns) a lease for one invoice. Returns a new list; the input is not mutated. */

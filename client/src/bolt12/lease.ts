@@ -4,8 +4,8 @@
  * Why leases and not "the offer's SCID": a BOLT 12 offer lives for months, but an intercept SCID is
  * only honoured until its `opening_fee_params.valid_until` (bLIP-52: the LSP MUST fail HTLCs to it
  * afterwards). So offers carry no SCID at all; each invoice (made when an `invoice_request` arrives)
- * is bound to a fresh, unexpired lease. This is the design rust-lightning/ldk-node moved to (ldk-node
- * #999, "single-use payment leases"; see `notes/lsps2-landscape.md` 2(a) and 4).
+ * is bound to a fresh, unexpired lease. This is the design ldk-node moved to (ldk-node #999, "single-use
+ * payment leases").
  *
  * - `no-mpp` lease: bought without `payment_size_msat` (bLIP-52 "variable-amount" mode). Usable for an
  *   invoice of any amount within the tier's payment-size bounds whose opening fee is below the amount.
@@ -13,9 +13,10 @@
  *   the payer may split the payment. Usable only by an invoice for exactly that amount.
  *
  * A lease is assigned to at most one invoice key (offer + payer key + amount); LDK sends each
- * `invoice_request` twice (notes pitfall 5) and both invoices answer the same payment, so the second
- * one reuses the first one's lease. A lease is never given to a different invoice: two payments over
- * one no-MPP SCID before the channel exists would be judged by the LSP as one payment.
+ * `invoice_request` twice (docs/ldk-pitfalls.md, "Duplicate invoice requests") and both invoices answer
+ * the same payment, so the second one reuses the first one's lease. A lease is never given to a different
+ * invoice: two payments over one no-MPP SCID before the channel exists would be judged by the LSP as one
+ * payment.
  */
 import type { NodeIdHex } from '@jitlsp/engine/node';
 

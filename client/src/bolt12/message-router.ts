@@ -22,12 +22,14 @@ import {
   Result_BlindedMessagePathNoneZ_OK,
   Result_CVec_BlindedMessagePathZNoneZ,
 } from 'lightningdevkit';
-import type { NodeIdHex, NodeLogger, RouterHookContext } from '@jitlsp/engine/node';
+import type { NodeIdHex, RouterHookContext } from '@jitlsp/engine/node';
+import type { Logger } from '@jitlsp/shared/log';
+import { fromHex } from '@jitlsp/shared/crypto';
 
 export interface Lsps2MessageRouterOptions {
   /** The LSPs to route through, read at each call (registrations can change). */
   lspNodeIds: () => NodeIdHex[];
-  logger?: NodeLogger;
+  logger?: Logger;
 }
 
 export class Lsps2MessageRouter {
@@ -51,7 +53,7 @@ export class Lsps2MessageRouter {
       if (lsps.length === 0) return undefined;
       const paths: BlindedMessagePath[] = [];
       for (const lsp of lsps) {
-        const id = fromHex(lsp);
+        const id = fromHex(lsp, 'lsp node id', 33);
         const res = BlindedMessagePath.constructor_new(
           [MessageForwardNode.constructor_new(id, scidOf(id))],
           recipient,
@@ -84,5 +86,4 @@ export class Lsps2MessageRouter {
   }
 }
 
-const fromHex = (h: string): Uint8Array => new Uint8Array(Buffer.from(h, 'hex'));
 const equal = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((x, i) => x === b[i]);

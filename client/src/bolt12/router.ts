@@ -28,7 +28,8 @@ import {
   type RouteParameters,
   Router,
 } from 'lightningdevkit';
-import type { NodeIdHex, NodeLogger, RouterHookContext } from '@jitlsp/engine/node';
+import type { NodeIdHex, RouterHookContext } from '@jitlsp/engine/node';
+import { fromHex, toHex } from '@jitlsp/shared/crypto';
 import { buildJitPath } from './jit-path.js';
 import { invoiceKey, type Lease, leaseId } from './lease.js';
 import { pickLease, poolDeficit, pruneExpired } from './lease-pool.js';
@@ -40,6 +41,7 @@ import {
   type Registration,
 } from './registration.js';
 import type { RouterState, RouterStateStore } from './router-state-store.js';
+import type { Logger } from '@jitlsp/shared/log';
 
 /** What the router would like bought (it never buys itself: it runs inside LDK callbacks). */
 export type LeaseWant =
@@ -53,7 +55,7 @@ export interface Lsps2Bolt12RouterOptions {
   minLeaseRemainingSecs?: number;
   /** Called when leases should be bought. Runs inside LDK callbacks: only schedule work. */
   onLeasesWanted?: (want: LeaseWant) => void;
-  logger?: NodeLogger;
+  logger?: Logger;
 }
 
 export interface PathsRequest {
@@ -181,7 +183,10 @@ export class Lsps2Bolt12Router {
     return this.attach(ctx.defaultRouter, ctx.entropySource);
   }
 
-  /** Wraps `inner`; returns the LDK `Router` to hand to the ChannelManager. Keep a reference (notes pitfall 11). */
+  /**
+   * Wraps `inner`; returns the LDK `Router` to hand to the ChannelManager. Keep a reference
+   * (docs/ldk-pitfalls.md, "Lifetimes").
+   */
   attach(inner: Router, entropySource: EntropySource): Router {
     this.inner = inner;
     this.entropy = entropySource;
@@ -216,8 +221,8 @@ export class Lsps2Bolt12Router {
     try {
       const ctx = tlvs.tlvs().get_payment_context();
       if (ctx instanceof PaymentContext_Bolt12Offer) {
-        const offerId = hex(ctx.bolt12_offer.get_offer_id().get_a());
-        const payerKeyHex = hex(ctx.bolt12_offer.get_invoice_request().get_payer_signing_pubkey());
+        const offerId = toHex(ctx.bolt12_offer.get_offer_id().get_a());
+        const payerKeyHex = toHex(ctx.bolt12_offer.get_invoice_request().get_payer_signing_pubkey());
         const out = this.pathsFor({ offerId }, { recipient, tlvs, amountMsat: amountMsats, firstHops, payerKeyHex });
         if (out.matched) {
           // Clones: the vector handed to LDK must not share paths with JS objects that finalizers will free.
@@ -258,7 +263,7 @@ export class Lsps2Bolt12Router {
     const now = this.clock().getTime();
     // Expired leases are useless to the LSP (bLIP-52: it fails HTLCs after valid_until): drop them first.
     const { kept, expired } = pruneExpired(this.state.leases, now);
-    const payerKey = req.payerKeyHex ?? hex(req.tlvs.tlvs().get_payment_secret());
+    const payerKey = req.payerKeyHex ?? toHex(req.tlvs.tlvs().get_payment_secret());
     const pick = pickLease(kept, {
       lspNodeId: reg.lsp.nodeId,
       amountMsat: req.amountMsat,
@@ -277,7 +282,7 @@ export class Lsps2Bolt12Router {
 
     const lease = pick.lease;
     const jit = buildJitPath({
-      lspNodeId: fromHex(lease.lspNodeId),
+      lspNodeId: fromHex(lease.lspNodeId, 'lease.lspNodeId', 33),
       interceptScid: lease.interceptScid,
       lspCltvExpiryDelta: lease.lspCltvExpiryDelta,
       recipient: req.recipient,
@@ -357,6 +362,3 @@ function normalizeKey(key: OfferKey): OfferKey {
     ? { offerId: check(key.offerId, 'offerId') }
     : { offerNonce: check(key.offerNonce, 'offerNonce') };
 }
-
-const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
-const fromHex = (h: string): Uint8Array => new Uint8Array(Buffer.from(h, 'hex'));

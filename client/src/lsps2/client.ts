@@ -42,9 +42,10 @@ import {
   parseBuyResult,
   parseGetInfoResult,
 } from '@jitlsp/shared/lsps2';
-import type { NodeIdHex, NodeLogger } from '@jitlsp/engine/node';
+import type { NodeIdHex } from '@jitlsp/engine/node';
 import { Lsps2ClientError } from './errors.js';
 import type { Lsps0Transport } from './transport.js';
+import type { Logger } from '@jitlsp/shared/log';
 
 export interface Timers {
   setTimeout(fn: () => void, ms: number): unknown;
@@ -63,7 +64,7 @@ export interface Lsps2ClientOptions {
   requestTimeoutMs?: number;
   /** The wallet's own fee limits, applied by `chooseParams`. */
   feeLimits?: ClientFeeLimits;
-  logger?: NodeLogger;
+  logger?: Logger;
 }
 
 /** A successful `lsps2.buy` together with what was bought. */

@@ -2,7 +2,7 @@
 import * as ldk from 'lightningdevkit';
 import { initLdk as initEngineLdk } from '@jitlsp/engine/node';
 import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
-import { hmacSha256 } from '@jitlsp/shared/crypto';
+import { hmacSha256, toHex } from '@jitlsp/shared/crypto';
 import { decodeTlvStream, ByteReader } from '@jitlsp/shared/tlv';
 
 /**
@@ -138,4 +138,4 @@ export function decryptFirstHop(path: ldk.BlindedPaymentPath, lsp: Keys): Decode
   return out as DecodedForwardHop;
 }
 
-export const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+export const hex = (b: Uint8Array): string => toHex(b);

@@ -4,71 +4,26 @@
  * and the message router, exactly as a wallet developer would embed it.
  */
 import { expect } from 'chai';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { SandboxChain } from '@jitlsp/engine/chain';
 import { computeOpeningFee } from '@jitlsp/shared/lsps2';
-import { LightningNode, type NodeLogger } from '@jitlsp/engine/node';
-import { JitWallet } from '../../src/wallet.js';
-import { LspStandIn } from './lsp-stand-in.js';
-
-const quiet = (name: string): NodeLogger => ({
-  log(level, msg, fields) {
-    if (level === 'error' || process.env.JITLSP_TEST_LOG === 'debug')
-      process.stderr.write(
-        `${name} ${level} ${msg} ${JSON.stringify(fields ?? {}, (_k, v) => (typeof v === 'bigint' ? String(v) : v))}\n`,
-      );
-  },
-});
+import type { LightningNode } from '@jitlsp/engine/node';
+import type { JitWallet } from '../../src/wallet.js';
+import type { LspStandIn } from './lsp-stand-in.js';
+import { ClientRig } from './rig.js';
 
 describe('client integration: payer -> LSP -> JitWallet over TCP', function () {
   this.timeout(90_000);
-  const dirs: string[] = [];
-  const dir = (p: string) => {
-    const d = mkdtempSync(join(tmpdir(), `jitlsp-client-${p}-`));
-    dirs.push(d);
-    return d;
-  };
-  let chain: SandboxChain;
+  const rig = new ClientRig();
   let lsp: LspStandIn;
   let payer: LightningNode;
   let wallet: JitWallet;
   let offer: string;
 
   before(async () => {
-    chain = await SandboxChain.create({ log: () => undefined });
-    lsp = await LspStandIn.start({ chain, dataDir: dir('lsp'), logger: quiet('lsp') });
-    payer = await LightningNode.start({
-      dataDir: dir('payer'),
-      chain,
-      name: 'payer',
-      logger: quiet('payer'),
-      listen: { host: '127.0.0.1', port: 0 },
-    });
-    wallet = await JitWallet.start({
-      dataDir: dir('wallet'),
-      chain,
-      lsps: [lsp.node.address!],
-      logger: quiet('wallet'),
-      feeLimits: { maxTotalFeeMsat: 5_000_000n, maxProportional: 20_000 },
-      maintenanceIntervalMs: 0,
-      node: { listen: { host: '127.0.0.1', port: 0 }, reconnectBackoffMs: { min: 50, max: 500 } },
-    });
-    // The payer has a zero-conf channel to the LSP (the LSP's own liquidity comes from the sandbox wallet).
-    await payer.connect(lsp.node.address!);
-    const ready = payer.waitFor('channelReady');
-    await payer.openChannel({ peer: lsp.node.nodeId, capacitySat: 5_000_000n, zeroConf: true });
-    await ready;
+    await rig.start();
+    ({ lsp, payer, wallet } = rig);
   });
 
-  after(async () => {
-    await wallet?.stop();
-    await payer?.stop();
-    await lsp?.stop();
-    await chain?.close();
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
-  });
+  after(() => rig.stop());
 
   it('receiveViaLsp returns an amountless offer whose paths enter through the LSP, after buying a lease', async () => {
     const r = await wallet.receiveViaLsp({ lsp: lsp.node.address!, description: 'coffee' });
@@ -121,7 +76,7 @@ describe('client integration: payer -> LSP -> JitWallet over TCP', function () {
     expect(lsp.intercepted).to.have.length(1);
   });
 
-  it('while the wallet is offline the LSP holds the invoice_request and the payment completes on reconnect', async () => {
+  it('while the wallet is offline the LSP holds the invoice_request; the payment completes on reconnect', async () => {
     const gone = lsp.node.waitFor('peerDisconnected', (e) => e.peerNodeId === wallet.node.nodeId);
     wallet.node.disconnect(lsp.node.nodeId);
     await gone;
@@ -138,14 +93,7 @@ describe('client integration: payer -> LSP -> JitWallet over TCP', function () {
   });
 
   it('a fixed amount uses a pre-bought MPP lease for that amount (fresh wallet, first payment)', async () => {
-    const w2 = await JitWallet.start({
-      dataDir: dir('wallet2'),
-      chain,
-      lsps: [lsp.node.address!],
-      logger: quiet('wallet2'),
-      maintenanceIntervalMs: 0,
-      node: { reconnectBackoffMs: { min: 50, max: 500 } },
-    });
+    const w2 = await rig.startWallet('wallet2');
     try {
       const r = await w2.receiveViaLsp({ lsp: lsp.node.address!, policy: { poolSize: 0 } });
       const amount = 30_000_000n;

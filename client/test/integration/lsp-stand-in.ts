@@ -4,6 +4,10 @@
  * the shared LSPS0/LSPS2 codecs, opening a zero-conf channel on the first intercepted HTLC and
  * forwarding it with the opening fee skimmed, and holding onion messages for offline peers.
  * No promise checking, no MPP collection: just enough LSP to exercise the wallet side for real.
+ *
+ * `overSkimMsat` makes it misbehave: it skims that much more than the opening fee it sold. No real LSP (the
+ * service daemon included) can be made to do this, which is why the wallet's refusal is tested against this
+ * stand-in.
  */
 import type { SandboxChain } from '@jitlsp/engine/chain';
 import {
@@ -17,7 +21,8 @@ import {
   methodNotFoundObject,
 } from '@jitlsp/shared/lsps0';
 import { computeOpeningFee, LSPS2_BUY_METHOD, LSPS2_GET_INFO_METHOD, parseBuyParams } from '@jitlsp/shared/lsps2';
-import { LightningNode, type NodeLogger } from '@jitlsp/engine/node';
+import { LightningNode } from '@jitlsp/engine/node';
+import type { Logger } from '@jitlsp/shared/log';
 
 export interface StandInSale {
   client: string;
@@ -30,12 +35,14 @@ export interface StandInSale {
 export interface StandInOptions {
   chain: SandboxChain;
   dataDir: string;
-  logger?: NodeLogger;
+  logger?: Logger;
   clock?: () => Date;
   minFeeMsat?: bigint;
   proportional?: number;
   validForMs?: number;
   cltvExpiryDelta?: number;
+  /** Misbehave: skim this much more than the opening fee when forwarding the first payment (default 0). */
+  overSkimMsat?: bigint;
 }
 
 export class LspStandIn {
@@ -157,7 +164,8 @@ export class LspStandIn {
     await this.node.openChannel({ peer: sale.client, capacitySat: 2_000_000n, zeroConf: true });
     const r = await ready;
     this.opened.push({ client: sale.client, channelId: r.channelId });
-    this.node.forwardInterceptedHtlc(ev.interceptId, r.channelId, sale.client, ev.expectedOutboundAmountMsat - fee);
+    const skim = fee + (this.o.overSkimMsat ?? 0n);
+    this.node.forwardInterceptedHtlc(ev.interceptId, r.channelId, sale.client, ev.expectedOutboundAmountMsat - skim);
   }
 
   async stop(): Promise<void> {

@@ -7,15 +7,16 @@
  * The wallet owns one P2WPKH key. Every block's coinbase-like transaction pays 50 BTC to it; coinbase outputs
  * become spendable after 100 confirmations (the consensus coinbase maturity), so `create()` mines 110 blocks.
  * `fundTransaction` builds and signs a transaction with @scure/btc-signer; `broadcast` puts it in the mempool
- * (idempotently: LDK re-broadcasts zero-conf funding txs, ldk-wasm-notes pitfall 7); `mine()` confirms the
+ * (idempotently: LDK re-broadcasts zero-conf funding txs, docs/ldk-pitfalls.md); `mine()` confirms the
  * whole mempool in the next block.
  *
  * One instance is shared by every node of a process, so they all see the same chain.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex, concatBytes, hexToBytes } from '@noble/hashes/utils.js';
+import { concatBytes } from '@noble/hashes/utils.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { p2wpkh, RawTx, Transaction } from '@scure/btc-signer';
+import { fromHex, toHex } from '@jitlsp/shared/crypto';
 import type { ChainBlock, ChainSource, ChainTip } from './types.js';
 import { txidOf } from './txid.js';
 
@@ -142,10 +143,10 @@ export class SandboxChain implements ChainSource {
 
   async broadcast(raw: Uint8Array): Promise<string> {
     const txid = txidOf(raw);
-    if (this.mempool.has(txid) || this.txHeight.has(txid)) return txid; // idempotent (pitfall 7)
+    if (this.mempool.has(txid) || this.txHeight.has(txid)) return txid; // idempotent: LDK re-broadcasts zero-conf funding
     const tx = RawTx.decode(raw);
     for (const input of tx.inputs) {
-      const outpoint = `${bytesToHex(input.txid)}:${input.index}`;
+      const outpoint = `${toHex(input.txid)}:${input.index}`;
       const other = this.spentBy.get(outpoint);
       if (other !== undefined && other !== txid) {
         throw new Error(`SandboxChain/broadcast: input ${outpoint} of ${txid} already spent by ${other}`);
@@ -219,7 +220,7 @@ export class SandboxChain implements ChainSource {
     const tx = RawTx.decode(raw);
     if (coinbaseHeight === undefined) {
       for (const input of tx.inputs) {
-        const key = `${bytesToHex(input.txid)}:${input.index}`;
+        const key = `${toHex(input.txid)}:${input.index}`;
         this.spentBy.set(key, txid);
         this.utxos.delete(key);
         this.reserved.delete(key);
@@ -269,14 +270,14 @@ export class SandboxChain implements ChainSource {
     const header = new Uint8Array(80);
     const view = new DataView(header.buffer);
     view.setInt32(0, 0x20000000, true);
-    if (prev) header.set(reversed(hexToBytes(prev.hash)), 4);
-    header.set(merkleRoot(entries.map((e) => reversed(hexToBytes(e.txid)))), 36);
+    if (prev) header.set(reversed(fromHex(prev.hash)), 4);
+    header.set(merkleRoot(entries.map((e) => reversed(fromHex(e.txid)))), 36);
     view.setUint32(68, time, true);
     view.setUint32(72, REGTEST_BITS, true);
     view.setUint32(76, height, true); // nonce: no proof of work in the sandbox
     const block: StoredBlock = {
       height,
-      hash: bytesToHex(reversed(dsha256(header))),
+      hash: toHex(reversed(dsha256(header))),
       header,
       txs: entries.map((e, index) => ({ index, tx: e.tx })),
       txids: entries.map((e) => e.txid),

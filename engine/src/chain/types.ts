@@ -41,7 +41,7 @@ export interface ChainSource {
   subscribe(listener: (block: ChainBlock) => void): () => void;
   /**
    * Broadcast a raw transaction. MUST be idempotent: LDK re-broadcasts a zero-conf funding tx on every monitor
-   * update until it confirms (ldk-wasm-notes pitfall 7). Resolves to the txid (display hex).
+   * update until it confirms (docs/ldk-pitfalls.md, "Re-broadcast of zero-conf funding"). Resolves to the txid (display hex).
    */
   broadcast(tx: Uint8Array): Promise<string>;
   /**

@@ -1,6 +1,7 @@
 /** The public surface of the Lightning engine: what the service and the client code against. */
 import type {
   ChannelInfo,
+  ClaimableFailureCode,
   EventListener,
   Hex32,
   IdInput,
@@ -57,6 +58,11 @@ export interface LightningNodeApi {
   releaseFunding(txid: IdInput): Promise<boolean>;
   /** Claim a claimable payment with its preimage. */
   claimFunds(preimage: IdInput): void;
+  /**
+   * Fail a claimable payment back to the payer now (every part of it), with a BOLT 4 failure code (default
+   * `incorrect_or_unknown_payment_details`). Use it for every `paymentClaimable` that will not be claimed.
+   */
+  failClaimablePayment(paymentHash: IdInput, code?: ClaimableFailureCode): void;
 
   /** A BOLT 12 offer (amountless in 0.1: the builder setters are no-ops). Returns the bech32 `lno1...` string. */
   createOffer(opts?: { absoluteExpirySecs?: bigint }): { offer: string; offerId: Hex32 };

@@ -7,6 +7,7 @@
  * JS implementations, which the garbage collector would otherwise free (docs/ldk-pitfalls.md, "lifetimes").
  */
 import * as ldk from 'lightningdevkit';
+import type { Logger } from '@jitlsp/shared/log';
 import * as path from 'node:path';
 import type { ChainSource } from '../chain/types.js';
 import { blockHashBytes, catchUpRestored } from './chain-sync.js';
@@ -18,13 +19,7 @@ import { errText } from './mappers.js';
 import { makeMonitorPersister } from './monitor-persister.js';
 import { loadOrCreateSeed } from './seed.js';
 import type { FileStore } from './store.js';
-import {
-  LSPS0_MESSAGE_TYPE,
-  type ChannelInfo,
-  type NodeLogger,
-  type NodeOptions,
-  type RouterHookContext,
-} from './types.js';
+import { LSPS0_MESSAGE_TYPE, type ChannelInfo, type NodeOptions, type RouterHookContext } from './types.js';
 
 export const MANAGER_FILE = 'manager.bin';
 
@@ -44,7 +39,7 @@ export interface AssemblyInput {
   opts: NodeOptions;
   chain: ChainSource;
   store: FileStore;
-  logger: NodeLogger;
+  logger: Logger;
   name: string;
   random: (n: number) => Uint8Array;
   nowMs: number;

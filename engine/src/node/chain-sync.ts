@@ -8,7 +8,7 @@
  * reorganisations; a hash-following, reorg-aware follower can replace it behind the same interface.
  */
 import * as ldk from 'lightningdevkit';
-import { hexToBytes } from '@noble/hashes/utils.js';
+import { fromHex } from '@jitlsp/shared/crypto';
 import type { ChainBlock, ChainSource } from '../chain/types.js';
 import type { NodeContext } from './context.js';
 
@@ -42,7 +42,7 @@ function connectBlockToMonitor(
 }
 
 /** LDK's BlockHash bytes (internal order) from a display-order hash. */
-export const blockHashBytes = (displayHex: string): Uint8Array => hexToBytes(displayHex).reverse();
+export const blockHashBytes = (displayHex: string): Uint8Array => fromHex(displayHex).reverse();
 
 /**
  * Brings restored monitors and the restored manager from their own best blocks to `tipHeight`, before the

@@ -3,8 +3,9 @@
  * inbound channel, close. Inputs are checked here; LDK's refusals become errors naming the command.
  */
 import * as ldk from 'lightningdevkit';
+import { toHex } from '@jitlsp/shared/crypto';
 import { outboundChannelConfig } from './config.js';
-import { hex, idBytes, randomBigint } from './ids.js';
+import { idBytes, randomBigint } from './ids.js';
 import { errText } from './mappers.js';
 import type { Hex32, IdInput, NodeOptions, OpenChannelOptions } from './types.js';
 
@@ -21,7 +22,7 @@ export function openChannel(
   const cfg = outboundChannelConfig(nodeOpts, manualAccept, o);
   const res = cm.create_channel(peer, o.capacitySat, o.pushMsat ?? 0n, userChannelId, null, cfg);
   if (!(res instanceof ldk.Result_ChannelIdAPIErrorZ_OK)) throw new Error(`Node/openChannel: ${errText(res)}`);
-  return { temporaryChannelId: hex(res.res.get_a()), userChannelId };
+  return { temporaryChannelId: toHex(res.res.get_a()), userChannelId };
 }
 
 export function acceptInboundChannel(

@@ -1,8 +1,7 @@
 /** What every part of the node gets from it: the injected dependencies and the loop's controls. */
+import type { LogFields, LogLevel } from '@jitlsp/shared/log';
 import type { ChainSource } from '../chain/types.js';
 import type { FileStore } from './store.js';
-
-export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
 
 export interface NodeContext {
   readonly chain: ChainSource;
@@ -14,7 +13,7 @@ export interface NodeContext {
   kick(): void;
   /** Run `fn` after `ms` unless the node stops first. */
   later(fn: () => void, ms: number): void;
-  log(level: LogLevel, msg: string, fields?: Record<string, unknown>): void;
+  log(level: LogLevel, msg: string, fields?: LogFields): void;
 }
 
 /** The node's timers, all cleared when it stops. */

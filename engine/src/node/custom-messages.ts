@@ -6,7 +6,7 @@
  * Messages received are queued and handed out after LDK returns (never re-entering LDK from its callback).
  */
 import * as ldk from 'lightningdevkit';
-import { hex } from './ids.js';
+import { toHex } from '@jitlsp/shared/crypto';
 
 export interface CustomMessageSink {
   received(peerNodeId: string, messageType: number, payload: Uint8Array): void;
@@ -55,7 +55,7 @@ export class CustomMessages {
     this.handler = ldk.CustomMessageHandler.new_impl(
       {
         handle_custom_message: (msg: ldk.Type, sender: Uint8Array) => {
-          sink.received(hex(sender), msg.type_id() & 0xffff, msg.write());
+          sink.received(toHex(sender), msg.type_id() & 0xffff, msg.write());
           return ldk.Result_NoneLightningErrorZ.constructor_ok();
         },
         get_and_clear_pending_msg: () => {
@@ -64,10 +64,10 @@ export class CustomMessages {
             .map((m) => ldk.TwoTuple_PublicKeyTypeZ.constructor_new(m.peer, customType(m.type, m.payload)));
           return out;
         },
-        peer_disconnected: (their: Uint8Array) => sink.peerDisconnected(hex(their)),
+        peer_disconnected: (their: Uint8Array) => sink.peerDisconnected(toHex(their)),
         peer_connected: (their: Uint8Array, init: ldk.Init, inbound: boolean) => {
           // le_flags is little-endian; BOLT 9 feature fields are big-endian.
-          sink.peerConnected(hex(their), Boolean(inbound), Uint8Array.from(init.get_features().le_flags()).reverse());
+          sink.peerConnected(toHex(their), Boolean(inbound), Uint8Array.from(init.get_features().le_flags()).reverse());
           return ldk.Result_NoneNoneZ.constructor_ok();
         },
         provided_node_features: () => withLsps0(ldk.NodeFeatures.constructor_empty(), advertiseLsps0),

@@ -6,14 +6,15 @@
  * acknowledged. LDK hands over the same content on every replay, so the content is the event's key.
  */
 import * as ldk from 'lightningdevkit';
+import { toHex } from '@jitlsp/shared/crypto';
 import type { NodeContext } from './context.js';
-import { hex } from './ids.js';
+
 import type { NodeEvent, NodeEventType } from './types.js';
 
 /** A durable event's identity: its whole content (LDK replays an event unchanged). */
 function eventKey(ev: NodeEvent): string {
   return JSON.stringify(ev, (_k, v: unknown) =>
-    typeof v === 'bigint' ? `${v}n` : v instanceof Uint8Array ? hex(v) : v,
+    typeof v === 'bigint' ? `${v}n` : v instanceof Uint8Array ? toHex(v) : v,
   );
 }
 

@@ -135,7 +135,7 @@ export class EventLoop {
         call: () => {
           this.armed[key] = false;
           // Leave LDK's stack first: a setImmediate scheduled from inside register_callback_fn (future already
-          // complete) during an immediate was observed to wait for the next unrelated I/O before running.
+          // complete) during an immediate can wait for the next unrelated I/O before running.
           queueMicrotask(() => this.kick());
         },
       });

@@ -1,20 +1,21 @@
 /**
  * Copies LDK `Event`s into the engine's plain {@link NodeEvent}s. Nothing of the LDK object is kept, so its
- * WASM memory is released when the finalizer runs (ldk-wasm-notes pitfall 2).
+ * WASM memory is released when the finalizer runs (docs/ldk-pitfalls.md, "Memory").
  */
 import * as ldk from 'lightningdevkit';
-import { hex, txidHex, u128FromLdk } from './ids.js';
+import { toHex } from '@jitlsp/shared/crypto';
+import { txidHex, u128FromLdk } from './ids.js';
 import type { FailedHtlcDestination, NodeEvent, PaymentPurposeKind } from './types.js';
 
 const opt64 = (o: ldk.Option_u64Z): bigint | undefined => (o instanceof ldk.Option_u64Z_Some ? o.some : undefined);
 const opt128 = (o: ldk.Option_U128Z): bigint | undefined =>
   o instanceof ldk.Option_U128Z_Some ? u128FromLdk(o.some) : undefined;
 const opt32B = (o: ldk.Option_ThirtyTwoBytesZ): string | undefined =>
-  o instanceof ldk.Option_ThirtyTwoBytesZ_Some ? hex(o.some) : undefined;
-const chanId = (c: ldk.ChannelId | null | undefined): string | undefined => (c ? hex(c.get_a()) : undefined);
+  o instanceof ldk.Option_ThirtyTwoBytesZ_Some ? toHex(o.some) : undefined;
+const chanId = (c: ldk.ChannelId | null | undefined): string | undefined => (c ? toHex(c.get_a()) : undefined);
 /** LDK marks a missing public key as null or all zeroes. */
 const nodeIdOpt = (b: Uint8Array | null | undefined): string | undefined =>
-  b && b.length === 33 && b.some((x) => x !== 0) ? hex(b) : undefined;
+  b && b.length === 33 && b.some((x) => x !== 0) ? toHex(b) : undefined;
 
 export function purposeKind(p: ldk.PaymentPurpose): PaymentPurposeKind {
   if (p instanceof ldk.PaymentPurpose_Bolt12OfferPayment) return 'bolt12-offer';
@@ -25,14 +26,14 @@ export function purposeKind(p: ldk.PaymentPurpose): PaymentPurposeKind {
 
 function destination(d: ldk.HTLCDestination): FailedHtlcDestination {
   if (d instanceof ldk.HTLCDestination_NextHopChannel) {
-    return { kind: 'next-hop-channel', nodeId: nodeIdOpt(d.node_id), channelId: hex(d.channel_id.get_a()) };
+    return { kind: 'next-hop-channel', nodeId: nodeIdOpt(d.node_id), channelId: toHex(d.channel_id.get_a()) };
   }
   if (d instanceof ldk.HTLCDestination_UnknownNextHop)
     return { kind: 'unknown-next-hop', requestedForwardScid: d.requested_forward_scid };
   if (d instanceof ldk.HTLCDestination_InvalidForward)
     return { kind: 'invalid-forward', requestedForwardScid: d.requested_forward_scid };
   if (d instanceof ldk.HTLCDestination_FailedPayment)
-    return { kind: 'failed-payment', paymentHash: hex(d.payment_hash) };
+    return { kind: 'failed-payment', paymentHash: toHex(d.payment_hash) };
   return { kind: 'invalid-onion' };
 }
 
@@ -61,9 +62,9 @@ export function convertEvent(ev: ldk.Event): NodeEvent | InternalEvent | undefin
   if (ev instanceof ldk.Event_HTLCIntercepted) {
     return {
       type: 'htlcIntercepted',
-      interceptId: hex(ev.intercept_id),
+      interceptId: toHex(ev.intercept_id),
       requestedNextHopScid: ev.requested_next_hop_scid,
-      paymentHash: hex(ev.payment_hash),
+      paymentHash: toHex(ev.payment_hash),
       inboundAmountMsat: ev.inbound_amount_msat,
       expectedOutboundAmountMsat: ev.expected_outbound_amount_msat,
       cltvExpiry: null, // filled in by the node (inboundHtlcExpiry): the event itself has none
@@ -72,24 +73,24 @@ export function convertEvent(ev: ldk.Event): NodeEvent | InternalEvent | undefin
   if (ev instanceof ldk.Event_ChannelPending) {
     return {
       type: 'channelPending',
-      channelId: hex(ev.channel_id.get_a()),
+      channelId: toHex(ev.channel_id.get_a()),
       userChannelId: u128FromLdk(ev.user_channel_id),
-      counterpartyNodeId: hex(ev.counterparty_node_id),
+      counterpartyNodeId: toHex(ev.counterparty_node_id),
       fundingTxid: txidHex(ev.funding_txo.get_txid()),
     };
   }
   if (ev instanceof ldk.Event_ChannelReady) {
     return {
       type: 'channelReady',
-      channelId: hex(ev.channel_id.get_a()),
+      channelId: toHex(ev.channel_id.get_a()),
       userChannelId: u128FromLdk(ev.user_channel_id),
-      counterpartyNodeId: hex(ev.counterparty_node_id),
+      counterpartyNodeId: toHex(ev.counterparty_node_id),
     };
   }
   if (ev instanceof ldk.Event_ChannelClosed) {
     return {
       type: 'channelClosed',
-      channelId: hex(ev.channel_id.get_a()),
+      channelId: toHex(ev.channel_id.get_a()),
       userChannelId: u128FromLdk(ev.user_channel_id),
       counterpartyNodeId: nodeIdOpt(ev.counterparty_node_id),
       reason: ev.reason.to_str(),
@@ -99,7 +100,7 @@ export function convertEvent(ev: ldk.Event): NodeEvent | InternalEvent | undefin
   if (ev instanceof ldk.Event_PaymentClaimable) {
     return {
       type: 'paymentClaimable',
-      paymentHash: hex(ev.payment_hash),
+      paymentHash: toHex(ev.payment_hash),
       amountMsat: ev.amount_msat,
       counterpartySkimmedFeeMsat: ev.counterparty_skimmed_fee_msat,
       purpose: purposeKind(ev.purpose),
@@ -110,7 +111,7 @@ export function convertEvent(ev: ldk.Event): NodeEvent | InternalEvent | undefin
   if (ev instanceof ldk.Event_PaymentClaimed) {
     return {
       type: 'paymentClaimed',
-      paymentHash: hex(ev.payment_hash),
+      paymentHash: toHex(ev.payment_hash),
       amountMsat: ev.amount_msat,
       purpose: purposeKind(ev.purpose),
     };
@@ -119,8 +120,8 @@ export function convertEvent(ev: ldk.Event): NodeEvent | InternalEvent | undefin
     return {
       type: 'paymentSent',
       paymentId: opt32B(ev.payment_id),
-      paymentHash: hex(ev.payment_hash),
-      preimage: hex(ev.payment_preimage),
+      paymentHash: toHex(ev.payment_hash),
+      preimage: toHex(ev.payment_preimage),
       feePaidMsat: opt64(ev.fee_paid_msat),
     };
   }
@@ -128,7 +129,7 @@ export function convertEvent(ev: ldk.Event): NodeEvent | InternalEvent | undefin
     const r = ev.reason;
     return {
       type: 'paymentFailed',
-      paymentId: hex(ev.payment_id),
+      paymentId: toHex(ev.payment_id),
       paymentHash: opt32B(ev.payment_hash),
       reason:
         r instanceof ldk.Option_PaymentFailureReasonZ_Some
@@ -152,23 +153,23 @@ export function convertEvent(ev: ldk.Event): NodeEvent | InternalEvent | undefin
   if (ev instanceof ldk.Event_HTLCHandlingFailed) {
     return {
       type: 'htlcHandlingFailed',
-      prevChannelId: hex(ev.prev_channel_id.get_a()),
+      prevChannelId: toHex(ev.prev_channel_id.get_a()),
       failedNextDestination: destination(ev.failed_next_destination),
     };
   }
   if (ev instanceof ldk.Event_OnionMessageIntercepted) {
-    return { type: 'onionMessageIntercepted', peerNodeId: hex(ev.peer_node_id), message: ev.message.write() };
+    return { type: 'onionMessageIntercepted', peerNodeId: toHex(ev.peer_node_id), message: ev.message.write() };
   }
   if (ev instanceof ldk.Event_OnionMessagePeerConnected) {
-    return { type: 'onionMessagePeerConnected', peerNodeId: hex(ev.peer_node_id) };
+    return { type: 'onionMessagePeerConnected', peerNodeId: toHex(ev.peer_node_id) };
   }
   if (ev instanceof ldk.Event_OpenChannelRequest) {
     const funds = ev.channel_negotiation_type;
     const pushMsat = funds instanceof ldk.InboundChannelFunds_PushMsat ? funds.push_msat : 0n;
     return {
       type: 'openChannelRequestRaw',
-      temporaryChannelId: hex(ev.temporary_channel_id.get_a()),
-      counterpartyNodeId: hex(ev.counterparty_node_id),
+      temporaryChannelId: toHex(ev.temporary_channel_id.get_a()),
+      counterpartyNodeId: toHex(ev.counterparty_node_id),
       fundingSat: ev.funding_satoshis,
       pushMsat,
     };
@@ -177,13 +178,13 @@ export function convertEvent(ev: ldk.Event): NodeEvent | InternalEvent | undefin
     return {
       type: 'fundingGenerationReady',
       temporaryChannelId: ev.temporary_channel_id.get_a(),
-      counterpartyNodeId: hex(ev.counterparty_node_id),
+      counterpartyNodeId: toHex(ev.counterparty_node_id),
       valueSat: ev.channel_value_satoshis,
       outputScript: ev.output_script,
       userChannelId: u128FromLdk(ev.user_channel_id),
     };
   }
   if (ev instanceof ldk.Event_PendingHTLCsForwardable) return { type: 'pendingHtlcsForwardable' };
-  if (ev instanceof ldk.Event_ConnectionNeeded) return { type: 'connectionNeeded', nodeId: hex(ev.node_id) };
+  if (ev instanceof ldk.Event_ConnectionNeeded) return { type: 'connectionNeeded', nodeId: toHex(ev.node_id) };
   return undefined;
 }

@@ -5,10 +5,11 @@
  * and releasable.
  */
 import * as ldk from 'lightningdevkit';
+import { toHex } from '@jitlsp/shared/crypto';
 import { txidOf } from '../chain/txid.js';
 import type { NodeContext } from './context.js';
 import type { InternalEvent } from './events.js';
-import { hex, idBytes } from './ids.js';
+import { idBytes } from './ids.js';
 import { errText } from './mappers.js';
 import type { HeldFunding, IdInput, NodeEvent, NodeOptions } from './types.js';
 
@@ -51,7 +52,7 @@ export class Funding {
   private save(): void {
     const list: HeldRecord[] = [...this.held.values()].map((h) => ({
       txid: h.txid,
-      txHex: hex(h.tx),
+      txHex: toHex(h.tx),
       counterpartyNodeId: h.counterpartyNodeId,
       userChannelId: h.userChannelId.toString(),
       temporaryChannelId: h.temporaryChannelId,
@@ -67,7 +68,7 @@ export class Funding {
       const tx = await this.ctx.chain.fundTransaction(ev.outputScript, ev.valueSat);
       if (this.ctx.isStopped()) return;
       const txid = txidOf(tx);
-      const temporaryChannelId = hex(ev.temporaryChannelId);
+      const temporaryChannelId = toHex(ev.temporaryChannelId);
       const info = { counterpartyNodeId: ev.counterpartyNodeId, userChannelId: ev.userChannelId, temporaryChannelId };
       if (this.holdFunding?.(info)) {
         this.held.set(txid, { txid, tx, ...info });
@@ -112,7 +113,7 @@ export class Funding {
 
   /** Broadcast a held funding transaction; false if none is held under `txid`. */
   async release(txid: IdInput): Promise<boolean> {
-    const id = typeof txid === 'string' ? txid.toLowerCase() : hex(txid);
+    const id = typeof txid === 'string' ? txid.toLowerCase() : toHex(txid);
     const h = this.held.get(id);
     if (!h) return false;
     this.held.delete(id);

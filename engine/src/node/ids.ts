@@ -1,14 +1,12 @@
 /** Conversions between the engine's hex identifiers and LDK's byte arrays, checked at the boundary. */
-import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
+import { fromHex, toHex } from '@jitlsp/shared/crypto';
 import type { IdInput, PeerAddress } from './types.js';
 
 /** Bytes of an id given as hex or bytes, with its expected length; throws `Node/<field>: expected ...`. */
 export function idBytes(id: IdInput, length: number, field: string): Uint8Array {
   let bytes: Uint8Array;
   if (typeof id === 'string') {
-    if (!/^[0-9a-fA-F]*$/.test(id) || id.length % 2 !== 0)
-      throw new TypeError(`Node/${field}: expected hex, got ${JSON.stringify(id.slice(0, 80))}`);
-    bytes = hexToBytes(id.toLowerCase());
+    bytes = fromHex(id, `Node/${field}`);
   } else if (id instanceof Uint8Array) {
     bytes = id;
   } else {
@@ -18,10 +16,8 @@ export function idBytes(id: IdInput, length: number, field: string): Uint8Array 
   return bytes;
 }
 
-export const hex = (b: Uint8Array): string => bytesToHex(b);
-
 /** Display-order (reversed) hex of an internal-order txid. */
-export const txidHex = (internal: Uint8Array): string => bytesToHex(Uint8Array.from(internal).reverse());
+export const txidHex = (internal: Uint8Array): string => toHex(Uint8Array.from(internal).reverse());
 
 /** Parse `pubkey@host:port` (IPv6 hosts in brackets). */
 export function parsePeerAddress(s: PeerAddress | string): PeerAddress {

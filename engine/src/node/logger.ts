@@ -1,12 +1,10 @@
 /** Structured logging for the engine (JSON lines) and the adapter that forwards LDK's own log records. */
 import * as ldk from 'lightningdevkit';
-import type { NodeLogger } from './types.js';
-
-type Level = 'trace' | 'debug' | 'info' | 'warn' | 'error';
+import type { Logger, LogLevel as Level } from '@jitlsp/shared/log';
 const ORDER: Record<Level, number> = { trace: 0, debug: 1, info: 2, warn: 3, error: 4 };
 
 /** JSON lines to stderr at `min` and above. */
-export function jsonLogger(min: Level = 'info', base: Record<string, unknown> = {}): NodeLogger {
+export function jsonLogger(min: Level = 'info', base: Record<string, unknown> = {}): Logger {
   return {
     log(level, msg, fields) {
       if (ORDER[level] < ORDER[min]) return;
@@ -37,7 +35,7 @@ function ldkLevel(l: ldk.Level): Level {
 }
 
 /** An LDK `Logger` forwarding records at `min` and above. */
-export function ldkLogger(logger: NodeLogger, min: Level, name: string): ldk.Logger {
+export function ldkLogger(logger: Logger, min: Level, name: string): ldk.Logger {
   return ldk.Logger.new_impl({
     log(record: ldk.Record) {
       const level = ldkLevel(record.get_level());

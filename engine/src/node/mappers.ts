@@ -3,7 +3,8 @@
  * results). Events have their own mapper in events.ts. Nothing of the LDK object is kept in the result.
  */
 import * as ldk from 'lightningdevkit';
-import { hex, u128FromLdk } from './ids.js';
+import { toHex } from '@jitlsp/shared/crypto';
+import { u128FromLdk } from './ids.js';
 import type { ChannelInfo, PendingHtlc } from './types.js';
 
 /** Text of an LDK result's error: an APIError-like object (with `.err` text) or an enum value. */
@@ -30,7 +31,7 @@ export function pendingHtlcs(c: ldk.ChannelDetails): PendingHtlc[] {
     h: ldk.InboundHTLCDetails | ldk.OutboundHTLCDetails,
   ): PendingHtlc => ({
     direction,
-    paymentHash: hex(h.get_payment_hash()),
+    paymentHash: toHex(h.get_payment_hash()),
     amountMsat: h.get_amount_msat(),
     cltvExpiry: h.get_cltv_expiry(),
   });
@@ -45,9 +46,9 @@ export function channelInfo(c: ldk.ChannelDetails): ChannelInfo {
   const txo = c.get_funding_txo();
   const conf = c.get_confirmations();
   return {
-    channelId: hex(c.get_channel_id().get_a()),
+    channelId: toHex(c.get_channel_id().get_a()),
     userChannelId: u128FromLdk(c.get_user_channel_id()),
-    counterpartyNodeId: hex(c.get_counterparty().get_node_id()),
+    counterpartyNodeId: toHex(c.get_counterparty().get_node_id()),
     capacitySat: c.get_channel_value_satoshis(),
     outboundCapacityMsat: c.get_outbound_capacity_msat(),
     inboundCapacityMsat: c.get_inbound_capacity_msat(),
@@ -59,7 +60,7 @@ export function channelInfo(c: ldk.ChannelDetails): ChannelInfo {
     shortChannelId: opt64(c.get_short_channel_id()),
     inboundPaymentScid: opt64(c.get_inbound_payment_scid()),
     outboundPaymentScid: opt64(c.get_outbound_payment_scid()),
-    fundingTxid: txo ? hex(Uint8Array.from(txo.get_txid()).reverse()) : undefined,
+    fundingTxid: txo ? toHex(Uint8Array.from(txo.get_txid()).reverse()) : undefined,
     confirmations: conf instanceof ldk.Option_u32Z_Some ? conf.some : undefined,
     pendingHtlcs: pendingHtlcs(c),
   };

@@ -5,7 +5,7 @@
  *
  * The monitor handed to these callbacks is an owned clone of the whole ChannelMonitor (`new ChannelMonitor(null,
  * ptr)` in the bindings' Persist.mjs); it is freed right after writing instead of waiting for the JS finalizer
- * (ldk-wasm-notes pitfall 2: measured 40 MB instead of 86 MB of WASM memory).
+ * (docs/ldk-pitfalls.md, "Memory").
  */
 import * as ldk from 'lightningdevkit';
 import * as raw from 'lightningdevkit/bindings.mjs';

@@ -5,7 +5,9 @@
  * chain-sync.ts do one job each; channels.ts, payments.ts, onion-messages.ts hold the commands.
  */
 import * as ldk from 'lightningdevkit';
+import type { Logger } from '@jitlsp/shared/log';
 import * as path from 'node:path';
+import { toHex } from '@jitlsp/shared/crypto';
 import { assembleNode, MANAGER_FILE, type LdkObjects } from './assembly.js';
 import { HeightChainSync, type ChainFollower } from './chain-sync.js';
 import * as channels from './channels.js';
@@ -13,7 +15,7 @@ import { DurableEvents } from './durable-events.js';
 import { EventLoop, type EventLoopHost } from './event-loop.js';
 import { Timers, type NodeContext } from './context.js';
 import { Funding } from './funding.js';
-import { hex, idBytes, randomBigint } from './ids.js';
+import { idBytes, randomBigint } from './ids.js';
 import { InboundChannelPolicy } from './inbound-channels.js';
 import { Listeners } from './listeners.js';
 import { jsonLogger } from './logger.js';
@@ -45,7 +47,7 @@ export class LightningNode implements LightningNodeApi {
   listenPort: number | undefined;
 
   private readonly ctx: NodeContext;
-  private readonly logger: T.NodeLogger;
+  private readonly logger: Logger;
   private readonly name: string;
   private readonly tcp: TcpTransport;
   private readonly listeners: Listeners;
@@ -127,7 +129,7 @@ export class LightningNode implements LightningNodeApi {
       log: this.ctx.log,
     });
     this.ldkObjects = parts;
-    this.nodeId = hex(parts.cm.get_our_node_id());
+    this.nodeId = toHex(parts.cm.get_our_node_id());
     this.funding.load();
     this.loop.attach(parts);
     const confirmListeners = [parts.chainMonitor.as_Confirm(), parts.cm.as_Confirm()];
@@ -232,7 +234,8 @@ export class LightningNode implements LightningNodeApi {
   sendCustomMessage(peer: T.IdInput, payload: Uint8Array, messageType = T.LSPS0_MESSAGE_TYPE): void {
     this.assertRunning();
     const id = idBytes(peer, 33, 'peer');
-    if (!this.peers.isConnected(hex(id))) throw new Error(`Node/sendCustomMessage: peer ${hex(id)} is not connected`);
+    if (!this.peers.isConnected(toHex(id)))
+      throw new Error(`Node/sendCustomMessage: peer ${toHex(id)} is not connected`);
     this.parts.customMessages.send(id, messageType, payload);
     this.ctx.kick();
   }
@@ -289,6 +292,13 @@ export class LightningNode implements LightningNodeApi {
 
   claimFunds(preimage: T.IdInput): void {
     this.command((cm) => payments.claimFunds(cm, preimage));
+  }
+
+  failClaimablePayment(
+    paymentHash: T.IdInput,
+    code: T.ClaimableFailureCode = 'incorrect_or_unknown_payment_details',
+  ): void {
+    this.command((cm) => payments.failClaimablePayment(cm, paymentHash, code));
   }
 
   createOffer(opts: { absoluteExpirySecs?: bigint } = {}): { offer: string; offerId: T.Hex32 } {

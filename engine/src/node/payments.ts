@@ -4,9 +4,10 @@
  * naming the command.
  */
 import * as ldk from 'lightningdevkit';
-import { hex, idBytes } from './ids.js';
+import { toHex } from '@jitlsp/shared/crypto';
+import { idBytes } from './ids.js';
 import { bolt12ErrText, errText } from './mappers.js';
-import type { Hex32, IdInput } from './types.js';
+import type { ClaimableFailureCode, Hex32, IdInput } from './types.js';
 
 export function forwardInterceptedHtlc(
   cm: ldk.ChannelManager,
@@ -33,6 +34,28 @@ export function claimFunds(cm: ldk.ChannelManager, preimage: IdInput): void {
   cm.claim_funds(idBytes(preimage, 32, 'preimage'));
 }
 
+/** BOLT 4 failure codes a receiver can send back for a claimable payment. */
+const CLAIMABLE_FAILURES: Record<ClaimableFailureCode, () => ldk.FailureCode> = {
+  incorrect_or_unknown_payment_details: () => ldk.FailureCode.constructor_incorrect_or_unknown_payment_details(),
+  temporary_node_failure: () => ldk.FailureCode.constructor_temporary_node_failure(),
+};
+
+/**
+ * Fail every HTLC of a claimable payment back to the payer (LDK `fail_htlc_backwards_with_reason`) instead of
+ * letting it wait for its CLTV expiry. LDK adds the BOLT 4 data for the code itself (for
+ * incorrect_or_unknown_payment_details: the HTLC amount and the current height). When the payment came through a
+ * blinded path, BOLT 4 has the introduction node answer the payer with invalid_onion_blinding instead, so the
+ * payer learns only that the payment failed. Unknown hashes are ignored.
+ */
+export function failClaimablePayment(cm: ldk.ChannelManager, paymentHash: IdInput, code: ClaimableFailureCode): void {
+  const make = CLAIMABLE_FAILURES[code];
+  if (!make)
+    throw new RangeError(
+      `Node/failClaimablePayment.code: expected one of ${Object.keys(CLAIMABLE_FAILURES).join(', ')}, got ${String(code)}`,
+    );
+  cm.fail_htlc_backwards_with_reason(idBytes(paymentHash, 32, 'paymentHash'), make());
+}
+
 export function createOffer(
   cm: ldk.ChannelManager,
   absoluteExpirySecs: bigint | undefined,
@@ -47,7 +70,7 @@ export function createOffer(
   const built = builder.res.build();
   if (!(built instanceof ldk.Result_OfferBolt12SemanticErrorZ_OK))
     throw new Error(`Node/createOffer: ${bolt12ErrText(built)}`);
-  return { offer: built.res.to_str(), offerId: hex(built.res.id().get_a()) };
+  return { offer: built.res.to_str(), offerId: toHex(built.res.id().get_a()) };
 }
 
 export function payOffer(
@@ -72,5 +95,5 @@ export function payOffer(
     ldk.Option_u64Z.constructor_none(),
   );
   if (!res.is_ok()) throw new Error(`Node/payOffer: ${bolt12ErrText(res)}`);
-  return hex(paymentId);
+  return toHex(paymentId);
 }

@@ -2,9 +2,10 @@
  * Peer connections: who is connected (from the BOLT 1 `init` exchange LDK reports), the peers to keep
  * connected, and reconnecting to them with exponential backoff.
  */
+import { toHex } from '@jitlsp/shared/crypto';
 import type { NodeContext } from './context.js';
 import { hasFeaturePair, LSPS0_FEATURE_BIT, type CustomMessageSink } from './custom-messages.js';
-import { hex, idBytes, parsePeerAddress } from './ids.js';
+import { idBytes, parsePeerAddress } from './ids.js';
 import type { TcpTransport } from './tcp.js';
 import type { IdInput, NodeEvent, PeerAddress, PeerInfo } from './types.js';
 
@@ -107,7 +108,7 @@ export class Peers {
   }
 
   disconnect(peer: IdInput): void {
-    const id = hex(idBytes(peer, 33, 'peer'));
+    const id = toHex(idBytes(peer, 33, 'peer'));
     const p = this.persistent.get(id);
     if (p?.timer) clearTimeout(p.timer);
     this.persistent.delete(id);

@@ -9,9 +9,10 @@
  * - Amounts are `bigint` with the unit in the name. SCIDs and user channel ids are `bigint` (u64 / u128).
  * - Message payloads (custom messages, onion messages) are raw `Uint8Array`.
  * - Events are plain objects copied out of LDK's `Event`s; no LDK object is retained (memory discipline,
- *   see `ldk-wasm-notes.md` pitfall 2).
+ *   see docs/ldk-pitfalls.md, "Memory").
  */
 import type { EntropySource, KeysManager, MessageRouter, NetworkGraph, NodeSigner, Router } from 'lightningdevkit';
+import type { Logger, LogLevel } from '@jitlsp/shared/log';
 import type { ChainSource } from '../chain/types.js';
 
 /** Lower-case hex of a 33-byte compressed public key (a node id). */
@@ -26,11 +27,6 @@ export interface PeerAddress {
   nodeId: NodeIdHex;
   host: string;
   port: number;
-}
-
-/** Structured logger: one JSON object per line. The engine never passes the seed or key material. */
-export interface NodeLogger {
-  log(level: 'trace' | 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>): void;
 }
 
 /** What the caller's router hooks receive: the node's defaults and key material. */
@@ -89,11 +85,11 @@ export interface NodeOptions {
   /** Injected randomness (peer-manager ephemeral keys, payment ids). Default crypto.getRandomValues. */
   random?: (n: number) => Uint8Array;
   /** Structured logger. Default: JSON lines to stderr at `info` and above. */
-  logger?: NodeLogger;
+  logger?: Logger;
   /** Name in log lines (e.g. 'lsp', 'client'). */
   name?: string;
   /** LDK log level forwarded to `logger` (default 'warn'; LDK 'trace'/'gossip' are very chatty). */
-  ldkLogLevel?: 'trace' | 'debug' | 'info' | 'warn' | 'error';
+  ldkLogLevel?: LogLevel;
 
   /** LSP: let HTLCs to intercept SCIDs raise `htlcIntercepted` (UserConfig.accept_intercept_htlcs). */
   acceptInterceptHtlcs?: boolean;
@@ -249,6 +245,14 @@ export interface MemoryStats {
 }
 
 export type PaymentPurposeKind = 'bolt12-offer' | 'bolt12-refund' | 'bolt11' | 'spontaneous';
+
+/**
+ * Why a receiver fails a claimable payment back (BOLT 4 failure messages). `incorrect_or_unknown_payment_details`
+ * (PERM|15) is the final node's answer to a payment it does not know or whose amount is wrong; bLIP-25 says a
+ * receiver MUST fail an HTLC whose extra fee (skim) it did not expect or finds too high, and this code says so
+ * without telling the payer more. `temporary_node_failure` (NODE|2) lets the payer retry later.
+ */
+export type ClaimableFailureCode = 'incorrect_or_unknown_payment_details' | 'temporary_node_failure';
 
 /** Where a failed HTLC was going (LDK `HTLCDestination`). */
 export type FailedHtlcDestination =

@@ -1,6 +1,6 @@
 /**
  * Loads the LDK WASM module once per process and keeps a handle on its linear memory, so the engine can report
- * `memoryStats()` (ldk-wasm-notes pitfall 2: memory grows when finalizers are starved, and never shrinks).
+ * `memoryStats()` (WASM memory grows when finalizers are starved and never shrinks: docs/ldk-pitfalls.md, "Memory").
  * `bindings.mjs` keeps its instance private, so `WebAssembly.instantiate` is wrapped for the one call that
  * instantiates LDK.
  */
@@ -62,8 +62,8 @@ export function markLdkActivity(): void {
 /**
  * Periodic full GC while at least one node runs, when the process was started with `--expose-gc`.
  * V8 does not see the WASM memory a small JS wrapper keeps alive, so without pressure it collects them late and
- * LDK's linear memory keeps growing (measured: +9 MiB per 80 payments without, flat at 16 MiB with a gc() every
- * few seconds; ldk-wasm-notes pitfall 2). Returns the release function.
+ * LDK's linear memory keeps growing; a gc() every few seconds keeps it flat (docs/ldk-pitfalls.md, "Memory").
+ * Returns the release function.
  */
 export function retainPeriodicGc(intervalMs: number): () => void {
   const gc = (globalThis as { gc?: () => void }).gc;

@@ -3,13 +3,14 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { SandboxChain } from '../chain/index.js';
 import { LightningNode } from '../node/node.js';
-import type { NodeLogger, NodeOptions } from '../node/types.js';
+import type { NodeOptions } from '../node/types.js';
+import type { Logger } from '@jitlsp/shared/log';
 
 export interface TestNetOptions {
   /** Node data directories are created as `<dirPrefix>-<name>-XXXXXX` in the OS temporary directory. */
   dirPrefix: string;
   /** Each node's logger, by node name. */
-  logger: (name: string) => NodeLogger;
+  logger: (name: string) => Logger;
   /** Options every node starts with (a node's own options win). */
   nodeDefaults?: Partial<NodeOptions>;
 }

@@ -5,11 +5,12 @@
  * (BOLT 4 route blinding, BOLT 12 `offer_paths` / `invoice_paths`).
  *
  * `via()` picks the introduction node and the SCID it must forward over: an LSP intercept SCID (every payment is
- * intercepted, bLIP-52) or the real channel's inbound SCID alias. Zero relay fees and `htlc_maximum_msat = u64::MAX`
- * follow ldk-wasm-notes ("C's JS Router"); relay `cltv_expiry_delta` 144 (>= 72 is advisable in 0.1).
+ * intercepted, bLIP-52) or the real channel's inbound SCID alias. Zero relay fees (the LSP is paid by skimming, bLIP-52),
+ * `htlc_maximum_msat = u64::MAX`, relay `cltv_expiry_delta` 144 (docs/ldk-pitfalls.md, "Routers written in
+ * JavaScript").
  */
 import * as ldk from 'lightningdevkit';
-import { hexToBytes } from '@noble/hashes/utils.js';
+import { fromHex } from '@jitlsp/shared/crypto';
 import type { RouterHookContext } from '../node/types.js';
 
 const U64_MAX = 0xffffffffffffffffn;
@@ -43,7 +44,7 @@ export function viaPeerRouter(
           ldk.BlindedHopFeatures.constructor_empty(),
           null,
         );
-        const hop = ldk.PaymentForwardNode.constructor_new(forward, hexToBytes(v.peerNodeId), U64_MAX);
+        const hop = ldk.PaymentForwardNode.constructor_new(forward, fromHex(v.peerNodeId), U64_MAX);
         const path = ldk.BlindedPaymentPath.constructor_new(
           [hop],
           recipient,
@@ -66,7 +67,7 @@ export function viaPeerMessageRouter(
     const build = (recipient: Uint8Array, context: ldk.MessageContext): ldk.Result_CVec_BlindedMessagePathZNoneZ => {
       const peer = peerNodeId(ctx);
       if (!peer) return ldk.Result_CVec_BlindedMessagePathZNoneZ.constructor_err();
-      const hop = ldk.MessageForwardNode.constructor_new(hexToBytes(peer), ldk.Option_u64Z.constructor_none());
+      const hop = ldk.MessageForwardNode.constructor_new(fromHex(peer), ldk.Option_u64Z.constructor_none());
       const path = ldk.BlindedMessagePath.constructor_new([hop], recipient, context, ctx.entropySource);
       if (!(path instanceof ldk.Result_BlindedMessagePathNoneZ_OK))
         return ldk.Result_CVec_BlindedMessagePathZNoneZ.constructor_err();

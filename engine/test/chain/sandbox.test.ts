@@ -45,7 +45,7 @@ describe('SandboxChain: in-process regtest chain with a wallet', () => {
     const raw = await chain.fundTransaction(P2WSH(2), 500_000n);
     const txid = await chain.broadcast(raw);
     expect(txid).to.equal(txidOf(raw));
-    expect(await chain.broadcast(raw)).to.equal(txid); // LDK re-broadcasts zero-conf funding (pitfall 7)
+    expect(await chain.broadcast(raw)).to.equal(txid); // LDK re-broadcasts zero-conf funding
     expect(chain.confirmations(txid)).to.equal(0);
     const seen: ChainBlock[] = [];
     const off = chain.subscribe((b) => seen.push(b));

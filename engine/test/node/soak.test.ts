@@ -6,7 +6,7 @@ import { testNet, viaChannelWith } from './support.js';
 const WARM_UP = 20;
 const MEASURED = 40;
 /** Generous: LDK's linear memory grows in 64 KiB pages and never shrinks; a leak of monitor clones or retained
- * events grows it by tens of MB within 40 payments (ldk-wasm-notes pitfall 2: 16 -> 395 MB in 300). */
+ * events grows it by tens of MB within 40 payments (docs/ldk-pitfalls.md, "Memory"). */
 const MAX_GROWTH_BYTES = 16 * 1024 * 1024;
 
 describe('engine soak: sequential BOLT 12 payments between two nodes', function () {

@@ -2,11 +2,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import type { NodeIdHex, NodeLogger, NodeOptions, RouterHookContext } from '../../src/node/index.js';
+import type { NodeIdHex, NodeOptions, RouterHookContext } from '../../src/node/index.js';
 import { TestNet, type ViaPeer } from '../../src/testing/index.js';
+import type { Logger } from '@jitlsp/shared/log';
 
 /** Logs only warnings and errors (set JITLSP_TEST_LOG=debug to see everything). */
-export const testLogger = (name: string): NodeLogger => ({
+export const testLogger = (name: string): Logger => ({
   log(level, msg, fields) {
     const want = process.env.JITLSP_TEST_LOG;
     const show = want === 'debug' || want === 'trace' ? level !== 'trace' || want === 'trace' : level === 'error';

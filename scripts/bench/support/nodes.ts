@@ -7,11 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { SandboxChain } from '@jitlsp/engine/chain';
-import { LightningNode, type NodeLogger, type NodeOptions } from '@jitlsp/engine/node';
+import { LightningNode, type NodeOptions } from '@jitlsp/engine/node';
 import { gc, pause } from './stats.js';
+import type { Logger } from '@jitlsp/shared/log';
 
 /** Errors only (BENCH_VERBOSE=1: everything but trace). */
-export const benchLogger = (name: string): NodeLogger => ({
+export const benchLogger = (name: string): Logger => ({
   log(level, msg, fields) {
     if (level === 'error' || (process.env.BENCH_VERBOSE && level !== 'trace')) {
       process.stderr.write(
@@ -43,7 +44,7 @@ export async function startBenchNode(
 
 /**
  * One BOLT 12 payment from `payer`, timed from pay_for_offer to PaymentSent (ms). A macrotask yield (and a
- * GC, with --expose-gc) happen before the clock starts (LDK finalizers, ldk-wasm-notes), so earlier work is
+ * GC, with --expose-gc) happen before the clock starts (LDK finalizers, docs/ldk-pitfalls.md), so earlier work is
  * not charged to this payment.
  */
 export async function timedPayment(payer: LightningNode, offer: string, amountMsat: bigint): Promise<number> {

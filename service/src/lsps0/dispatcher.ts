@@ -43,7 +43,7 @@ export type HandlerOutcome = { result: Record<string, unknown> } | { error: Json
 
 export type MethodHandler = (ctx: RequestContext) => Promise<HandlerOutcome> | HandlerOutcome;
 
-/** Structured logger (compatible with the service's Logger and the engine's NodeLogger). */
+/** Structured logger (compatible with the service's Logger and the shared `Logger` of `@jitlsp/shared/log`). */
 export interface DispatchLogger {
   log(level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>): void;
 }

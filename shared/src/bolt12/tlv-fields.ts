@@ -4,6 +4,7 @@
  * ones, and encode back in ascending type order. Errors of the TLV layer become `Bolt12Error`s
  * naming the BOLT 1 rule.
  */
+import { toHex } from '../crypto/index.js';
 import { decodeTlvStream, encodeTlvStream, TlvError, type TlvRecord } from '../tlv/index.js';
 import { Bolt12Error } from './errors.js';
 import type { AnyFields, UnknownField } from './field-types.js';
@@ -96,7 +97,7 @@ export function fieldsToJson(
   }
   out.unknown_fields = unknownFields.map((u) => ({
     type: u.type.toString(),
-    hex: Buffer.from(u.value).toString('hex'),
+    hex: toHex(u.value),
   }));
   return out;
 }

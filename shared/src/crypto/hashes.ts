@@ -17,8 +17,8 @@ export function hmacSha256(key: Uint8Array, msg: Uint8Array): Uint8Array {
 /**
  * HMAC-SHA256 under one key used for many messages (the LSPS2 promise secret, thousands of times a second):
  * the key's pads are hashed once, and no native object is made per message. Each `createHmac` object carries
- * a weak handle that every young-generation GC must visit; on the buy path they were half of the handles a
- * scavenge processed (~1 ms of each pause at 2,000 buys/s), for a hash that costs ~8 us in JavaScript.
+ * a weak handle that every young-generation GC must visit, which on a hot path (the buy path) costs more in GC
+ * pauses than hashing in JavaScript costs in CPU.
  */
 export function keyedHmacSha256(key: Uint8Array): (msg: Uint8Array) => Uint8Array {
   const keyed = nobleHmac.create(nobleSha256, key);

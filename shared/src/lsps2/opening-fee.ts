@@ -11,7 +11,7 @@
  *
  * This follows the spec, not LDK: LDK's `compute_opening_fee` uses `div_ceil` without the add,
  * so it returns a fee where the spec overflows when `size * proportional` is within 999999 of
- * 2^64 (see `../shared/notes/lsps2-landscape.md` section 1.4).
+ * 2^64; bLIP-52 makes the overflow abort the flow.
  */
 import { U64_MAX } from '../lsps0/msat.js';
 
@@ -20,7 +20,8 @@ const PPM = 1_000_000n;
 
 /**
  * The opening fee in msat, or `null` when a u64 operation overflows (the LSP answers 203 on buy
- * and fails the HTLC with unknown_next_peer in no-MPP mode; the client aborts).
+ * and fails the HTLC with unknown_next_peer in no-MPP mode; the client aborts). `null` is the one
+ * "cannot compute" answer of the fee functions here; callers test `fee === null`.
  * @example computeOpeningFee(10_000_000n, 9_999n, 1000) // 10_000n
  */
 export function computeOpeningFee(

@@ -100,6 +100,14 @@ export function buildOnionMessage(args: BuildOnionMessageArgs): { firstNodeId: U
     args.pad === false ? datas.map((d) => encodeEncryptedDataTlv(d)) : encodePadded(datas);
   const mids = args.intermediateNodeIds;
   const dest = args.destination;
+  const wrap = (path: { firstPathKey: Uint8Array; hops: BlindedPathHop[] }): OnionMessage =>
+    constructOnionMessage({
+      sessionKey: args.sessionKey,
+      firstPathKey: path.firstPathKey,
+      hops: path.hops,
+      finalPayload: args.contents,
+      payloadsLength: args.payloadsLength,
+    });
 
   if (dest.kind === 'node') {
     const nodes = [...mids, dest.nodeId];
@@ -110,14 +118,7 @@ export function buildOnionMessage(args: BuildOnionMessageArgs): { firstNodeId: U
       args.blindingSessionKey,
       nodes.map((nodeId, i) => ({ nodeId, data: plain[i] })),
     );
-    const message = constructOnionMessage({
-      sessionKey: args.sessionKey,
-      firstPathKey: path.firstPathKey,
-      hops: path.hops,
-      finalPayload: args.contents,
-      payloadsLength: args.payloadsLength,
-    });
-    return { firstNodeId: nodes[0], message };
+    return { firstNodeId: nodes[0], message: wrap(path) };
   }
 
   let path = dest.path;
@@ -137,16 +138,7 @@ export function buildOnionMessage(args: BuildOnionMessageArgs): { firstNodeId: U
   if (!intro)
     throw new OnionError('invalid-argument', 'onion_message/destination: cannot resolve the compact introduction node');
 
-  if (mids.length === 0) {
-    const message = constructOnionMessage({
-      sessionKey: args.sessionKey,
-      firstPathKey: path.firstPathKey,
-      hops: path.hops,
-      finalPayload: args.contents,
-      payloadsLength: args.payloadsLength,
-    });
-    return { firstNodeId: intro, message };
-  }
+  if (mids.length === 0) return { firstNodeId: intro, message: wrap(path) };
   // BOLT 4: MUST set next_path_key_override in the prior onion payload to first_path_key.
   const nodes = [...mids, intro];
   const datas: EncryptedDataTlv[] = mids.map((_, i) =>
@@ -159,12 +151,8 @@ export function buildOnionMessage(args: BuildOnionMessageArgs): { firstNodeId: U
     args.blindingSessionKey,
     mids.map((nodeId, i) => ({ nodeId, data: plain[i] })),
   ).path;
-  const message = constructOnionMessage({
-    sessionKey: args.sessionKey,
-    firstPathKey: prefix.firstPathKey,
-    hops: [...prefix.hops, ...path.hops],
-    finalPayload: args.contents,
-    payloadsLength: args.payloadsLength,
-  });
-  return { firstNodeId: mids[0], message };
+  return {
+    firstNodeId: mids[0],
+    message: wrap({ firstPathKey: prefix.firstPathKey, hops: [...prefix.hops, ...path.hops] }),
+  };
 }

@@ -26,7 +26,7 @@ import { initLdk, ldk, ldkKeys, quietLogger } from '../sphinx/ldk-wasm.js';
 
 const PAYMENT_PARAMS_BLINDED_HINTS = 8n;
 
-/** An LDK-built path and the inputs it was given (as in the LSPS2 client router of the LDK notes). */
+/** An LDK-built path and the inputs it was given (as the client's LSPS2 router builds it). */
 function ldkPath(
   lspId: Uint8Array,
   recipient: ReturnType<typeof ldkKeys>,

@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
+import { fromHex, toHex } from '../../src/crypto/hex.js';
 
 /** Reads a JSON vector file from `<repo>/../shared/vectors` (see the vectors README). */
 export function readVectors<T = unknown>(path: string): T {
   return JSON.parse(readFileSync(new URL(`../../../../shared/vectors/${path}`, import.meta.url), 'utf8')) as T;
 }
 
-export const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
-export const unhex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'hex'));
+export const hex = (b: Uint8Array): string => toHex(b);
+export const unhex = (s: string): Uint8Array => fromHex(s, 'vector');
 
 export type OfferVector = {
   description: string;

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { hmacSha256 } from '../../src/crypto/hashes.js';
+import { fromHex, toHex } from '../../src/crypto/hex.js';
 import { parseDatetime } from '../../src/lsps0/index.js';
 import {
   type OpeningFeeParams,
@@ -30,8 +31,7 @@ const file = JSON.parse(
   readFileSync(new URL('../../../../shared/vectors/rust-lightning/lsps2-promise.json', import.meta.url), 'utf8'),
 ) as { keys: Record<string, string>; cases: PromiseCase[]; wire_json_asserted_by_source: Record<string, string> };
 
-const hex = (s: string) => new Uint8Array(Buffer.from(s, 'hex'));
-const toHex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+const hex = (s: string) => fromHex(s, 'vector');
 const clientNodeId = hex(file.keys.client_node_id!);
 
 function unsignedFrom(c: PromiseCase): UnsignedOpeningFeeParams {

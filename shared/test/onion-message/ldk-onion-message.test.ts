@@ -92,7 +92,7 @@ function ldkNode(seedByte: number) {
     if (!(m instanceof ldk.Result_OnionMessageDecodeErrorZ_OK)) throw new Error('ldk: OnionMessage read failed');
     handler.handle_onion_message(from, m.res);
   };
-  // keep the trait objects alive for the process (LDK notes, pitfall 11)
+  // keep the trait objects alive for the process (docs/ldk-pitfalls.md, "Lifetimes")
   return { ...keys, om, handler, seen, contents, connect, receive, keep: [custom, logger, graph, ignoring] };
 }
 

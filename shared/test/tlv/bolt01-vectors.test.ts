@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { BigSize, ByteReader, TlvError, decodeTlvStream, rejectUnknownEven } from '../../src/tlv/index.js';
-import { isValidPublicKey } from '../../src/crypto/index.js';
+import { fromHex, isValidPublicKey } from '../../src/crypto/index.js';
 import { readSpec } from '../support/paths.js';
 
 /**
@@ -81,7 +81,7 @@ const namespaces = {
   },
 };
 
-const hex = (s: string) => Buffer.from(s.replace(/^0x/, '').replace(/\s+/g, ''), 'hex');
+const hex = (s: string) => fromHex(s.replace(/^0x/, '').replace(/\s+/g, ''), 'vector');
 type StreamCase = { stream: string; note: string };
 function listStreams(text: string, kind: 'Invalid' | 'Valid'): StreamCase[] {
   const re = new RegExp(`1\\. ${kind} stream: (0x[0-9a-f ]*)\\n2\\. (?:Reason|Explanation|Values): (.*)`, 'g');

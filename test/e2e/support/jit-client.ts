@@ -7,8 +7,9 @@
 import { randomUUID } from 'node:crypto';
 import type { SandboxChain } from '@jitlsp/engine/chain';
 import { parseScid } from '@jitlsp/shared/lsps0';
-import { LightningNode, type NodeLogger } from '@jitlsp/engine/node';
+import { LightningNode } from '@jitlsp/engine/node';
 import { viaPeerMessageRouter, viaPeerRouter } from '@jitlsp/engine/testing';
+import type { Logger } from '@jitlsp/shared/log';
 
 export interface JitClient {
   node: LightningNode;
@@ -22,7 +23,7 @@ export async function startJitClient(opts: {
   chain: SandboxChain;
   dataDir: string;
   lspNodeId: string;
-  logger: NodeLogger;
+  logger: Logger;
 }): Promise<JitClient> {
   const lsp = opts.lspNodeId;
   const client: JitClient = {

@@ -3,13 +3,14 @@
  * live, how they log, and the node options of L's role (C's are the engine's `jitClientOptions`).
  */
 import type { SandboxChain } from '@jitlsp/engine/chain';
-import type { LightningNode, NodeLogger, NodeOptions } from '@jitlsp/engine/node';
+import type { LightningNode, NodeOptions } from '@jitlsp/engine/node';
 import { TestNet, confirmedChannel } from '@jitlsp/engine/testing';
 import type { JitRunner } from '../../../src/jit/io/runner.js';
 import { JIT_DURABLE_EVENTS } from '../../../src/jit/pure/route.js';
+import type { Logger } from '@jitlsp/shared/log';
 
 /** Only errors, one line each: LDK's warnings on purposeful failures would drown the test report. */
-const errorsOnly: NodeLogger = {
+const errorsOnly: Logger = {
   log: (level, msg, fields) =>
     level === 'error' &&
     process.stderr.write(
