@@ -149,8 +149,8 @@ export class Daemon {
         policy: {
           mppCollectTimeoutMs: config.lsps2.mppCollectTimeoutSeconds * 1000,
           cltvSafetyMarginBlocks: config.lsps2.htlcCltvSafetyMarginBlocks,
-          overProvisioningSat: config.channel.overprovisioningSat,
-          overProvisioningPpm: config.channel.overprovisioningPpm,
+          overprovisioningSat: config.channel.overprovisioningSat,
+          overprovisioningPpm: config.channel.overprovisioningPpm,
           minChannelSizeSat: config.channel.minChannelSizeSat,
         },
         mailboxLimits: {

@@ -10,24 +10,10 @@
  *     "min_payment_size_msat":"1000","max_payment_size_msat":"1000000","valid_for_seconds":3600}]`,
  *   where every field but `min_fee_msat` and `proportional` is optional and defaults to the global setting.
  */
+import type { FeeTier } from '../lsps2/menu.js';
 import { parseU64, U64_MAX } from './env-reader.js';
 
-export interface FeeTier {
-  /** bLIP-52 `min_fee_msat`. */
-  minFeeMsat: bigint;
-  /** bLIP-52 `proportional` (parts per million of the payment size, LSPS0.ppm: u32). */
-  proportionalPpm: number;
-  /** bLIP-52 `min_lifetime` (blocks). */
-  minLifetimeBlocks: number;
-  /** bLIP-52 `max_client_to_self_delay` (blocks). */
-  maxClientToSelfDelayBlocks: number;
-  /** bLIP-52 `min_payment_size_msat` (inclusive). */
-  minPaymentSizeMsat: bigint;
-  /** bLIP-52 `max_payment_size_msat` (inclusive). */
-  maxPaymentSizeMsat: bigint;
-  /** `valid_until = now + validForSeconds` when the tier is offered. */
-  validForSeconds: number;
-}
+export type { FeeTier } from '../lsps2/menu.js';
 
 /** The global settings a tier inherits when it does not set a field. */
 export type FeeTierDefaults = Omit<FeeTier, 'minFeeMsat' | 'proportionalPpm'>;

@@ -7,9 +7,9 @@
  * `close()` stops new operations, waits for the ones in flight ("finish writes"), then closes the pool.
  *
  * SQLite runs in WAL mode with `synchronous = NORMAL`: a committed transaction survives the process being
- * killed at any point (kill -9), which is what issue 5 asks; only an operating-system crash or power loss
- * may lose the last few commits. The WAL is checkpointed by a connection of its own every 250 ms rather
- * than by whichever commit crosses SQLite's threshold. Postgres keeps its own (fully durable) defaults.
+ * killed at any point (kill -9), which is what acting only on stored states needs; only an operating-system
+ * crash or power loss may lose the last few commits. The WAL is checkpointed by a connection of its own
+ * every 250 ms rather than by whichever commit crosses SQLite's threshold. Postgres keeps its own (fully durable) defaults.
  */
 import { open } from 'node:fs/promises';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -20,8 +20,8 @@ import { Mutex } from './mutex.js';
 
 /**
  * How often a SQLite file's WAL is checkpointed, off the write path (instead of by a commit). Each pass syncs
- * the WAL before copying it; at 2,000 buys/s a pass every second synced ~28 MB at once, and the buy path's
- * p99 was 3.3-4.6 ms against 2.6-3.8 ms with a pass every 250 ms (500 ms: 3.7-4.6 ms).
+ * the WAL before copying it, so frequent passes keep each sync small (at 2,000 buys/s the WAL grows by about
+ * 28 MB a second); `npm run bench:service` shows the buy path's tail with this interval.
  */
 export const SQLITE_CHECKPOINT_INTERVAL_MS = 250;
 
@@ -85,13 +85,12 @@ export class Database {
    *
    * SQLite restarts the WAL from its beginning only when a write begins with every frame already copied.
    * Under continuous writes a checkpoint running beside them never gets there (each ends behind the newest
-   * commit), and the WAL grew by ~28 MB a second at 2,000 buys/s. So once the WAL holds
+   * commit), and the WAL grows by ~28 MB a second at 2,000 buys/s. So once the WAL holds
    * {@link SQLITE_WAL_RESTART_FRAMES} frames, the checkpoint converges: further passes beside the writes,
    * each copying what was committed during the previous one, until at most
    * {@link SQLITE_WAL_RESTART_TAIL_FRAMES} are left (or {@link SQLITE_WAL_CONVERGE_PASSES} passes ran); only
    * then does one last pass run under the write lock, and the next write restarts the WAL. Writes wait for
-   * that short last pass only (it used to copy everything committed during the first pass: 10-25 ms, long
-   * enough to set the buy path's p99 at 2,000/s).
+   * that short last pass only, not for a copy of everything committed since the first pass began.
    *
    * Durability does not depend on checkpoints (a commit is durable in the WAL); a pass that cannot finish
    * (a reader still on old frames) simply runs again at the next tick.
@@ -115,7 +114,7 @@ export class Database {
       }
       if (frames < this.walRestartFrames) return;
       // SQLite syncs the database file only in a pass that copies the whole WAL, i.e. the one under the lock,
-      // and that sync then writes back everything every earlier pass copied (6-15 ms here). Synced now, beside
+      // and that sync then writes back everything every earlier pass copied, under the lock. Synced now, beside
       // the writes, the locked pass finds only its own few pages to write back.
       if (this.sqlitePath) await this.track(() => syncFile(this.sqlitePath!), false, false);
       await this.track(pass);

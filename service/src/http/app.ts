@@ -1,5 +1,5 @@
 /**
- * The HTTP surface of the daemon (issue 5 "HTTP"): `GET /metrics`, `/healthz`, `/readyz`, and the admin API
+ * The HTTP surface of the daemon: `GET /metrics`, `/healthz`, `/readyz`, and the admin API
  * under `/admin` behind a bearer token. `createHttpApp` never listens (tests and the daemon do, see
  * `server.ts`). Every error is JSON `{"error":{"code","message"}}` with its status; unknown paths are 404.
  * Request logs carry method, path, status and duration only: never headers (the admin token) or bodies.

@@ -5,8 +5,9 @@
  * Rules applied (bLIP-50 §"Message Payload Format", §"Error Handling", §"LSPS Extension And Versioning"):
  * - a payload that is not one UTF-8 JSON object, or not a JSON-RPC 2.0 request as LSPS0 restricts it
  *   (by-name params, a string id, no batch, no notification), is a "bad message format": the LSP MUST
- *   answer -32700 with `id: null` and otherwise ignore it. Nothing else happens to the peer: unlike
- *   lightning-liquidity we do not stop listening to it (landscape notes §2(a)).
+ *   answer -32700 with `id: null` and otherwise ignore it. Nothing else happens to the peer: the spec asks
+ *   to ignore the message, not the peer, so later well-formed requests are answered (lightning-liquidity
+ *   ignores such a peer until it disconnects).
  * - unknown method -> -32601; a known method with unknown params -> -32602 with `data.unrecognized`;
  *   a handler bug -> -32603 (never the exception text: it may hold internals);
  * - size and pending-request limits (limits.ts) -> LSPS0 `client_rejected` (code 1).

@@ -1,7 +1,7 @@
 /**
  * `lsps2.buy` (bLIP-52 §2): check the request, take an intercept SCID from the node, persist the session,
- * and only then answer (issue 5: the session is written before the answer goes out, so a crash cannot
- * leave a client holding a SCID the LSP forgot).
+ * and only then answer: the session is written before the answer goes out, so a crash cannot leave a
+ * client holding a SCID the LSP forgot.
  *
  * Checks, with their codes (shared `checkBuy`): payment size within the params' bounds (202/203), opening
  * fee computed with u64 overflow checks (overflow 203) and strictly below the size (202), inbound liquidity

@@ -14,11 +14,11 @@ import {
   parseGetInfoParams,
 } from '@jitlsp/shared/lsps2';
 import type { HandlerOutcome, RequestContext } from '../lsps0/dispatcher.js';
-import { buildMenu, type MenuTier } from './menu.js';
+import { buildMenu, type FeeTier } from './menu.js';
 
 export interface GetInfoOptions {
   /** Ordered by `orderMenu`. */
-  tiers: readonly MenuTier[];
+  tiers: readonly FeeTier[];
   promiseSecret: Uint8Array;
   /** undefined: no token policy. */
   tokens: ReadonlySet<string> | undefined;

@@ -5,14 +5,24 @@
 import { datetimeFromDate } from '@jitlsp/shared/lsps0';
 import { checkMenuOrder, mintOpeningFeeParams, type OpeningFeeParams } from '@jitlsp/shared/lsps2';
 
-/** One configured menu entry (same shape as the daemon configuration's FeeTier). */
-export interface MenuTier {
+/**
+ * One entry of the configured menu (`JITLSP_FEE_TIERS`): an `opening_fee_params` without `valid_until` and
+ * `promise`, which are minted per request.
+ */
+export interface FeeTier {
+  /** bLIP-52 `min_fee_msat`. */
   minFeeMsat: bigint;
+  /** bLIP-52 `proportional` (parts per million of the payment size, LSPS0.ppm: u32). */
   proportionalPpm: number;
+  /** bLIP-52 `min_lifetime` (blocks). */
   minLifetimeBlocks: number;
+  /** bLIP-52 `max_client_to_self_delay` (blocks). */
   maxClientToSelfDelayBlocks: number;
+  /** bLIP-52 `min_payment_size_msat` (inclusive). */
   minPaymentSizeMsat: bigint;
+  /** bLIP-52 `max_payment_size_msat` (inclusive). */
   maxPaymentSizeMsat: bigint;
+  /** `valid_until = now + validForSeconds` when the tier is offered. */
   validForSeconds: number;
 }
 
@@ -21,7 +31,7 @@ export interface MenuTier {
  * `min_fee_msat` or `proportional` or both and lowers neither (bLIP-52 MUST). Throws on a menu that
  * cannot be ordered so (e.g. one tier cheaper in one field and dearer in the other), at start-up.
  */
-export function orderMenu(tiers: readonly MenuTier[]): MenuTier[] {
+export function orderMenu(tiers: readonly FeeTier[]): FeeTier[] {
   const sorted = [...tiers].sort((a, b) =>
     a.minFeeMsat !== b.minFeeMsat ? (a.minFeeMsat < b.minFeeMsat ? -1 : 1) : a.proportionalPpm - b.proportionalPpm,
   );
@@ -42,7 +52,7 @@ export function orderMenu(tiers: readonly MenuTier[]): MenuTier[] {
 
 /** The menu for one client at `now`. Tiers must come from `orderMenu`. */
 export function buildMenu(
-  tiers: readonly MenuTier[],
+  tiers: readonly FeeTier[],
   promiseSecret: Uint8Array,
   clientNodeId: Uint8Array,
   now: Date,

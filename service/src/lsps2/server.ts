@@ -6,11 +6,11 @@ import { LSPS2_BUY_METHOD, LSPS2_GET_INFO_METHOD, LSPS2_PROTOCOL_NUMBER } from '
 import { Lsps0Dispatcher, type DispatcherOptions } from '../lsps0/dispatcher.js';
 import { makeBuyHandler, type BuyOptions } from './buy-handler.js';
 import { makeGetInfoHandler } from './get-info-handler.js';
-import { orderMenu, type MenuTier } from './menu.js';
+import { orderMenu, type FeeTier } from './menu.js';
 
 export interface Lsps2ServerOptions extends Omit<DispatcherOptions, 'protocols'>, Omit<BuyOptions, 'promiseSecret'> {
   promiseSecret: Uint8Array;
-  tiers: readonly MenuTier[];
+  tiers: readonly FeeTier[];
   /** get_info tokens; undefined = no token policy. */
   tokens?: Iterable<string>;
 }

@@ -1,6 +1,6 @@
 /**
- * Persistence contract of the LSPS2 service (issue 5 "Persistence": every state change is written before it
- * is acted on). The protocol code depends only on these interfaces; `memory-store.ts` implements them for
+ * Persistence contract of the LSPS2 service: every state change is written before it is acted on, so a
+ * crash at any point leaves a decision that is stored and re-issued, never an act nobody remembers. The protocol code depends only on these interfaces; `memory-store.ts` implements them for
  * tests, `service/src/db/` implements them on typeorm (SQLite / Postgres).
  *
  * Storage hint for implementers: keep `terms` and `state` as JSON text produced by `session-codec.ts`
@@ -51,7 +51,7 @@ export interface SessionStore {
   listOpen(): Promise<JitSession[]>;
   /**
    * Atomically record that `paymentHash` funds the channel of session `scid` (one payment hash never funds
-   * two channels, issue 5 §4). Resolves true if the hash is now (or already was) reserved by this same
+   * two channels: only one of them could collect its opening fee). Resolves true if the hash is now (or already was) reserved by this same
    * SCID, false if another SCID holds it.
    */
   reserveFundingHash(paymentHash: string, scid: bigint): Promise<boolean>;
@@ -61,7 +61,7 @@ export interface SessionStore {
   pruneClosedBefore(cutoff: Date): Promise<number>;
 }
 
-/** An onion message held for an offline client (issue 5 §5). */
+/** An onion message held for an offline client (bLIP-52 §6: the JIT SCID is an alias for onion messages too). */
 export interface HeldOnionMessage {
   /** De-duplication key: lower-case hex SHA-256 of `peerNodeId || message`. */
   id: string;

@@ -1,5 +1,5 @@
 /**
- * Every Prometheus metric of the service, declared in one place (issue 5 "Metrics"): prefix `jitlsp_`,
+ * Every Prometheus metric of the service, declared in one place: prefix `jitlsp_`,
  * counters end in `_total`, help strings are sentences, every labelled series is created at 0 on start so
  * dashboards and alerts see it before the first event. The README's "Metrics" section documents each one.
  *

@@ -1,6 +1,7 @@
 /**
- * kill -9 at any point loses nothing that was acknowledged (issue 5 "Persistence"): a child process writes
- * sessions and held messages and reports each write it saw resolve; it is SIGKILLed mid-stream; the database
+ * kill -9 at any point loses nothing that was acknowledged (every state is stored before it is acted on): a
+ * child process writes sessions and held messages and reports each write it saw resolve; it is SIGKILLed
+ * mid-stream; the database
  * reopens (migrations idempotent), every acknowledged write is there in its final state, and every row
  * decodes (no torn row).
  */

@@ -1,6 +1,6 @@
 /**
- * Issue 5 "restart in the middle of each stage", the stages `jit-flow.test.ts` does not cover, against three
- * real LDK nodes over TCP (payer P -> LSP L -> client C) and the service's SQLite database. A "restart" stops
+ * A restart in the middle of each stage of a JIT session, for the stages `jit-flow.test.ts` does not cover,
+ * against three real LDK nodes over TCP (payer P -> LSP L -> client C) and the service's SQLite database. A "restart" stops
  * the JIT core, the LSP node and the database, then starts all three again from the same data directory and
  * database file (the node persists its ChannelManager on every change, so its files are what a kill -9 leaves):
  *  1. onion messages held for the offline client survive the restart and reach it when it reconnects;

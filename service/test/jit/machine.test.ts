@@ -38,8 +38,8 @@ function makeCtx(over: Partial<SessionTerms> = {}, policy: Partial<JitPolicy> = 
     terms: makeTerms(over),
     policy: {
       ...DEFAULT_JIT_POLICY,
-      overProvisioningPpm: 0,
-      overProvisioningSat: 0n,
+      overprovisioningPpm: 0,
+      overprovisioningSat: 0n,
       minChannelSizeSat: 0n,
       ...policy,
     },
@@ -108,7 +108,7 @@ describe('lsps2 JIT channel state machine', () => {
     });
 
     it('adds the configured over-provisioning and minimum size to the channel capacity', () => {
-      const c = makeCtx({}, { overProvisioningPpm: 10_000, overProvisioningSat: 5_000n });
+      const c = makeCtx({}, { overprovisioningPpm: 10_000, overprovisioningSat: 5_000n });
       const t = htlcIntercepted(c, initialState(), htlc('i1', HASH_A, 500_000_000n), env());
       expect(ofKind(t, 'openChannel')[0]!.capacitySat).to.equal(490_000n + 4_900n + 5_000n);
       const small = makeCtx({}, { minChannelSizeSat: 1_000_000n });

@@ -1,7 +1,7 @@
 /** A dispatcher wired like the daemon's, with a fake node and the in-memory store, capturing answers. */
 import { getPublicKey } from '@jitlsp/shared/crypto';
 import { MemorySessionStore } from '../../src/lsps2/memory-store.js';
-import type { MenuTier } from '../../src/lsps2/menu.js';
+import type { FeeTier } from '../../src/lsps2/menu.js';
 import { createLsps2Server, type Lsps2ServerOptions } from '../../src/lsps2/server.js';
 
 export const NOW = new Date('2026-01-01T00:00:00.000Z');
@@ -13,7 +13,7 @@ export function nodeId(seed: number): string {
 export const PEER_A = nodeId(0x11);
 export const PEER_B = nodeId(0x22);
 
-export const TIERS: MenuTier[] = [
+export const TIERS: FeeTier[] = [
   {
     minFeeMsat: 546_000n,
     proportionalPpm: 1200,

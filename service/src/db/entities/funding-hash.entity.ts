@@ -1,7 +1,8 @@
 /**
  * `lsps2_funding_hashes`: one row per payment hash that funds (or is funding) a JIT channel. The primary
- * key makes "one payment hash never funds two channels" (issue 5 §4) a database guarantee: a second
- * session reserving the same hash finds the row and is refused, even across restarts and replays.
+ * key makes "one payment hash never funds two channels" (a second could never collect its opening fee) a
+ * database guarantee: a second session reserving the same hash finds the row and is refused, even across
+ * restarts and replays.
  */
 import { EntitySchema } from 'typeorm';
 import { int64AsNumber, HASH_HEX_LENGTH, U64_DECIMAL_LENGTH } from '../columns.js';

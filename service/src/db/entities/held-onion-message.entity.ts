@@ -1,5 +1,5 @@
 /**
- * `onion_mailbox`: one row per onion message held for an offline client with a JIT session (issue 5 §5),
+ * `onion_mailbox`: one row per onion message held for an offline client with a JIT session (bLIP-52 §6),
  * until it is delivered when the peer connects, expires (`expires_at_ms`) or is evicted by the bounds.
  * `id` (SHA-256 of peer id and message) is the primary key, so a message intercepted twice is held once;
  * `seq` orders delivery within a peer.

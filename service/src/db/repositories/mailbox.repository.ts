@@ -1,5 +1,5 @@
 /**
- * {@link MailboxStore} on typeorm: onion messages held for offline clients (issue 5 §5). `put` is durable on
+ * {@link MailboxStore} on typeorm: onion messages held for offline clients (bLIP-52 §6). `put` is durable on
  * resolve and ignores a message already held (same id), so a replayed interception is held once.
  */
 import { In } from 'typeorm';

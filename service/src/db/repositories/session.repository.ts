@@ -4,35 +4,23 @@
  * resolves (the service acts on a transition only after that).
  *
  * The buy path (`listByClient`, then `create`) runs thousands of times a second, so those two are batched:
- * creates that queue up while the database is busy go out as ONE multi-row INSERT (in the SQLite group
- * commit), and per-client reads that queue up as ONE `client_node_id IN (...)` SELECT. Each caller still
- * gets exactly what a statement of its own would give it (its sessions; SessionExistsError for a taken
- * SCID, and for the second of two creates with the same SCID), and a create resolves only once durable.
+ * creates that queue up while the database is busy go out as ONE multi-row INSERT (`session-inserts.ts`),
+ * and per-client reads that queue up as ONE `client_node_id IN (...)` SELECT (`keyed-reads.ts`). Each
+ * caller still gets exactly what a statement of its own would give it.
  */
 import type { EntityManager } from 'typeorm';
 import { decodeState, decodeTerms, encodeState, encodeTerms } from '../../lsps2/session-codec.js';
 import type { JitChannelState, JitChannelStateKind, JitSession } from '../../lsps2/session.js';
-import { SessionExistsError, StaleSessionError, type SessionStore } from '../../lsps2/store.js';
+import { StaleSessionError, type SessionStore } from '../../lsps2/store.js';
 import type { Database } from '../database.js';
 import { FundingHashEntity, type FundingHashRow } from '../entities/funding-hash.entity.js';
 import { JIT_SESSION_TABLE, JitSessionEntity, type JitSessionRow } from '../entities/jit-session.entity.js';
-import { KeyedReadBatcher } from '../keyed-read-batcher.js';
+import { keyedReads, type KeyedReads } from '../keyed-reads.js';
 import { placeholders, returning, select } from '../sql.js';
+import { COLUMNS, SessionInserts } from './session-inserts.js';
 
-/** Most rows in one batched INSERT (9 parameters each: far below both databases' parameter limits). */
-export const MAX_CREATE_BATCH = 256;
 /** Most clients in one batched per-client SELECT. */
 export const MAX_READ_BATCH = 256;
-
-const COLUMNS =
-  'jit_channel_scid, client_node_id, state_kind, terms, state, valid_until_ms, version, created_at_ms, updated_at_ms';
-
-interface PendingCreate {
-  row: JitSessionRow;
-  scid: bigint;
-  resolve: () => void;
-  reject: (e: unknown) => void;
-}
 
 type ValidityRow = { client_node_id: string; valid_until_ms: string | number };
 
@@ -51,15 +39,19 @@ type RawRow = {
 
 export class SessionRepository implements SessionStore {
   /** Batched `listByClient` reads. */
-  private readonly clientRows: KeyedReadBatcher<RawRow>;
+  private readonly clientRows: KeyedReads<RawRow>;
   /** Batched `countLiveByClient` reads: the valid_until of each session not closed. */
-  private readonly openValidity: KeyedReadBatcher<ValidityRow>;
+  private readonly openValidity: KeyedReads<ValidityRow>;
+
+  /** Batched `create` INSERTs. */
+  private readonly inserts: SessionInserts;
 
   constructor(
     private readonly db: Database,
     private readonly clock: () => Date = () => new Date(),
   ) {
-    this.clientRows = new KeyedReadBatcher<RawRow>(
+    this.inserts = new SessionInserts(db);
+    this.clientRows = keyedReads<RawRow>(
       this.db,
       (m, ids) =>
         select<RawRow>(
@@ -71,7 +63,7 @@ export class SessionRepository implements SessionStore {
       (r) => r.client_node_id,
       MAX_READ_BATCH,
     );
-    this.openValidity = new KeyedReadBatcher<ValidityRow>(
+    this.openValidity = keyedReads<ValidityRow>(
       this.db,
       (m, ids) =>
         select(
@@ -84,10 +76,6 @@ export class SessionRepository implements SessionStore {
       MAX_READ_BATCH,
     );
   }
-
-  private readonly creates: PendingCreate[] = [];
-  private createScheduled = false;
-  private createRunning = false;
 
   create(session: JitSession): Promise<void> {
     const t = session.terms;
@@ -102,98 +90,7 @@ export class SessionRepository implements SessionStore {
       createdAtMs: t.createdAt.getTime(),
       updatedAtMs: session.updatedAt.getTime(),
     };
-    return new Promise<void>((resolve, reject) => {
-      this.creates.push({ row, scid: t.jitChannelScid, resolve, reject });
-      if (!this.createScheduled && !(this.createRunning && this.loopWhileQueued)) this.scheduleCreates();
-    });
-  }
-
-  /**
-   * Postgres runs each operation at once on a pooled connection (no queue), so there batches form only
-   * when one batched operation at a time is in flight: it loops, each statement taking everything that
-   * queued during the previous one, and resolves each statement's callers as soon as it returns (it
-   * autocommits). On SQLite the database's own queue forms the batches (the next statement joins the next
-   * group commit), and callers resolve only after that COMMIT.
-   */
-  private get loopWhileQueued(): boolean {
-    return this.db.dialect === 'postgres';
-  }
-
-  /** One queued write inserting the creates pending when it runs (statements of MAX_CREATE_BATCH rows). */
-  private scheduleCreates(): void {
-    this.createScheduled = true;
-    const loop = this.loopWhileQueued;
-    let ran = false;
-    const taken: PendingCreate[] = [];
-    const outcomes: (() => void)[] = []; // SQLite: settled once the group commit is durable
-    this.db
-      .writeOne(async (m) => {
-        ran = true;
-        this.createScheduled = false;
-        this.createRunning = true;
-        try {
-          for (let batch = this.creates.splice(0); batch.length > 0; batch = loop ? this.creates.splice(0) : []) {
-            for (let i = 0; i < batch.length; i += MAX_CREATE_BATCH) {
-              const chunk = batch.slice(i, i + MAX_CREATE_BATCH);
-              taken.push(...chunk);
-              const outcome = await this.insertRows(m, chunk).then(
-                (ok) => () =>
-                  chunk.forEach((c) => (ok.has(c) ? c.resolve() : c.reject(new SessionExistsError(c.scid)))),
-                (e: unknown) => () => chunk.forEach((c) => c.reject(e)),
-              );
-              if (loop)
-                outcome(); // Postgres: the statement autocommitted
-              else outcomes.push(outcome);
-            }
-          }
-        } finally {
-          this.createRunning = false;
-        }
-      })
-      .then(
-        () => outcomes.forEach((settle) => settle()),
-        (e: unknown) => {
-          // The COMMIT failed: nothing taken is durable (callers already settled stay settled). Never
-          // ran (database closed): fail what waits.
-          for (const c of taken) c.reject(e);
-          if (!ran) {
-            for (const c of this.creates.splice(0)) c.reject(e);
-            this.createScheduled = false;
-          }
-        },
-      );
-  }
-
-  /** INSERT ... ON CONFLICT DO NOTHING RETURNING; resolves the creates whose row this statement stored. */
-  private async insertRows(m: EntityManager, batch: PendingCreate[]): Promise<Set<PendingCreate>> {
-    // Two creates with one SCID in one statement: the first is inserted (or conflicts), the second is
-    // refused, as two statements in a row would do.
-    const seen = new Set<string>();
-    const unique = batch.filter((c) => !seen.has(c.row.jitChannelScid) && seen.add(c.row.jitChannelScid));
-    const params: unknown[] = [];
-    const values = unique.map((c, i) => {
-      const r = c.row;
-      params.push(
-        r.jitChannelScid,
-        r.clientNodeId,
-        r.stateKind,
-        r.terms,
-        r.state,
-        r.validUntilMs,
-        r.version,
-        r.createdAtMs,
-        r.updatedAtMs,
-      );
-      return `(${placeholders(this.db.dialect, 9, i * 9).join(', ')})`;
-    });
-    // RETURNING lists exactly the rows this statement inserted (SQLite >= 3.35, Postgres).
-    const rows = await returning<{ jit_channel_scid: string }>(
-      m,
-      `/* lsps2 sessions */ INSERT INTO ${JIT_SESSION_TABLE} (${COLUMNS}) VALUES ${values.join(', ')} ON CONFLICT DO NOTHING RETURNING jit_channel_scid`,
-      params,
-    );
-    const stored = new Set(rows.map((r) => r.jit_channel_scid));
-    return new Set(unique.filter((c) => stored.has(c.row.jitChannelScid)));
+    return this.inserts.insert(row, t.jitChannelScid);
   }
 
   async update(scid: bigint, state: JitChannelState, expectedVersion: number, now: Date): Promise<JitSession> {
@@ -241,13 +138,13 @@ export class SessionRepository implements SessionStore {
   }
 
   async listByClient(clientNodeId: string): Promise<JitSession[]> {
-    const rows = await this.clientRows.read(clientNodeId);
+    const rows = await this.clientRows.load(clientNodeId);
     return rows.map((r) => toSession(fromRaw(r))); // each caller decodes its own objects
   }
 
   /** The buy handler's per-client limit without decoding any JSON (batched like `listByClient`). */
   async countLiveByClient(clientNodeId: string, now: Date): Promise<number> {
-    const rows = await this.openValidity.read(clientNodeId);
+    const rows = await this.openValidity.load(clientNodeId);
     let n = 0;
     for (const r of rows) if (Number(r.valid_until_ms) > now.getTime()) n++;
     return n;

@@ -48,8 +48,8 @@ export interface JitPolicy {
   mppCollectTimeoutMs: number;
   cltvSafetyMarginBlocks: number;
   /** Over-provisioning on top of `payment_size - fee` (covers the LSP-side reserve, bLIP-52 MUST #26). */
-  overProvisioningPpm: number;
-  overProvisioningSat: bigint;
+  overprovisioningPpm: number;
+  overprovisioningSat: bigint;
   minChannelSizeSat: bigint;
   maxPartsPerPayment: number;
 }
@@ -58,12 +58,12 @@ export const DEFAULT_JIT_POLICY: JitPolicy = {
   htlcMinimumMsat: 1n,
   mppCollectTimeoutMs: DEFAULT_MPP_COLLECT_TIMEOUT_MS,
   cltvSafetyMarginBlocks: DEFAULT_CLTV_SAFETY_MARGIN_BLOCKS,
-  overProvisioningPpm: 10_000,
+  overprovisioningPpm: 10_000,
   // 1% alone is too little for small payments: the LSP's side must also hold the reserve the client
   // sets (LDK: at least 1,000 sat) and the commitment fee with the fee-spike buffer (about 1,800 sat
   // at 1,000 sat/kW), or the first HTLC cannot be forwarded (ldk-node #913). 10,000 sat covers both up
   // to roughly 4,000 sat/kW.
-  overProvisioningSat: 10_000n,
+  overprovisioningSat: 10_000n,
   minChannelSizeSat: 20_000n,
   maxPartsPerPayment: MAX_PARTS_PER_PAYMENT,
 };
@@ -278,7 +278,7 @@ function feeFor(
 /** Channel capacity: `amount - fee` (what must fit towards the client) plus over-provisioning, in sat. */
 export function channelCapacitySat(policy: JitPolicy, amountMsat: bigint, feeMsat: bigint): bigint {
   const payableSat = (amountMsat - feeMsat + 999n) / 1000n;
-  const extra = (payableSat * BigInt(policy.overProvisioningPpm) + 999_999n) / 1_000_000n + policy.overProvisioningSat;
+  const extra = (payableSat * BigInt(policy.overprovisioningPpm) + 999_999n) / 1_000_000n + policy.overprovisioningSat;
   const cap = payableSat + extra;
   return cap < policy.minChannelSizeSat ? policy.minChannelSizeSat : cap;
 }

@@ -46,7 +46,7 @@ export function startTestShell(
   return JitRunner.start({
     ...opts,
     // Small JIT channels need room for the LSP's reserve and commitment fees (ldk-node #913).
-    policy: { overProvisioningSat: 200_000n },
+    policy: { overprovisioningSat: 200_000n },
     logger: {
       log: (level, msg, f) =>
         process.env.JITLSP_TEST_LOG && process.stderr.write(`shell ${level} ${msg} ${JSON.stringify(f ?? {})}\n`),
