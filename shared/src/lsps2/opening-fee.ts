@@ -11,7 +11,7 @@
  *
  * This follows the spec, not LDK: LDK's `compute_opening_fee` uses `div_ceil` without the add,
  * so it returns a fee where the spec overflows when `size * proportional` is within 999999 of
- * 2^64 (see `../shared/notes/lsps2-landscape.md` section 1.4).
+ * 2^64.
  */
 import { U64_MAX } from '../lsps0/msat.js';
 

@@ -1,6 +1,6 @@
 /**
  * Loads the `lightningdevkit` 0.1.0 WASM once per process, and small LDK fixtures shared by the
- * cross-implementation tests (see /work/shared/notes/ldk-wasm-notes.md).
+ * cross-implementation tests.
  */
 import * as ldk from 'lightningdevkit';
 // The engine's once-per-process init: mocha loads every test file into one process, and a second
