@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SandboxChain } from '@jitlsp/engine/chain';
+import { decodeBolt12Json } from '@jitlsp/shared/bolt12';
 import { computeOpeningFee } from '@jitlsp/shared/lsps2';
 import { LightningNode, type NodeLogger } from '@jitlsp/engine/node';
 import { JitWallet } from '../../src/wallet.js';
@@ -19,6 +20,15 @@ const quiet = (name: string): NodeLogger => ({
       process.stderr.write(
         `${name} ${level} ${msg} ${JSON.stringify(fields ?? {}, (_k, v) => (typeof v === 'bigint' ? String(v) : v))}\n`,
       );
+  },
+});
+
+/** The wallet's log lines, kept for the assertions on how it reports offers. */
+const walletLog: { msg: string; fields: Record<string, unknown> }[] = [];
+const recorded = (name: string): NodeLogger => ({
+  log(level, msg, fields) {
+    walletLog.push({ msg, fields: fields ?? {} });
+    quiet(name).log(level, msg, fields);
   },
 });
 
@@ -50,7 +60,7 @@ describe('client integration: payer -> LSP -> JitWallet over TCP', function () {
       dataDir: dir('wallet'),
       chain,
       lsps: [lsp.node.address!],
-      logger: quiet('wallet'),
+      logger: recorded('wallet'),
       feeLimits: { maxTotalFeeMsat: 5_000_000n, maxProportional: 20_000 },
       maintenanceIntervalMs: 0,
       node: { listen: { host: '127.0.0.1', port: 0 }, reconnectBackoffMs: { min: 50, max: 500 } },
@@ -81,6 +91,15 @@ describe('client integration: payer -> LSP -> JitWallet over TCP', function () {
     expect(wallet.router.registration({ offerId: r.offerId })?.lsp.nodeId).to.equal(lsp.node.nodeId);
   });
 
+  it('reports the registered offer by the ldk_offer_id that jitlsp decode prints for the offer LDK built', () => {
+    const decoded = decodeBolt12Json(offer).json as { offer_id: string; ldk_offer_id: string };
+    const registered = wallet.router.registrations().map((reg) => ('offerId' in reg.key ? reg.key.offerId : null));
+    expect(registered).to.deep.equal([decoded.ldk_offer_id]);
+    const line = walletLog.find((l) => l.msg === 'lsps2 router: offer registered');
+    expect(line?.fields).to.include({ ldkOfferId: decoded.ldk_offer_id, lsp: lsp.node.nodeId });
+    expect(decoded.offer_id).to.not.equal(decoded.ldk_offer_id);
+  });
+
   it('a first payment opens a JIT channel; the wallet receives the amount minus the skimmed opening fee', async () => {
     const amount = 50_000_000n;
     const claimable = wallet.node.waitFor('paymentClaimable', undefined, 60_000);
@@ -94,6 +113,8 @@ describe('client integration: payer -> LSP -> JitWallet over TCP', function () {
     expect(c.counterpartySkimmedFeeMsat).to.equal(fee);
     expect(c.amountMsat + c.counterpartySkimmedFeeMsat).to.equal(amount);
     expect(lsp.opened).to.have.length(1);
+    const added = walletLog.find((l) => l.msg === 'lsps2 router: JIT path added');
+    expect(added?.fields.ldkOfferId).to.equal((decodeBolt12Json(offer).json as { ldk_offer_id: string }).ldk_offer_id);
   });
 
   it('a second payment reaches the wallet over the existing channel without a fee', async () => {
