@@ -27,8 +27,7 @@ import {
 } from '@jitlsp/shared/bolt12';
 import { schnorrVerify } from '@jitlsp/shared/crypto';
 
-const vectors = (p: string) =>
-  JSON.parse(readFileSync(new URL(`../../../shared/vectors/${p}`, import.meta.url), 'utf8'));
+const vectors = (p: string) => JSON.parse(readFileSync(new URL(`../../vectors/${p}`, import.meta.url), 'utf8'));
 
 const offers: string[] = (vectors('bolts/bolt12/offers-test.json') as { valid: boolean; bolt12: string }[])
   .filter((v) => v.valid)

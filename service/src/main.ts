@@ -22,6 +22,8 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger({ level: config.logLevel });
+  // The operator must know where the seed and the promise secret are written (and back them up).
+  logger.info('data directory', { dataDir: config.dataDir });
 
   let daemon: Daemon;
   try {

@@ -15,6 +15,7 @@ export {
   type LeasePolicy,
   type OfferKey,
   type Registration,
+  offerKeyReport,
   offerKeyString,
 } from './registration.js';
 export {

@@ -6,6 +6,10 @@
  */
 import type { NodeIdHex } from '@jitlsp/engine/node';
 
+/**
+ * `offerId` is LDK's `OfferId` (H("LDK Offer ID", merkle root)), which `jitlsp decode` prints as
+ * `ldk_offer_id`; it is not the `offer_id` printed beside it (Core Lightning's SHA-256 of the offer TLVs).
+ */
 export type OfferKey = { offerId: string } | { offerNonce: string };
 
 /** How invoices for the offer use leases. */
@@ -38,6 +42,14 @@ export interface Registration {
   };
   policy: LeasePolicy;
   createdAtMs: number;
+}
+
+/**
+ * How logs and reports name a registered offer: `ldkOfferId` (the `ldk_offer_id` of `jitlsp decode`, so an
+ * operator can match the two) or `offerNonce`.
+ */
+export function offerKeyReport(key: OfferKey): { ldkOfferId: string } | { offerNonce: string } {
+  return 'offerId' in key ? { ldkOfferId: key.offerId.toLowerCase() } : { offerNonce: key.offerNonce.toLowerCase() };
 }
 
 /** `offerId:<hex>` or `offerNonce:<hex>`: one string per key, for maps and files. */

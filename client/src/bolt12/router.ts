@@ -37,6 +37,7 @@ import {
   DEFAULT_LEASE_POLICY,
   type LeasePolicy,
   type OfferKey,
+  offerKeyReport,
   offerKeyString,
   type Registration,
 } from './registration.js';
@@ -111,6 +112,11 @@ export class Lsps2Bolt12Router {
     this.commit({
       ...this.state,
       registrations: [...this.state.registrations.filter((r) => offerKeyString(r.key) !== k), reg],
+    });
+    this.opts.logger?.log('info', 'lsps2 router: offer registered', {
+      ...offerKeyReport(reg.key),
+      lsp: reg.lsp.nodeId,
+      mode: reg.policy.mode,
     });
     this.wantPool(reg.lsp.nodeId);
     return reg;
@@ -249,7 +255,7 @@ export class Lsps2Bolt12Router {
     const inner = this.innerPaths(req);
     const skip = (skipped: string): PathsOutcome => {
       this.opts.logger?.log('info', 'lsps2 router: no JIT path', {
-        offer: offerKeyString(reg.key),
+        ...offerKeyReport(reg.key),
         skipped,
         amountMsat: String(req.amountMsat),
       });
@@ -291,7 +297,7 @@ export class Lsps2Bolt12Router {
       entropySource: this.requireEntropy(),
     });
     this.opts.logger?.log('info', 'lsps2 router: JIT path added', {
-      offer: offerKeyString(reg.key),
+      ...offerKeyReport(reg.key),
       scid: String(lease.interceptScid),
       mode: lease.mode,
       reused: pick.kind === 'reused',

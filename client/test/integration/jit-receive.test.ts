@@ -4,11 +4,22 @@
  * and the message router, exactly as a wallet developer would embed it.
  */
 import { expect } from 'chai';
+import type { Logger } from '@jitlsp/shared/log';
+import { decodeBolt12Json } from '@jitlsp/shared/bolt12';
 import { computeOpeningFee } from '@jitlsp/shared/lsps2';
 import type { LightningNode } from '@jitlsp/engine/node';
 import type { JitWallet } from '../../src/wallet.js';
 import type { LspStandIn } from './lsp-stand-in.js';
-import { ClientRig } from './rig.js';
+import { ClientRig, quiet } from './rig.js';
+
+/** The wallet's log lines, kept for the assertions on how it reports offers. */
+const walletLog: { msg: string; fields: Record<string, unknown> }[] = [];
+const recorded = (name: string): Logger => ({
+  log(level, msg, fields) {
+    walletLog.push({ msg, fields: fields ?? {} });
+    quiet(name).log(level, msg, fields);
+  },
+});
 
 describe('client integration: payer -> LSP -> JitWallet over TCP', function () {
   this.timeout(90_000);
@@ -19,7 +30,7 @@ describe('client integration: payer -> LSP -> JitWallet over TCP', function () {
   let offer: string;
 
   before(async () => {
-    await rig.start();
+    await rig.start({}, recorded('wallet'));
     ({ lsp, payer, wallet } = rig);
   });
 
@@ -36,6 +47,15 @@ describe('client integration: payer -> LSP -> JitWallet over TCP', function () {
     expect(wallet.router.registration({ offerId: r.offerId })?.lsp.nodeId).to.equal(lsp.node.nodeId);
   });
 
+  it('reports the registered offer by the ldk_offer_id that jitlsp decode prints for the offer LDK built', () => {
+    const decoded = decodeBolt12Json(offer).json as { offer_id: string; ldk_offer_id: string };
+    const registered = wallet.router.registrations().map((reg) => ('offerId' in reg.key ? reg.key.offerId : null));
+    expect(registered).to.deep.equal([decoded.ldk_offer_id]);
+    const line = walletLog.find((l) => l.msg === 'lsps2 router: offer registered');
+    expect(line?.fields).to.include({ ldkOfferId: decoded.ldk_offer_id, lsp: lsp.node.nodeId });
+    expect(decoded.offer_id).to.not.equal(decoded.ldk_offer_id);
+  });
+
   it('a first payment opens a JIT channel; the wallet receives the amount minus the skimmed opening fee', async () => {
     const amount = 50_000_000n;
     const claimable = wallet.node.waitFor('paymentClaimable', undefined, 60_000);
@@ -49,6 +69,8 @@ describe('client integration: payer -> LSP -> JitWallet over TCP', function () {
     expect(c.counterpartySkimmedFeeMsat).to.equal(fee);
     expect(c.amountMsat + c.counterpartySkimmedFeeMsat).to.equal(amount);
     expect(lsp.opened).to.have.length(1);
+    const added = walletLog.find((l) => l.msg === 'lsps2 router: JIT path added');
+    expect(added?.fields.ldkOfferId).to.equal((decodeBolt12Json(offer).json as { ldk_offer_id: string }).ldk_offer_id);
   });
 
   it('a second payment reaches the wallet over the existing channel without a fee', async () => {

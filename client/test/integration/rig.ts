@@ -36,7 +36,7 @@ export class ClientRig {
   }
 
   /** Starts the chain, the LSP stand-in (with `lspOptions`), the payer with its channel to the LSP, the wallet. */
-  async start(lspOptions: Partial<StandInOptions> = {}): Promise<void> {
+  async start(lspOptions: Partial<StandInOptions> = {}, walletLogger?: Logger): Promise<void> {
     this.chain = await SandboxChain.create({ log: () => undefined });
     const chain = this.chain;
     this.lsp = await LspStandIn.start({ chain, dataDir: this.dir('lsp'), logger: quiet('lsp'), ...lspOptions });
@@ -47,7 +47,7 @@ export class ClientRig {
       logger: quiet('payer'),
       listen: { host: '127.0.0.1', port: 0 },
     });
-    this.wallet = await this.startWallet('wallet');
+    this.wallet = await this.startWallet('wallet', walletLogger);
     // The payer has a zero-conf channel to the LSP (the LSP's own liquidity comes from the sandbox wallet).
     await this.payer.connect(this.lsp.node.address!);
     const ready = this.payer.waitFor('channelReady');
@@ -56,12 +56,12 @@ export class ClientRig {
   }
 
   /** A wallet that buys from the LSP stand-in, in its own data directory. */
-  startWallet(name: string): Promise<JitWallet> {
+  startWallet(name: string, logger: Logger = quiet(name)): Promise<JitWallet> {
     return JitWallet.start({
       dataDir: this.dir(name),
       chain: this.chain,
       lsps: [this.lsp.node.address!],
-      logger: quiet(name),
+      logger,
       feeLimits: { maxTotalFeeMsat: 5_000_000n, maxProportional: 20_000 },
       maintenanceIntervalMs: 0,
       node: { listen: { host: '127.0.0.1', port: 0 }, reconnectBackoffMs: { min: 50, max: 500 } },

@@ -114,15 +114,26 @@ export const DEFAULTS = {
 export const MIN_ADMIN_TOKEN_LENGTH = 16;
 
 /**
- * Reads and validates the whole configuration. Throws one {@link ConfigError} listing every problem.
- * `cwd` resolves a relative data directory (default `process.cwd()`).
+ * The directory the user started from, which a relative JITLSP_DATA_DIR is resolved against. npm runs a
+ * workspace script inside the workspace folder (`service/`) and records the directory it was invoked from in
+ * INIT_CWD: without it, `npm start` at the repository root would put the node seed and the promise secret in
+ * `service/jitlsp-data/` instead of the `./jitlsp-data` that `.env.example` and `.gitignore` name.
  */
-export function loadConfig(env: Env = process.env, cwd = process.cwd()): ServiceConfig {
+export function startDirectory(env: Env, cwd = process.cwd()): string {
+  const initCwd = env.INIT_CWD?.trim();
+  return initCwd && isAbsolute(initCwd) ? initCwd : cwd;
+}
+
+/**
+ * Reads and validates the whole configuration. Throws one {@link ConfigError} listing every problem.
+ * `cwd` resolves a relative data directory (default: {@link startDirectory}).
+ */
+export function loadConfig(env: Env = process.env, cwd = startDirectory(env)): ServiceConfig {
   return readConfig(env, cwd).config;
 }
 
 /** As {@link loadConfig}, also returning the variable names read (for the documentation test). */
-export function readConfig(env: Env, cwd = process.cwd()): { config: ServiceConfig; names: Set<string> } {
+export function readConfig(env: Env, cwd = startDirectory(env)): { config: ServiceConfig; names: Set<string> } {
   const r = new EnvReader(env);
   const dataDirRaw = r.string('JITLSP_DATA_DIR', DEFAULTS.dataDir);
   const dataDir = isAbsolute(dataDirRaw) ? dataDirRaw : resolve(cwd, dataDirRaw);

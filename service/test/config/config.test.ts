@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { ConfigError } from '../../src/config/config-error.js';
-import { DEFAULTS, loadConfig, readConfig } from '../../src/config/config.js';
+import { DEFAULTS, loadConfig, readConfig, startDirectory } from '../../src/config/config.js';
 import { parseDatabaseUrl, redactDatabaseUrl } from '../../src/config/database-url.js';
 import { parseFeeTiers, type FeeTierDefaults } from '../../src/config/fee-tiers.js';
 import { PROMISE_SECRET_FILE, resolvePromiseSecret } from '../../src/config/promise-secret.js';
@@ -56,6 +56,21 @@ describe('service configuration from the environment', () => {
       expect(c.adminToken).to.equal(undefined);
       expect(c.promiseSecret).to.equal(undefined);
       expect(c.logLevel).to.equal('info');
+    });
+
+    it('resolves a relative data directory against the directory npm was started from (INIT_CWD)', () => {
+      // npm runs the workspace script in service/; INIT_CWD is the repository root the user typed npm start in.
+      expect(loadConfig({ INIT_CWD: '/home/op/jitlsp' }).dataDir).to.equal('/home/op/jitlsp/jitlsp-data');
+      expect(loadConfig({ INIT_CWD: '/home/op/jitlsp', JITLSP_DATA_DIR: 'state/lsp' }).dataDir).to.equal(
+        '/home/op/jitlsp/state/lsp',
+      );
+      expect(loadConfig({ INIT_CWD: '/home/op/jitlsp', JITLSP_DATA_DIR: '/var/lib/jitlsp' }).dataDir).to.equal(
+        '/var/lib/jitlsp',
+      );
+      expect(startDirectory({ INIT_CWD: '/home/op/jitlsp' }, '/home/op/jitlsp/service')).to.equal('/home/op/jitlsp');
+      // Without npm (or with a relative INIT_CWD, which npm never sets) the working directory applies.
+      expect(startDirectory({}, '/srv/lsp')).to.equal('/srv/lsp');
+      expect(startDirectory({ INIT_CWD: 'relative' }, '/srv/lsp')).to.equal('/srv/lsp');
     });
 
     it('treats an empty value as unset', () => {

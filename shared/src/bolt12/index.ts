@@ -4,7 +4,7 @@
  * - `string-form.ts`: bech32-without-checksum strings with `+` continuations
  * - `merkle.ts`, `signature.ts`: Merkle root and BIP-340 signatures ("Signature Calculation")
  * - `offer.ts`, `invoice-request.ts`, `invoice.ts`, `invoice-error.ts`: the four TLV streams with
- *   every stateless reader rule; `offerId`
+ *   every stateless reader rule; `offerId` (Core Lightning's `offer_id`); `ldk-offer-id.ts`: LDK's `OfferId`
  * - `registry.ts`, `field-codecs.ts`, `field-types.ts`, `tlv-fields.ts`: fields by type number
  * - `rules.ts`, `errors.ts`: `Bolt12Error`, whose `rule` names the requirement that was broken
  * - `flow-checks.ts`: rules needing context: supported chains, the clock, the earlier message
@@ -37,6 +37,7 @@ export {
   type Offer,
   type ReaderOptions,
 } from './offer.js';
+export { ldkOfferId } from './ldk-offer-id.js';
 export {
   INVOICE_REQUEST_HRP,
   checkInvoiceRequestFields,

@@ -1,7 +1,8 @@
 /**
  * The JSON view of any BOLT 12 string, as `jitlsp decode` prints it: every field by its spec name,
  * u64 values (amounts, timestamps) as decimal strings, bytes as hex, unknown TLVs as {type, hex},
- * the `offer_id`, and for signed messages whether the signature verifies.
+ * the two ids of the offer (`offer_id`, Core Lightning's, and `ldk_offer_id`, LDK's `OfferId`, which the jitlsp
+ * client's router registers offers under), and for signed messages whether the signature verifies.
  */
 import { toHex } from '../crypto/index.js';
 import { Bolt12Error } from './errors.js';
@@ -12,6 +13,7 @@ import {
   decodeInvoiceRequestBytes,
   verifyInvoiceRequestSignature,
 } from './invoice-request.js';
+import { ldkOfferId } from './ldk-offer-id.js';
 import { OFFER_HRP, OFFER_TABLE, decodeOfferBytes, isOfferType, offerId } from './offer.js';
 import { decodeBolt12String } from './string-form.js';
 import { fieldsToJson } from './tlv-fields.js';
@@ -24,8 +26,10 @@ export type Bolt12Json = {
   signatureValid?: boolean;
 };
 
-function maybeOfferId(records: readonly TlvRecord[]): string | null {
-  return records.some((r) => isOfferType(r.type)) ? toHex(offerId({ records })) : null;
+/** Both ids of the offer a message carries (null for a message without offer fields, such as a refund's). */
+function offerIds(records: readonly TlvRecord[]): { offer_id: string | null; ldk_offer_id: string | null } {
+  if (!records.some((r) => isOfferType(r.type))) return { offer_id: null, ldk_offer_id: null };
+  return { offer_id: toHex(offerId({ records })), ldk_offer_id: toHex(ldkOfferId({ records })) };
 }
 
 /**
@@ -39,7 +43,7 @@ export function decodeBolt12Json(s: string): Bolt12Json {
       const o = decodeOfferBytes(data);
       return {
         kind: 'offer',
-        json: { type: 'offer', offer_id: toHex(offerId(o)), ...fieldsToJson(o, o.unknownFields, OFFER_TABLE) },
+        json: { type: 'offer', ...offerIds(o.records), ...fieldsToJson(o, o.unknownFields, OFFER_TABLE) },
       };
     }
     case INVOICE_REQUEST_HRP: {
@@ -47,7 +51,7 @@ export function decodeBolt12Json(s: string): Bolt12Json {
       const signatureValid = verifyInvoiceRequestSignature(r);
       const json = {
         type: 'invoice_request',
-        offer_id: maybeOfferId(r.records),
+        ...offerIds(r.records),
         ...fieldsToJson(r, r.unknownFields, INVOICE_REQUEST_TABLE),
         signature_valid: signatureValid,
       };
@@ -58,7 +62,7 @@ export function decodeBolt12Json(s: string): Bolt12Json {
       const signatureValid = verifyInvoiceSignature(inv);
       const json = {
         type: 'invoice',
-        offer_id: maybeOfferId(inv.records),
+        ...offerIds(inv.records),
         ...fieldsToJson(inv, inv.unknownFields, INVOICE_TABLE),
         signature_valid: signatureValid,
       };

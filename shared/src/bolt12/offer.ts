@@ -110,7 +110,7 @@ export function encodeOffer(
  * serialised. BOLT 12 does not define an offer id; this is Core Lightning's (`calc_offer` in
  * `common/bolt12.c`, shown by `lightning-cli decode`), so ids printed here match CLN's. For an
  * invoice_request or invoice it hashes only the mirrored offer fields, so the id is the same along
- * the whole flow.
+ * the whole flow. LDK (and so the jitlsp client's router) names offers by another id: `ldkOfferId`.
  */
 export function offerId(message: { records: readonly TlvRecord[] }): Uint8Array {
   const h = sha256.create();

@@ -1,5 +1,7 @@
 /**
- * `jitlsp decode <string>`: prints any BOLT 12 string (offer, invoice_request, invoice) as JSON.
+ * `jitlsp decode <string>`: prints any BOLT 12 string (offer, invoice_request, invoice) as JSON, with both ids
+ * of its offer: `offer_id` (Core Lightning's, SHA-256 of the offer TLVs) and `ldk_offer_id` (LDK's `OfferId`,
+ * the key the jitlsp client's router registers offers under).
  * An invalid string exits 1 with one line on stderr naming the rule it broke (`Bolt12Error.rule`).
  * A signed message whose signature does not verify is still printed (operators want to see what
  * was sent), with `"signature_valid": false`, and also exits 1 with the signature rule on stderr.

@@ -1,10 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { fromHex, toHex } from '../../src/crypto/hex.js';
 
-/** Reads a JSON vector file from `<repo>/../shared/vectors` (see the vectors README). */
-export function readVectors<T = unknown>(path: string): T {
-  return JSON.parse(readFileSync(new URL(`../../../../shared/vectors/${path}`, import.meta.url), 'utf8')) as T;
-}
+/** Reads a JSON vector file from the repository's `vectors/` folder (see its README). */
+export { readVector as readVectors } from '../support/paths.js';
 
 export const hex = (b: Uint8Array): string => toHex(b);
 export const unhex = (s: string): Uint8Array => fromHex(s, 'vector');

@@ -4,7 +4,7 @@ import { computeOpeningFee } from '../../src/lsps2/index.js';
 const U64 = 1n << 64n;
 
 describe('computeOpeningFee (bLIP-52 "Computing The opening_fee")', () => {
-  // lspd lsps2/fee_test.go (at 9470d44^).
+  // lspd lsps2/fee_test.go (at 9470d44^), transcribed by hand.
   // Columns: payment_size_msat, proportional, min_fee_msat, result (null = overflow).
   const lspd: [string, bigint, number, bigint, bigint | null][] = [
     ['zero everything', 0n, 0, 0n, 0n],

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
+import { readVector } from '../support/paths.js';
 import { hmacSha256 } from '../../src/crypto/hashes.js';
 import { fromHex, toHex } from '../../src/crypto/hex.js';
 import { parseDatetime } from '../../src/lsps0/index.js';
@@ -27,9 +27,11 @@ interface PromiseCase {
   expected_promise: string;
   negatives?: Record<string, string>;
 }
-const file = JSON.parse(
-  readFileSync(new URL('../../../../shared/vectors/rust-lightning/lsps2-promise.json', import.meta.url), 'utf8'),
-) as { keys: Record<string, string>; cases: PromiseCase[]; wire_json_asserted_by_source: Record<string, string> };
+const file = readVector('rust-lightning/lsps2-promise.json') as {
+  keys: Record<string, string>;
+  cases: PromiseCase[];
+  wire_json_asserted_by_source: Record<string, string>;
+};
 
 const hex = (s: string) => fromHex(s, 'vector');
 const clientNodeId = hex(file.keys.client_node_id!);

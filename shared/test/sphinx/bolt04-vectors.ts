@@ -1,10 +1,9 @@
-/** Loads the BOLT 4 JSON vectors from `<repo>/../shared/vectors/bolts/bolt04/` (see the vectors README). */
-import { readFileSync } from 'node:fs';
+/** Loads the BOLT 4 JSON vectors from the repository's `vectors/bolts/bolt04/` (see the vectors README). */
 import { fromHex } from '../../src/crypto/hex.js';
+import { readVector } from '../support/paths.js';
 
 export function loadBolt04(name: string): any {
-  const url = new URL(`../../../../shared/vectors/bolts/bolt04/${name}`, import.meta.url);
-  return JSON.parse(readFileSync(url, 'utf8'));
+  return readVector(`bolts/bolt04/${name}`);
 }
 
 export const hex = (s: string): Uint8Array => fromHex(s, 'vector');

@@ -1,13 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** `../shared` beside the repository: the specs and public vectors (CI clones the repo next to it). */
-export const SHARED_DIR = fileURLToPath(new URL('../../../../shared/', import.meta.url));
+/** The repository's `vectors/` folder: public test vectors, each with its source and licence in its README. */
+export const VECTORS_DIR = fileURLToPath(new URL('../../../vectors/', import.meta.url));
 
-export function readVector<T = unknown>(relativePath: string): T {
-  return JSON.parse(readFileSync(SHARED_DIR + 'vectors/' + relativePath, 'utf8')) as T;
+/** The text of a file under `vectors/` (for vectors that live inside a spec's Markdown). */
+export function readVectorText(relativePath: string): string {
+  return readFileSync(VECTORS_DIR + relativePath, 'utf8');
 }
 
-export function readSpec(name: string): string {
-  return readFileSync(SHARED_DIR + 'specs/' + name, 'utf8');
+/** A JSON file under `vectors/`, parsed. */
+export function readVector<T = unknown>(relativePath: string): T {
+  return JSON.parse(readVectorText(relativePath)) as T;
 }

@@ -1,13 +1,13 @@
 import { expect } from 'chai';
 import { BigSize, ByteReader, TlvError, decodeTlvStream, rejectUnknownEven } from '../../src/tlv/index.js';
 import { fromHex, isValidPublicKey } from '../../src/crypto/index.js';
-import { readSpec } from '../support/paths.js';
+import { readVectorText } from '../support/paths.js';
 
 /**
  * BOLT 1 Appendix A (BigSize) and Appendix B (TLV) vectors, read from the spec text in
- * ../shared/specs/bolt-01-messaging.md: each vector is its own test.
+ * spec text (vectors/bolts/01-messaging.md): each vector is its own test.
  */
-const spec = readSpec('bolt-01-messaging.md');
+const spec = readVectorText('bolts/01-messaging.md');
 const section = (from: string, to: string) =>
   spec.slice(spec.indexOf(from), spec.indexOf(to, spec.indexOf(from) + from.length));
 // Values go up to 2^64-1, beyond what JSON numbers hold exactly: read them as strings.
