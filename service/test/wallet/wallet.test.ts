@@ -7,6 +7,7 @@ import { SandboxChain } from '@jitlsp/engine/chain';
 import { OutScript, RawTx } from '@scure/btc-signer';
 import {
   InsufficientFundsError,
+  UNDO_WINDOW,
   WalletInputError,
   blockConnected,
   initialWalletState,
@@ -113,6 +114,20 @@ for (const factory of factories) {
       await db.close();
       db = await site.open();
       expect((await open()).state).to.deep.equal(wallet.state);
+    });
+
+    it('rescans from the birthday after a reorganisation deeper than its undo window, ending equal to a rescan', async () => {
+      const wallet = await open();
+      await depositAll(sandbox, wallet, [10_000n, 20_000n]);
+      await sandbox.mine(UNDO_WINDOW + 5);
+      await follow(wallet);
+      // Replace every block since the birthday: the first deposit moves up a block, the second is dropped.
+      const depth = sandbox.height - birthday + 1;
+      chain.reorg(depth, [[], [[0, 1]], ...Array.from({ length: depth }, () => [])]);
+      await new WalletSync(wallet, chain, quietLogger()).catchUp();
+      expect(sortedUtxos(wallet.state)).to.deep.equal(sortedUtxos(await rescan()));
+      expect(wallet.balance().confirmedSat).to.equal(10_000n);
+      expect(wallet.state.tip).to.deep.equal((await rescan()).tip);
     });
 
     it('sends with change: the transaction is mined and the change confirmed, fees accounted to the satoshi', async () => {

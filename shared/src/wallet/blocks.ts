@@ -21,7 +21,7 @@ import {
   type WalletState,
   type WalletUtxo,
 } from './state.js';
-import { isCoinbase, outpointOf, spentOutpoint, txidOfDecoded, type Outpoint } from './transaction.js';
+import { isCoinbase, outpointOf, spentOutpoint, txidOfRaw, type Outpoint } from './transaction.js';
 
 /** A block as the wallet needs it: its place in the chain and its raw transactions in block order. */
 export interface WalletBlock {
@@ -61,8 +61,13 @@ export function blockConnected(state: WalletState, keys: WalletKeys, block: Wall
       `wallet: block ${block.height} ${block.hash} builds on ${block.previousHash}, not the wallet tip ${state.tip.hash}`,
     );
   }
-  const utxos = new Map(state.utxos);
-  const own = new Map(state.ownTransactions);
+  // Copied on the first change only: most blocks hold nothing of ours.
+  let utxosCopy: Map<Outpoint, WalletUtxo> | undefined;
+  let ownCopy: Map<string, OwnTransaction> | undefined;
+  const utxos = {
+    get: (op: Outpoint) => (utxosCopy ?? state.utxos).get(op),
+    write: () => (utxosCopy ??= new Map(state.utxos)),
+  };
   let reservations: Map<string, WalletReservation> | undefined;
   let next = state.next;
   let limit = watchLimit(state);
@@ -72,7 +77,7 @@ export function blockConnected(state: WalletState, keys: WalletKeys, block: Wall
 
   for (const raw of block.txs) {
     const tx = RawTx.decode(raw);
-    const txid = txidOfDecoded(tx);
+    const txid = txidOfRaw(raw, tx);
     const coinbase = isCoinbase(tx);
     if (!coinbase) {
       for (const input of tx.inputs) {
@@ -80,7 +85,7 @@ export function blockConnected(state: WalletState, keys: WalletKeys, block: Wall
         const u = utxos.get(op);
         if (u === undefined) continue;
         spent.push(u);
-        utxos.delete(op);
+        utxos.write().delete(op);
         if (u.spentBy !== undefined && u.spentBy !== txid) conflicted.add(u.spentBy);
         reservations = withoutOutpoint(reservations ?? state.reservations, op);
       }
@@ -90,15 +95,15 @@ export function blockConnected(state: WalletState, keys: WalletKeys, block: Wall
       if (path === undefined) return;
       const op = outpointOf(txid, vout);
       const spentBy = utxos.get(op)?.spentBy;
-      utxos.set(op, walletUtxo(txid, vout, out.amount, path, { height: block.height, coinbase, spentBy }));
+      utxos.write().set(op, walletUtxo(txid, vout, out.amount, path, { height: block.height, coinbase, spentBy }));
       created.push(op);
       if (path.index >= next[path.branch]) {
         next = { ...next, [path.branch]: path.index + 1 };
         limit = watchLimit({ ...state, next });
       }
     });
-    const mine = own.get(txid);
-    if (mine !== undefined) own.set(txid, { ...mine, height: block.height });
+    const mine = (ownCopy ?? state.ownTransactions).get(txid);
+    if (mine !== undefined) (ownCopy ??= new Map(state.ownTransactions)).set(txid, { ...mine, height: block.height });
   }
 
   const undo = new Map(state.undo);
@@ -111,14 +116,16 @@ export function blockConnected(state: WalletState, keys: WalletKeys, block: Wall
   });
   const horizon = block.height - UNDO_WINDOW;
   for (const h of undo.keys()) if (h <= horizon) undo.delete(h);
-  for (const [txid, t] of own) if (t.height !== undefined && t.height <= horizon) own.delete(txid);
+  for (const [txid, t] of ownCopy ?? state.ownTransactions) {
+    if (t.height !== undefined && t.height <= horizon) (ownCopy ??= new Map(state.ownTransactions)).delete(txid);
+  }
 
   let after: WalletState = {
     ...state,
     tip: { height: block.height, hash: block.hash },
     next,
-    utxos,
-    ownTransactions: own,
+    utxos: utxosCopy ?? state.utxos,
+    ownTransactions: ownCopy ?? state.ownTransactions,
     reservations: reservations ?? state.reservations,
     undo,
   };

@@ -20,6 +20,11 @@ export function txidOfDecoded(tx: DecodedTx): string {
   return bytesToHex(sha256(sha256(stripped)).reverse());
 }
 
+/** The txid of a raw transaction: a transaction without witness is hashed as it is, without re-encoding. */
+export function txidOfRaw(raw: Uint8Array, tx: DecodedTx): string {
+  return tx.segwitFlag ? txidOfDecoded(tx) : bytesToHex(sha256(sha256(raw)).reverse());
+}
+
 /** BIP 141 virtual size: weight / 4 rounded up, weight = 3 * stripped size + total size. */
 export function vsizeOf(raw: Uint8Array): number {
   const tx = RawTx.decode(raw);
