@@ -13,6 +13,7 @@ import { FundingHashEntity } from './entities/funding-hash.entity.js';
 import { heldOnionMessageEntity } from './entities/held-onion-message.entity.js';
 import { JitSessionEntity } from './entities/jit-session.entity.js';
 import { MIGRATIONS } from './migrations/index.js';
+import { walletEntities } from './entities/wallet.entities.js';
 
 /** How long a SQLite statement waits for a lock held by another process before failing. */
 export const SQLITE_BUSY_TIMEOUT_MS = 5000;
@@ -56,7 +57,7 @@ export function createSqliteReader(path: string): DataSource {
     driver: sqlite3WithoutLongStackTraces(),
     enableWAL: true,
     busyTimeout: SQLITE_BUSY_TIMEOUT_MS,
-    entities: [JitSessionEntity, FundingHashEntity, heldOnionMessageEntity('sqlite')],
+    entities: [JitSessionEntity, FundingHashEntity, heldOnionMessageEntity('sqlite'), ...walletEntities('sqlite')],
     migrationsRun: false,
     synchronize: false,
     logging: false,
@@ -66,7 +67,7 @@ export function createSqliteReader(path: string): DataSource {
 export function createDataSource(target: DatabaseTarget, extras: DataSourceExtras = {}): DataSource {
   const dialect = dialectOf(target);
   const common = {
-    entities: [JitSessionEntity, FundingHashEntity, heldOnionMessageEntity(dialect)],
+    entities: [JitSessionEntity, FundingHashEntity, heldOnionMessageEntity(dialect), ...walletEntities(dialect)],
     migrations: MIGRATIONS,
     migrationsTableName: MIGRATIONS_TABLE,
     migrationsRun: true,

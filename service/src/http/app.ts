@@ -13,12 +13,15 @@ import { HttpError, notFound } from './http-error.js';
 import { adminRoutes, type AdminSources } from './routes/admin.routes.js';
 import { healthRoutes, type HealthChecks } from './routes/health.routes.js';
 import { metricsRoutes } from './routes/metrics.routes.js';
+import { walletRoutes, type WalletAdminSource } from './routes/wallet.routes.js';
 
 export interface HttpAppDeps {
   metrics: ServiceMetrics;
   health: HealthChecks;
   admin: AdminSources;
   adminToken: Secret | undefined;
+  /** The on-chain wallet's admin API (`/admin/wallet`), when the service runs one. */
+  wallet?: WalletAdminSource;
   logger: Logger;
 }
 
@@ -46,6 +49,7 @@ export function createHttpApp(deps: HttpAppDeps): Express {
 
   app.use(healthRoutes(deps.health));
   app.use(metricsRoutes(deps.metrics));
+  if (deps.wallet) app.use('/admin/wallet', adminAuth(deps.adminToken), walletRoutes(deps.wallet, log));
   app.use('/admin', adminAuth(deps.adminToken), adminRoutes(deps.admin));
 
   app.use((req, _res, next) => next(notFound(`no route for ${req.method} ${req.path}`)));
@@ -54,8 +58,9 @@ export function createHttpApp(deps: HttpAppDeps): Express {
     let status = 500;
     let code = 'internal_error';
     let message = 'internal error';
+    let details: Record<string, string> | undefined;
     if (err instanceof HttpError) {
-      ({ status, code, message } = err);
+      ({ status, code, message, details } = err);
     } else if (isClientError(err)) {
       // body-parser / express errors carrying a 4xx status (malformed JSON, payload too large, ...)
       status = err.status;
@@ -65,7 +70,7 @@ export function createHttpApp(deps: HttpAppDeps): Express {
       log.error('http handler failed', { method: req.method, path: req.path, err });
     }
     if (res.headersSent) return;
-    res.status(status).json({ error: { code, message } });
+    res.status(status).json({ error: { code, message, ...details } });
   };
   app.use(onError);
   return app;

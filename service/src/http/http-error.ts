@@ -8,6 +8,8 @@ export class HttpError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** Extra machine-readable fields answered beside `code` and `message` (e.g. `spendable_sat`). */
+    readonly details?: Record<string, string>,
   ) {
     super(message);
     this.name = 'HttpError';

@@ -4,6 +4,7 @@
 import { expect } from 'chai';
 import { Database, DatabaseClosedError } from '../../src/db/database.js';
 import { MIGRATIONS_TABLE } from '../../src/db/data-source.js';
+import { MIGRATIONS } from '../../src/db/migrations/index.js';
 import { JitSessionEntity } from '../../src/db/entities/jit-session.entity.js';
 import { MailboxRepository } from '../../src/db/repositories/mailbox.repository.js';
 import { SessionRepository } from '../../src/db/repositories/session.repository.js';
@@ -52,9 +53,9 @@ for (const factory of factories) {
     });
 
     describe('migrations', () => {
-      it('creates the schema from the hand-written migration and records it', async () => {
+      it('creates the schema from the hand-written migrations and records them', async () => {
         const rows: { name: string }[] = await db.read((m) => m.query(`SELECT name FROM ${MIGRATIONS_TABLE}`));
-        expect(rows.map((r) => r.name)).to.deep.equal(['InitialSchema1795216885526']);
+        expect(rows.map((r) => r.name)).to.deep.equal(MIGRATIONS.map((M) => new M().name));
       });
 
       it('runs nothing again when the database is reopened, and keeps the data', async () => {
@@ -62,12 +63,12 @@ for (const factory of factories) {
         await db.close();
         db = await site.open();
         const rows: unknown[] = await db.read((m) => m.query(`SELECT name FROM ${MIGRATIONS_TABLE}`));
-        expect(rows).to.have.length(1);
+        expect(rows).to.have.length(MIGRATIONS.length);
         expect(await new SessionRepository(db).get(42n)).to.deep.equal(makeSession());
       });
 
-      it('reverts cleanly with the migration down step', async () => {
-        await db.dataSource.undoLastMigration();
+      it('reverts cleanly with the migrations down steps', async () => {
+        for (let i = 0; i < MIGRATIONS.length; i++) await db.dataSource.undoLastMigration();
         const rows: unknown[] = await db.read((m) => m.query(`SELECT name FROM ${MIGRATIONS_TABLE}`));
         expect(rows).to.have.length(0);
         await db.dataSource.runMigrations();

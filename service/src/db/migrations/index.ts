@@ -1,4 +1,5 @@
 /** Every migration, oldest first. Migrations are hand-written and never edited once released: add a new one. */
 import { InitialSchema1795216885526 } from './1795216885526-InitialSchema.js';
+import { WalletSchema1796326795759 } from './1796326795759-WalletSchema.js';
 
-export const MIGRATIONS = [InitialSchema1795216885526];
+export const MIGRATIONS = [InitialSchema1795216885526, WalletSchema1796326795759];
