@@ -6,4 +6,5 @@ export { Database, DatabaseClosedError, isUniqueViolation } from './database.js'
 export { createDataSource, MIGRATIONS_TABLE, SQLITE_BUSY_TIMEOUT_MS, type DataSourceExtras } from './data-source.js';
 export { SessionRepository } from './repositories/session.repository.js';
 export { MailboxRepository } from './repositories/mailbox.repository.js';
+export { WebhookRepository } from './repositories/webhook.repository.js';
 export type { Dialect } from './columns.js';
