@@ -32,7 +32,7 @@ interface Rig {
 
 let seq = 0;
 
-async function makeRig(db: Database, rx: Receiver, ca: TestCa): Promise<Rig> {
+async function makeRig(db: Database, ca: TestCa): Promise<Rig> {
   let now = T0;
   const sent: any[] = [];
   const connected = new Set<string>();
@@ -96,7 +96,7 @@ for (const factory of factories) {
       site = await factory.create();
       db = await site.open();
       rx.calls.length = 0;
-      rig = await makeRig(db, rx, ca);
+      rig = await makeRig(db, ca);
     });
     afterEach(async () => {
       rig.delivery.stop();
@@ -112,7 +112,7 @@ for (const factory of factories) {
       const r = await rig.call(CLIENT_A, 'lsps5.set_webhook', { app_name: 'Wallet', webhook: rx.url('/a?t=1') });
       expect(r.result).to.deep.equal({ num_webhooks: 1, max_webhooks: 10, no_change: false });
       // Read from the database right after the answer, through a fresh service (as after a restart).
-      const again = await makeRig(db, rx, ca);
+      const again = await makeRig(db, ca);
       try {
         expect(again.service.webhooksOf(CLIENT_A).map((w) => [w.appName, w.url])).to.deep.equal([
           ['Wallet', rx.url('/a?t=1')],
