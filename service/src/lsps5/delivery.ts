@@ -21,7 +21,7 @@ import { lookup as dnsLookup } from 'node:dns/promises';
 import type { LookupFunction } from 'node:net';
 import { Agent, request } from 'node:https';
 import { isIP } from 'node:net';
-import { rootCertificates } from 'node:tls';
+import { createSecureContext, rootCertificates } from 'node:tls';
 import { datetimeFromDate } from '@jitlsp/shared/lsps0';
 import {
   LSPS5_SIGNATURE_HEADER,
@@ -58,6 +58,14 @@ export const DEFAULT_DELIVERY_LIMITS: DeliveryLimits = {
   backoffBaseMs: 1_000,
   backoffMaxMs: 30_000,
 };
+
+/**
+ * How long a host's checked addresses are reused. The system resolver keeps no cache of its own here, and a
+ * burst to one push server would otherwise queue a lookup per notification on libuv's 4 threads (which SQLite
+ * shares). What was cached passed the check, and connections go to it, so the cache cannot widen the check.
+ */
+const DNS_CACHE_MS = 30_000;
+const DNS_CACHE_MAX = 10_000;
 
 /** Largest response body read before the connection is dropped (the body is ignored anyway). */
 const MAX_RESPONSE_BYTES = 65_536;
@@ -99,6 +107,7 @@ export class WebhookDelivery {
   private readonly queues = new Map<string, Job[]>();
   private readonly ready: string[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly resolved = new Map<string, { addresses: { address: string; family: number }[]; until: number }>();
   private readonly agent: Agent;
   private readonly clock: () => Date;
   private readonly random: () => number;
@@ -107,6 +116,7 @@ export class WebhookDelivery {
   private queued = 0;
   private active = 0;
   private stopped = false;
+  private pumpScheduled = false;
   private idleWaiters: (() => void)[] = [];
 
   constructor(private readonly opts: WebhookDeliveryOptions) {
@@ -118,8 +128,11 @@ export class WebhookDelivery {
     this.agent = new Agent({
       keepAlive: true,
       maxSockets: this.limits.maxConcurrent,
-      // Node's bundled roots plus the operator's extra CAs; verification is never turned off.
-      ...(opts.extraCaPem ? { ca: [...rootCertificates, opts.extraCaPem] } : {}),
+      // Node's bundled roots plus the operator's extra CAs; verification is never turned off. One context for
+      // every connection: building it parses ~140 root certificates (tens of ms of blocked event loop).
+      ...(opts.extraCaPem
+        ? { secureContext: createSecureContext({ ca: [...rootCertificates, opts.extraCaPem] }) }
+        : {}),
     });
   }
 
@@ -140,8 +153,18 @@ export class WebhookDelivery {
     q.push({ d, attempts: 0 });
     this.queued++;
     if (q.length === 1) this.ready.push(key);
-    this.pump();
+    this.schedulePump();
     return true;
+  }
+
+  /** Starts requests on the next turn of the event loop: a burst of enqueues costs the caller only the queueing. */
+  private schedulePump(): void {
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    setImmediate(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    });
   }
 
   /** Resolves when nothing is queued or in flight (tests, benchmarks, shutdown). */
@@ -254,7 +277,17 @@ export class WebhookDelivery {
     return status >= 500 || status === 408 || status === 429 ? { retry: 'http_error' } : { final: 'http_error' };
   }
 
-  private lookup(host: string): Promise<{ address: string; family: number }[]> {
+  private async lookup(host: string): Promise<{ address: string; family: number }[]> {
+    const now = Date.now();
+    const hit = this.resolved.get(host);
+    if (hit && hit.until > now) return hit.addresses;
+    const addresses = await this.lookupUncached(host);
+    if (this.resolved.size >= DNS_CACHE_MAX) this.resolved.clear();
+    this.resolved.set(host, { addresses, until: now + DNS_CACHE_MS });
+    return addresses;
+  }
+
+  private lookupUncached(host: string): Promise<{ address: string; family: number }[]> {
     return new Promise((resolve, reject) => {
       const t = setTimeout(() => reject(new Error('DNS lookup timed out')), this.limits.timeoutMs);
       this.resolve(host).then(

@@ -14,10 +14,8 @@
 import { LSPS5_WEBHOOK_REGISTERED, type Lsps5Notification } from '@jitlsp/shared/lsps5';
 import type { Webhook } from './webhook-book.js';
 
-/** Per client: when each method was last sent (epoch ms). Immutable. */
-export type CooldownBook = ReadonlyMap<string, ReadonlyMap<string, number>>;
-
-export const emptyCooldownBook = (): CooldownBook => new Map();
+/** One client's cooldowns: when each method was last sent to it (epoch ms). Immutable; undefined = none. */
+export type ClientCooldowns = ReadonlyMap<string, number> | undefined;
 
 /** One POST to make. */
 export interface Delivery {
@@ -30,32 +28,29 @@ export interface Delivery {
 export type HeldBack = 'client_connected' | 'no_webhook' | 'cooldown';
 
 export interface GateStep {
-  book: CooldownBook;
+  cooldowns: ClientCooldowns;
   deliveries: Delivery[];
   /** Why nothing was sent (undefined when something was). */
   heldBack?: HeldBack;
 }
 
-/** bLIP-55: `webhook_registered` to the webhook just stored, and only to it. */
-export function webhookRegistered(book: CooldownBook, webhook: Webhook): GateStep {
+/** bLIP-55: `webhook_registered` to the webhook just stored, and only to it (no cooldown applies). */
+export function webhookRegistered(webhook: Webhook): Delivery {
   return {
-    book,
-    deliveries: [
-      {
-        clientNodeId: webhook.clientNodeId,
-        appName: webhook.appName,
-        url: webhook.url,
-        notification: { method: LSPS5_WEBHOOK_REGISTERED },
-      },
-    ],
+    clientNodeId: webhook.clientNodeId,
+    appName: webhook.appName,
+    url: webhook.url,
+    notification: { method: LSPS5_WEBHOOK_REGISTERED },
   };
 }
 
-/** An event the client should hear about (`payment_incoming`, `onion_message_incoming`, `expiry_soon`...). */
+/**
+ * An event the client should hear about (`payment_incoming`, `onion_message_incoming`, `expiry_soon`...), given
+ * that client's cooldowns. When the client connects, the shell drops its cooldowns (the reset above).
+ */
 export function clientEvent(
-  book: CooldownBook,
+  cooldowns: ClientCooldowns,
   ev: {
-    clientNodeId: string;
     notification: Lsps5Notification;
     webhooks: readonly Webhook[];
     connected: boolean;
@@ -65,16 +60,13 @@ export function clientEvent(
 ): GateStep {
   if (ev.notification.method === LSPS5_WEBHOOK_REGISTERED)
     throw new RangeError('clientEvent: webhook_registered goes through webhookRegistered');
-  if (ev.connected) return { book, deliveries: [], heldBack: 'client_connected' };
-  if (ev.webhooks.length === 0) return { book, deliveries: [], heldBack: 'no_webhook' };
-  const mine = book.get(ev.clientNodeId);
-  const last = mine?.get(ev.notification.method);
+  if (ev.connected) return { cooldowns, deliveries: [], heldBack: 'client_connected' };
+  if (ev.webhooks.length === 0) return { cooldowns, deliveries: [], heldBack: 'no_webhook' };
+  const last = cooldowns?.get(ev.notification.method);
   const t = ev.now.getTime();
-  if (last !== undefined && t - last < ev.cooldownMs) return { book, deliveries: [], heldBack: 'cooldown' };
-  const next = new Map(book);
-  next.set(ev.clientNodeId, new Map(mine ?? []).set(ev.notification.method, t));
+  if (last !== undefined && t - last < ev.cooldownMs) return { cooldowns, deliveries: [], heldBack: 'cooldown' };
   return {
-    book: next,
+    cooldowns: new Map(cooldowns ?? []).set(ev.notification.method, t),
     deliveries: ev.webhooks.map((w) => ({
       clientNodeId: w.clientNodeId,
       appName: w.appName,
@@ -84,24 +76,11 @@ export function clientEvent(
   };
 }
 
-/** The client connected: its cooldowns end (the next time it is offline, it may be woken at once). */
-export function clientConnected(book: CooldownBook, clientNodeId: string): CooldownBook {
-  if (!book.has(clientNodeId)) return book;
-  const next = new Map(book);
-  next.delete(clientNodeId);
-  return next;
-}
-
-/** Forgets cooldowns that have run out (keeps the book's size bounded by the clients notified recently). */
-export function expireCooldowns(book: CooldownBook, now: Date, cooldownMs: number): CooldownBook {
+/** The client's cooldowns that have not run out; undefined when none is left (the shell forgets the client). */
+export function liveCooldowns(cooldowns: ClientCooldowns, now: Date, cooldownMs: number): ClientCooldowns {
+  if (cooldowns === undefined) return undefined;
   const t = now.getTime();
-  let next: Map<string, ReadonlyMap<string, number>> | undefined;
-  for (const [client, methods] of book) {
-    const live = [...methods].filter(([, at]) => t - at < cooldownMs);
-    if (live.length === methods.size) continue;
-    next ??= new Map(book);
-    if (live.length === 0) next.delete(client);
-    else next.set(client, new Map(live));
-  }
-  return next ?? book;
+  const live = [...cooldowns].filter(([, at]) => t - at < cooldownMs);
+  if (live.length === cooldowns.size) return cooldowns;
+  return live.length === 0 ? undefined : new Map(live);
 }

@@ -28,15 +28,7 @@ import {
 import type { DispatchLogger, HandlerOutcome, Lsps0Dispatcher, RequestContext } from '../lsps0/dispatcher.js';
 import { refuseHost, type DestinationPolicy } from './destination.js';
 import type { DeliveryResult, WebhookDelivery } from './delivery.js';
-import {
-  clientConnected,
-  clientEvent,
-  emptyCooldownBook,
-  expireCooldowns,
-  webhookRegistered,
-  type CooldownBook,
-  type GateStep,
-} from './notification-gate.js';
+import { clientEvent, liveCooldowns, webhookRegistered, type ClientCooldowns } from './notification-gate.js';
 import { checkLsps5Policy, DEFAULT_LSPS5_POLICY, type Lsps5Policy } from './policy.js';
 import type { WebhookStore } from './store.js';
 import type { ClientWakeUp } from './wake-up.js';
@@ -68,7 +60,8 @@ const NO_LOG: DispatchLogger = { log: () => {} };
 export class Lsps5Service implements ClientWakeUp {
   private readonly byClient = new Map<string, Webhook[]>();
   private readonly chains = new Map<string, Promise<unknown>>();
-  private cooldowns: CooldownBook = emptyCooldownBook();
+  /** Clients notified within the cooldown (bounded: run-out entries are dropped by `tick`). */
+  private readonly cooldowns = new Map<string, NonNullable<ClientCooldowns>>();
   private readonly policy: Lsps5Policy;
   private readonly clock: () => Date;
   private readonly log: DispatchLogger;
@@ -128,13 +121,18 @@ export class Lsps5Service implements ClientWakeUp {
 
   /** The client connected (the node's peerConnected): its cooldowns end. */
   peerConnected(clientNodeId: string): void {
-    this.cooldowns = clientConnected(this.cooldowns, clientNodeId);
+    // bLIP-55: "The timeout should be reset once the client comes online and then goes offline".
+    this.cooldowns.delete(clientNodeId);
   }
 
   /** Timers: forget run-out cooldowns; once an hour, the retention pass. */
   async tick(): Promise<void> {
     const now = this.clock();
-    this.cooldowns = expireCooldowns(this.cooldowns, now, this.policy.cooldownMs);
+    for (const [client, c] of this.cooldowns) {
+      const live = liveCooldowns(c, now, this.policy.cooldownMs);
+      if (live === undefined) this.cooldowns.delete(client);
+      else this.cooldowns.set(client, live);
+    }
     if (now.getTime() - this.lastRetentionPassMs < RETENTION_PASS_INTERVAL_MS) return;
     this.lastRetentionPassMs = now.getTime();
     await this.retention(now);
@@ -187,7 +185,7 @@ export class Lsps5Service implements ClientWakeUp {
           appName: d.webhook.appName,
           host: new URL(d.webhook.url).host,
         });
-        this.deliver(webhookRegistered(this.cooldowns, d.webhook));
+        this.opts.delivery.enqueue(webhookRegistered(d.webhook));
       }
       return { result: setWebhookResultToWire(d.result) };
     });
@@ -227,8 +225,7 @@ export class Lsps5Service implements ClientWakeUp {
     } catch {
       connected = false;
     }
-    const step = clientEvent(this.cooldowns, {
-      clientNodeId,
+    const step = clientEvent(this.cooldowns.get(clientNodeId), {
       notification,
       webhooks,
       connected,
@@ -236,11 +233,7 @@ export class Lsps5Service implements ClientWakeUp {
       cooldownMs: this.policy.cooldownMs,
     });
     if (step.heldBack === 'cooldown') this.count(notification.method, 'cooldown');
-    this.deliver(step);
-  }
-
-  private deliver(step: GateStep): void {
-    this.cooldowns = step.book;
+    if (step.cooldowns !== undefined) this.cooldowns.set(clientNodeId, step.cooldowns);
     for (const d of step.deliveries) this.opts.delivery.enqueue(d);
   }
 

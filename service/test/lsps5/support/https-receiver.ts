@@ -88,6 +88,8 @@ export interface Receiver {
   /** Requests being answered right now, and the most at once so far. */
   readonly inFlight: number;
   readonly maxInFlight: number;
+  /** TLS connections accepted so far (keep-alive reuse shows as fewer connections than calls). */
+  readonly connections: number;
   /** `https://<host>:<port><path>`. */
   url(path?: string, host?: string): string;
   /** How the next calls are answered (default 200). */
@@ -129,6 +131,8 @@ export async function startReceiver(ca: TestCa): Promise<Receiver> {
       inFlight--;
     });
   });
+  let connections = 0;
+  server.on('secureConnection', () => connections++);
   server.keepAliveTimeout = 5000;
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
@@ -140,6 +144,9 @@ export async function startReceiver(ca: TestCa): Promise<Receiver> {
     },
     get maxInFlight() {
       return maxInFlight;
+    },
+    get connections() {
+      return connections;
     },
     url: (path = '/push', host = 'localhost') => `https://${host}:${port}${path}`,
     answer: (fn) => {
