@@ -9,6 +9,7 @@
  * - `service.ts`: the LSPS0 methods and the `ClientWakeUp` the JIT shell calls (shell)
  * - `store.ts`: the persistence contract (implemented in `db/repositories/webhook.repository.ts`)
  * - `wake-up.ts`: the `ClientWakeUp` interface and the `expiry_soon` window
+ * - `start.ts`: LSPS5 as the daemon runs it (from the configuration)
  */
 export * from './policy.js';
 export * from './webhook-book.js';
@@ -18,3 +19,4 @@ export * from './delivery.js';
 export * from './service.js';
 export * from './store.js';
 export * from './wake-up.js';
+export * from './start.js';
