@@ -30,6 +30,8 @@ import {
   type PeerAddress,
 } from '@jitlsp/engine/node';
 import { Lsps2Client } from './lsps2/client.js';
+import { Lsps5Client } from './lsps5/client.js';
+import type { ListWebhooksResult, SetWebhookResult } from '@jitlsp/shared/lsps5';
 import { Lsps2ClientError } from './lsps2/errors.js';
 import { nodeTransport, type Lsps0Transport } from './lsps2/transport.js';
 import type { Lease } from './bolt12/lease.js';
@@ -226,6 +228,25 @@ export class JitWallet {
     };
     if (o.description !== undefined) out.description = o.description;
     return out;
+  }
+
+  /**
+   * bLIP-55 `lsps5.set_webhook` at `lsp`: the LSP POSTs wake-up notifications to `webhook` while the wallet is
+   * offline (and holds its onion messages while the webhook lasts). `lsp` must be connected.
+   * @example await wallet.setWebhook(lspId, 'My Wallet', 'https://push.example.org/lsps5?token=...');
+   */
+  setWebhook(lsp: NodeIdHex, appName: string, webhook: string): Promise<SetWebhookResult> {
+    return new Lsps5Client(this.client(lsp)).setWebhook(appName, webhook);
+  }
+
+  /** bLIP-55 `lsps5.list_webhooks` at `lsp`. */
+  listWebhooks(lsp: NodeIdHex): Promise<ListWebhooksResult> {
+    return new Lsps5Client(this.client(lsp)).listWebhooks();
+  }
+
+  /** bLIP-55 `lsps5.remove_webhook` at `lsp`. */
+  removeWebhook(lsp: NodeIdHex, appName: string): Promise<void> {
+    return new Lsps5Client(this.client(lsp)).removeWebhook(appName);
   }
 
   async stop(): Promise<void> {

@@ -21,7 +21,9 @@
  *          (state machine -> session written to SQLite -> forward).
  *    Plus the service's own time per HTLC: from the node's `htlcIntercepted` to its `forwardInterceptedHtlc`.
  *
- * Environment: BENCH_PART=buy|pay (one part only), BENCH_DB=sqlite|postgres (one database only), BENCH_BUYS
+ * 4. LSPS5 webhook notifications: `lsps5.ts`.
+ *
+ * Environment: BENCH_PART=buy|pay|lsps5 (one part only), BENCH_DB=sqlite|postgres (one database only), BENCH_BUYS
  * (closed-loop count, default 10000), BENCH_SEQ_BUYS (default 2000), BENCH_RATE (top open-loop rate, default
  * 2000; open loops run at 1000/s and that rate, 4 s worth of requests each), BENCH_PAYMENTS (default 200 per
  * path: a p99 needs a few hundred samples to mean more than "the slowest one").
@@ -40,6 +42,7 @@ import { parseScid } from '@jitlsp/shared/lsps0';
 import type { LightningNode } from '@jitlsp/engine/node';
 import { viaPeerMessageRouter, viaPeerRouter } from '@jitlsp/engine/testing';
 import { confirmedChannel } from '@jitlsp/engine/testing';
+import { lsps5Bench } from './lsps5.js';
 import { benchDir, startBenchNode, timedPayment } from './support/nodes.js';
 import { benchPostgresUrl, scratchSchema } from './support/postgres.js';
 import { fmt, gc, pause, percentile, progress, summarize, type Summary } from './support/stats.js';
@@ -507,6 +510,7 @@ if (part === undefined || part === 'buy') {
   }
 }
 if (part === undefined || part === 'pay') await paymentBench(chain);
+if (part === undefined || part === 'lsps5') await lsps5Bench(chain, rows);
 await chain.close();
 console.log(`\nResults (load average now ${load()})`);
 for (const r of rows) console.log(`  ${r}`);

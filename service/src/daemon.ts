@@ -23,6 +23,8 @@ import { createHttpApp } from './http/app.js';
 import { listen, type RunningHttpServer } from './http/server.js';
 import type { Lsps0Dispatcher } from './lsps0/dispatcher.js';
 import { createLsps2Server } from './lsps2/server.js';
+import type { Lsps5Service } from './lsps5/service.js';
+import { startLsps5 } from './lsps5/start.js';
 import { JitRunner } from './jit/io/runner.js';
 import { SessionIndex } from './jit/memory/session-index.js';
 import { JIT_DURABLE_EVENTS } from './jit/pure/route.js';
@@ -73,6 +75,7 @@ export class Daemon {
     readonly jit: JitRunner,
     readonly dispatcher: Lsps0Dispatcher,
     readonly http: RunningHttpServer,
+    readonly lsps5: Lsps5Service,
   ) {}
 
   /** `nodeId@host:port` of the Lightning node. */
@@ -116,6 +119,17 @@ export class Daemon {
       const unsubscribeChain = chain.subscribe((b) => (height = b.height));
 
       const index = await SessionIndex.load(sessions, clock);
+      // LSPS5 before the node: a client with a webhook has its onion messages held from the first event.
+      let started: LightningNode | undefined;
+      const lsps5 = await startLsps5({
+        config: config.lsps5,
+        db,
+        node: () => started,
+        clock,
+        logger: logger.child({ component: 'lsps5' }),
+        metrics,
+      });
+      cleanup.push(async () => lsps5.delivery.stop());
       const node = await LightningNode.start({
         dataDir: join(config.dataDir, 'node'),
         chain,
@@ -135,6 +149,7 @@ export class Daemon {
         ...opts.node,
       });
       cleanup.push(() => node.stop());
+      started = node;
       metrics.setNodeStatsSource(() => ({
         wasmMemoryBytes: node.memoryStats().wasmBytes,
         peerCount: node.listPeers().length,
@@ -162,6 +177,7 @@ export class Daemon {
         blockHeight: () => height,
         logger: logger.child({ component: 'jit' }),
         metrics,
+        wakeUp: lsps5.service,
       });
       cleanup.push(async () => jit.stop());
 
@@ -188,6 +204,7 @@ export class Daemon {
         liveSessions: (peer, now) => index.liveSessionCount(peer, now),
         onDispatched: (r) => countDispatch(metrics, r),
       });
+      lsps5.service.register(dispatcher);
 
       const daemonRef: { current?: Daemon } = {};
       const http = await listen(
@@ -218,9 +235,13 @@ export class Daemon {
         jit,
         dispatcher,
         http,
+        lsps5.service,
       );
       daemonRef.current = daemon;
       daemon.cleanups.push(unsubscribeChain);
+      // bLIP-55: a client's cooldowns reset once it has been online; queued notifications go on shutdown.
+      daemon.cleanups.push(node.on('peerConnected', (ev) => lsps5.service.peerConnected(ev.peerNodeId)));
+      daemon.cleanups.push(() => lsps5.delivery.stop());
 
       // LSPS0 requests arrive as BOLT 8 custom messages of type 37913 (bLIP-50).
       daemon.cleanups.push(
@@ -231,7 +252,10 @@ export class Daemon {
       );
       const tickMs = opts.tickIntervalMs ?? DEFAULT_TICK_INTERVAL_MS;
       if (tickMs > 0) {
-        const timer = setInterval(() => daemon.track(jit.tick()), tickMs);
+        const timer = setInterval(() => {
+          daemon.track(jit.tick());
+          daemon.track(lsps5.service.tick());
+        }, tickMs);
         timer.unref();
         daemon.cleanups.push(() => clearInterval(timer));
       }

@@ -42,6 +42,7 @@ import {
   parseBuyResult,
   parseGetInfoResult,
 } from '@jitlsp/shared/lsps2';
+import { lsps5ErrorName } from '@jitlsp/shared/lsps5';
 import type { NodeIdHex } from '@jitlsp/engine/node';
 import { Lsps2ClientError } from './errors.js';
 import type { Lsps0Transport } from './transport.js';
@@ -194,7 +195,11 @@ export class Lsps2Client {
     return this.pending.size;
   }
 
-  private request(method: string, params: Record<string, unknown>): Promise<Record<string, unknown>> {
+  /**
+   * One LSPS0 request to this LSP and its result object (errors as `Lsps2ClientError`). Other LSPS on the
+   * same connection (LSPS5) go through here, so one listener matches every answer to its request.
+   */
+  request(method: string, params: Record<string, unknown>): Promise<Record<string, unknown>> {
     const id = newRequestId(this.opts.random);
     const payload = encodePayload(serializeRequest({ id, method, params }));
     return new Promise((resolve, reject) => {
@@ -264,6 +269,7 @@ function lspError(method: string, code: number, message: string): Lsps2ClientErr
   // bLIP-50: -32000..-32099 are treated like -32603 (internal error) unless the code is known.
   const name =
     lsps2ErrorName(code) ??
+    lsps5ErrorName(code) ??
     (code >= JSONRPC_SERVER_ERROR_MIN && code <= JSONRPC_SERVER_ERROR_MAX ? 'internal error' : undefined);
   const text = sanitizeErrorMessage(message);
   return new Lsps2ClientError('lsp-error', `${method}: LSP error ${code}${name ? ` (${name})` : ''}: ${text}`, code);

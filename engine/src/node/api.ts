@@ -39,6 +39,9 @@ export interface LightningNodeApi {
   disconnect(peer: IdInput): void;
   listPeers(): PeerInfo[];
 
+  /** bLIP-50 `LSPS0.ln_signature` of `message` by the node key (zbase32, LND `signmessage`). */
+  signMessage(message: Uint8Array): string;
+
   /** Send a BOLT 8 custom message (default type 37913, LSPS0). Throws if the peer is not connected. */
   sendCustomMessage(peer: IdInput, payload: Uint8Array, messageType?: number): void;
 

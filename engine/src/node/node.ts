@@ -231,6 +231,19 @@ export class LightningNode implements LightningNodeApi {
     return this.peers.list();
   }
 
+  /**
+   * bLIP-50 `LSPS0.ln_signature` of `message` by this node's key (LND `signmessage`, LDK's
+   * `UtilMethods.constructor_sign`): LSPS5 signs its webhook notifications with it. The key stays in here.
+   */
+  signMessage(message: Uint8Array): string {
+    const key = this.parts.km.get_node_secret_key();
+    try {
+      return ldk.UtilMethods.constructor_sign(message, key);
+    } finally {
+      key.fill(0);
+    }
+  }
+
   sendCustomMessage(peer: T.IdInput, payload: Uint8Array, messageType = T.LSPS0_MESSAGE_TYPE): void {
     this.assertRunning();
     const id = idBytes(peer, 33, 'peer');

@@ -14,6 +14,12 @@ import { Secret } from './secret.js';
 import { MAX_PENDING_REQUESTS_PER_PEER, MAX_PENDING_REQUESTS_TOTAL, MAX_REQUEST_BYTES } from '../lsps0/limits.js';
 import { DEFAULT_JIT_POLICY } from '../jit/pure/machine.js';
 import { DEFAULT_HELD_TTL_MS, MAX_HELD_PER_PEER, MAX_HELD_TOTAL } from '../jit/pure/mailbox.js';
+import { DEFAULT_DELIVERY_LIMITS } from '../lsps5/delivery.js';
+import {
+  DEFAULT_MAX_WEBHOOKS_PER_CLIENT,
+  DEFAULT_NOTIFICATION_COOLDOWN_MS,
+  DEFAULT_WEBHOOK_RETENTION_MS,
+} from '../lsps5/policy.js';
 
 export const NETWORKS = ['regtest', 'testnet', 'signet', 'bitcoin'] as const;
 export type Network = (typeof NETWORKS)[number];
@@ -72,6 +78,21 @@ export interface ServiceConfig {
     maxMessagesTotal: number;
     ttlSeconds: number;
   };
+  /** LSPS5 webhooks (bLIP-55). */
+  lsps5: {
+    maxWebhooksPerClient: number;
+    /** No two notifications of one method to an offline client within this window. */
+    cooldownSeconds: number;
+    /** Webhooks of a client with no channel are kept this long after its last sign of life (at least 8). */
+    retentionDays: number;
+    /** Tests only: webhooks may reach loopback addresses (logged loudly at start when on). */
+    allowLocalWebhooks: boolean;
+    /** NODE_EXTRA_CA_CERTS: a PEM file of CAs trusted for webhooks besides Node's bundled roots. */
+    extraCaCertsFile: string | undefined;
+    deliveryTimeoutSeconds: number;
+    maxQueuedNotifications: number;
+    maxConcurrentDeliveries: number;
+  };
   logLevel: LogLevel;
   /** Bearer token for the admin API; undefined disables the admin API (every call answers 401). */
   adminToken: Secret | undefined;
@@ -108,6 +129,12 @@ export const DEFAULTS = {
   onionMaxMessagesTotal: MAX_HELD_TOTAL,
   onionTtlSeconds: DEFAULT_HELD_TTL_MS / 1000,
   shutdownTimeoutSeconds: 10,
+  lsps5MaxWebhooksPerClient: DEFAULT_MAX_WEBHOOKS_PER_CLIENT,
+  lsps5CooldownSeconds: DEFAULT_NOTIFICATION_COOLDOWN_MS / 1000,
+  lsps5RetentionDays: DEFAULT_WEBHOOK_RETENTION_MS / (24 * 3600_000),
+  lsps5DeliveryTimeoutSeconds: DEFAULT_DELIVERY_LIMITS.timeoutMs / 1000,
+  lsps5MaxQueuedNotifications: DEFAULT_DELIVERY_LIMITS.maxQueued,
+  lsps5MaxConcurrentDeliveries: DEFAULT_DELIVERY_LIMITS.maxConcurrent,
 } as const;
 
 /** The smallest admin token we accept: shorter ones are guessable. */
@@ -275,6 +302,27 @@ export function readConfig(env: Env, cwd = startDirectory(env)): { config: Servi
       maxMessagesPerPeer: r.int('JITLSP_ONION_MAILBOX_MAX_PER_PEER', DEFAULTS.onionMaxMessagesPerPeer, 1, 1_000_000),
       maxMessagesTotal: r.int('JITLSP_ONION_MAILBOX_MAX_TOTAL', DEFAULTS.onionMaxMessagesTotal, 1, 100_000_000),
       ttlSeconds: r.int('JITLSP_ONION_MAILBOX_TTL_SECONDS', DEFAULTS.onionTtlSeconds, 1, 30 * 24 * 3600),
+    },
+    lsps5: {
+      maxWebhooksPerClient: r.int('JITLSP_LSPS5_MAX_WEBHOOKS', DEFAULTS.lsps5MaxWebhooksPerClient, 1, 1000),
+      cooldownSeconds: r.int('JITLSP_LSPS5_COOLDOWN_SECONDS', DEFAULTS.lsps5CooldownSeconds, 0, 24 * 3600),
+      // bLIP-55 keeps webhooks at least 7 days after the last channel; the mark is refreshed daily (+1 day).
+      retentionDays: r.int('JITLSP_LSPS5_RETENTION_DAYS', DEFAULTS.lsps5RetentionDays, 8, 3650),
+      allowLocalWebhooks: r.bool('JITLSP_LSPS5_ALLOW_LOCAL_WEBHOOKS', false),
+      extraCaCertsFile: r.optionalString('NODE_EXTRA_CA_CERTS'),
+      deliveryTimeoutSeconds: r.int('JITLSP_LSPS5_TIMEOUT_SECONDS', DEFAULTS.lsps5DeliveryTimeoutSeconds, 1, 300),
+      maxQueuedNotifications: r.int(
+        'JITLSP_LSPS5_MAX_QUEUED_NOTIFICATIONS',
+        DEFAULTS.lsps5MaxQueuedNotifications,
+        1,
+        10_000_000,
+      ),
+      maxConcurrentDeliveries: r.int(
+        'JITLSP_LSPS5_MAX_CONCURRENT_DELIVERIES',
+        DEFAULTS.lsps5MaxConcurrentDeliveries,
+        1,
+        1024,
+      ),
     },
     logLevel: r.oneOf('JITLSP_LOG_LEVEL', LOG_LEVELS, 'info'),
     adminToken: adminTokenRaw !== undefined ? new Secret(adminTokenRaw) : undefined,

@@ -12,6 +12,7 @@ import type { Dialect } from './columns.js';
 import { FundingHashEntity } from './entities/funding-hash.entity.js';
 import { heldOnionMessageEntity } from './entities/held-onion-message.entity.js';
 import { JitSessionEntity } from './entities/jit-session.entity.js';
+import { WebhookEntity } from './entities/webhook.entity.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { walletEntities } from './entities/wallet.entities.js';
 
@@ -57,7 +58,13 @@ export function createSqliteReader(path: string): DataSource {
     driver: sqlite3WithoutLongStackTraces(),
     enableWAL: true,
     busyTimeout: SQLITE_BUSY_TIMEOUT_MS,
-    entities: [JitSessionEntity, FundingHashEntity, heldOnionMessageEntity('sqlite'), ...walletEntities('sqlite')],
+    entities: [
+      JitSessionEntity,
+      FundingHashEntity,
+      heldOnionMessageEntity('sqlite'),
+      WebhookEntity,
+      ...walletEntities('sqlite'),
+    ],
     migrationsRun: false,
     synchronize: false,
     logging: false,
@@ -67,7 +74,13 @@ export function createSqliteReader(path: string): DataSource {
 export function createDataSource(target: DatabaseTarget, extras: DataSourceExtras = {}): DataSource {
   const dialect = dialectOf(target);
   const common = {
-    entities: [JitSessionEntity, FundingHashEntity, heldOnionMessageEntity(dialect), ...walletEntities(dialect)],
+    entities: [
+      JitSessionEntity,
+      FundingHashEntity,
+      heldOnionMessageEntity(dialect),
+      WebhookEntity,
+      ...walletEntities(dialect),
+    ],
     migrations: MIGRATIONS,
     migrationsTableName: MIGRATIONS_TABLE,
     migrationsRun: true,

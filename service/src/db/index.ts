@@ -7,4 +7,5 @@ export { createDataSource, MIGRATIONS_TABLE, SQLITE_BUSY_TIMEOUT_MS, type DataSo
 export { SessionRepository } from './repositories/session.repository.js';
 export { MailboxRepository } from './repositories/mailbox.repository.js';
 export { WalletRepository } from './repositories/wallet.repository.js';
+export { WebhookRepository } from './repositories/webhook.repository.js';
 export type { Dialect } from './columns.js';

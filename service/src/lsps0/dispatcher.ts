@@ -80,14 +80,16 @@ export class Lsps0Dispatcher {
   private readonly limits: Lsps0Limits;
   private readonly clock: () => Date;
   private readonly logger: DispatchLogger;
-  private readonly protocolsResult: Record<string, unknown>;
+  private readonly protocols: number[];
+  private protocolsResult: Record<string, unknown>;
 
   constructor(private readonly opts: DispatcherOptions) {
     this.limits = { ...DEFAULT_LSPS0_LIMITS, ...opts.limits };
     this.clock = opts.clock ?? (() => new Date());
     this.logger = opts.logger ?? NO_LOG;
     // Throws at start-up if 0 (or garbage) is configured: bLIP-50 MUST NOT list 0.
-    this.protocolsResult = listProtocolsResultToWire({ protocols: [...opts.protocols] });
+    this.protocols = [...opts.protocols];
+    this.protocolsResult = listProtocolsResultToWire({ protocols: this.protocols });
     this.handlers.set(LSPS0_LIST_PROTOCOLS_METHOD, ({ request }) => {
       const p = parseListProtocolsParams(request.params);
       return p.ok ? { result: this.protocolsResult } : { error: p.error, reason: p.reason };
@@ -100,6 +102,15 @@ export class Lsps0Dispatcher {
       throw new RangeError(`Lsps0Dispatcher/register: expected lspsN.snake_case, got ${method}`);
     if (this.handlers.has(method)) throw new RangeError(`Lsps0Dispatcher/register: ${method} is already registered`);
     this.handlers.set(method, handler);
+    return this;
+  }
+
+  /** Adds an LSPS number to `lsps0.list_protocols`, for an LSPS whose methods are registered here too. */
+  advertise(protocol: number): this {
+    if (this.protocols.includes(protocol)) return this;
+    // Throws for 0 or garbage, as at construction.
+    this.protocolsResult = listProtocolsResultToWire({ protocols: [...this.protocols, protocol] });
+    this.protocols.push(protocol);
     return this;
   }
 

@@ -56,6 +56,24 @@ export const SESSION_STATES = [
   'closed',
 ] as const;
 
+/** bLIP-55 notification methods the LSP sends. */
+export const LSPS5_METHODS = [
+  'lsps5.webhook_registered',
+  'lsps5.payment_incoming',
+  'lsps5.onion_message_incoming',
+  'lsps5.expiry_soon',
+  'lsps5.liquidity_management_request',
+] as const;
+/** How an LSPS5 notification ended: its delivery's outcome, or held back by the cooldown. */
+export const LSPS5_RESULTS = [
+  'delivered',
+  'http_error',
+  'network_error',
+  'destination_refused',
+  'queue_full',
+  'cooldown',
+] as const;
+
 export type GetInfoResult = (typeof GET_INFO_RESULTS)[number];
 export type BuyResult = (typeof BUY_RESULTS)[number];
 export type HtlcFailureCode = (typeof HTLC_FAILURE_CODES)[number];
@@ -97,10 +115,13 @@ export class ServiceMetrics {
   readonly onionMessagesDeliveredTotal: Counter;
   readonly onionMessagesDroppedTotal: Counter<'reason'>;
   readonly nodeWasmMemoryBytes: Gauge;
+  readonly lsps5NotificationsTotal: Counter<'method' | 'result'>;
+  readonly lsps5Webhooks: Gauge;
   readonly nodePeers: Gauge;
 
   private sessionCounts: () => Promise<Partial<Record<string, number>>> | Partial<Record<string, number>> = () => ({});
   private nodeStats: () => NodeStats | undefined = () => undefined;
+  private webhookCount: () => number = () => 0;
 
   constructor(opts: MetricsOptions = {}) {
     const registers = [(this.registry = opts.registry ?? new Registry())];
@@ -208,7 +229,24 @@ export class ServiceMetrics {
       },
     });
 
+    this.lsps5NotificationsTotal = new Counter({
+      name: `${p}lsps5_notifications_total`,
+      help: 'Number of LSPS5 webhook notifications, by method and result (delivered, failed, refused, or held back by the cooldown).',
+      labelNames: ['method', 'result'],
+      registers,
+    });
+    this.lsps5Webhooks = new Gauge({
+      name: `${p}lsps5_webhooks`,
+      help: 'Number of LSPS5 webhooks registered, over all clients.',
+      registers,
+      collect() {
+        this.set(self.webhookCount());
+      },
+    });
+
     // Series at 0 from the start.
+    for (const method of LSPS5_METHODS)
+      for (const result of LSPS5_RESULTS) this.lsps5NotificationsTotal.inc({ method, result }, 0);
     for (const r of GET_INFO_RESULTS) this.getInfoRequestsTotal.inc({ result: r }, 0);
     for (const r of BUY_RESULTS) this.buyRequestsTotal.inc({ result: r }, 0);
     for (const c of HTLC_FAILURE_CODES) this.htlcsFailedTotal.inc({ code: c }, 0);
@@ -233,7 +271,16 @@ export class ServiceMetrics {
     this.nodeStats = fn;
   }
 
+  /** Where the webhooks gauge reads its count (the LSPS5 service). */
+  setWebhookCountSource(fn: () => number): void {
+    this.webhookCount = fn;
+  }
+
   // ---- events ----
+
+  lsps5Notification(method: string, result: string): void {
+    this.lsps5NotificationsTotal.inc({ method, result });
+  }
 
   getInfo(result: GetInfoResult): void {
     this.getInfoRequestsTotal.inc({ result });

@@ -83,7 +83,7 @@ describe('daemon core (in-process, real LDK nodes over TCP)', function () {
       expect(JSON.parse(new TextDecoder().decode((await answer).payload))).to.deep.equal({
         jsonrpc: '2.0',
         id: 'a1',
-        result: { protocols: [2] },
+        result: { protocols: [2, 5] },
       });
 
       // 2. lsps2.get_info -> the configured menu, counted as ok

@@ -146,3 +146,28 @@ export function ecdsaVerify(sig: Uint8Array, msg: Uint8Array, pub: Uint8Array): 
     return false;
   }
 }
+
+/**
+ * ECDSA with the recovery id (bLIP-50 `LSPS0.ln_signature`, LND `signmessage`): 64-byte compact signature
+ * (r || s, low-s) and the id 0..3 that recovers the public key from it.
+ */
+export function ecdsaSignRecoverable(
+  msg: Uint8Array,
+  priv: Uint8Array,
+): { signature: Uint8Array; recoveryId: 0 | 1 | 2 | 3 } {
+  checkPrivate(priv, 'privateKey');
+  if (msg.length !== 32) throw new Secp256k1Error(`message: expected 32 bytes, got ${msg.length}`);
+  const r = tiny.signRecoverable(msg, priv);
+  return { signature: r.signature, recoveryId: r.recoveryId };
+}
+
+/** The compressed public key that made `sig` over `msg` with `recoveryId`; null when none does. */
+export function ecdsaRecover(sig: Uint8Array, msg: Uint8Array, recoveryId: number): Uint8Array | null {
+  if (sig.length !== 64 || msg.length !== 32 || !Number.isInteger(recoveryId) || recoveryId < 0 || recoveryId > 3)
+    return null;
+  try {
+    return tiny.recover(msg, sig, recoveryId as 0 | 1 | 2 | 3, true);
+  } catch {
+    return null;
+  }
+}

@@ -11,6 +11,7 @@
  * - `outpoint.ts`: `LSPS0.txid`, `LSPS0.output_index`, `LSPS0.outpoint` (unused by LSPS2)
  * - `guards.ts`: assert-and-return guards for JSON values (`field: expected X, got Y`)
  * - `sanitize.ts`: display-safe LSP error messages for clients
+ * - `ln-signature.ts`: `LSPS0.ln_signature` (zbase32, LND `signmessage`): sign, recover, verify
  */
 export * from './errors.js';
 export * from './guards.js';
@@ -23,3 +24,4 @@ export * from './scid.js';
 export * from './outpoint.js';
 export * from './msgs.js';
 export * from './sanitize.js';
+export * from './ln-signature.js';

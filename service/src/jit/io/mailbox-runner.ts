@@ -23,6 +23,8 @@ export class MailboxRunner {
     private readonly limits: MailboxLimits,
     private readonly clock: () => Date,
     private readonly log: DispatchLogger,
+    /** A message was stored in `peer`'s mailbox (LSPS5 wakes the peer). */
+    private readonly onHeld: (peerNodeId: string) => void = () => {},
   ) {}
 
   /** Rebuilds the mailbox from the store (a restart loses no held message). */
@@ -38,6 +40,7 @@ export class MailboxRunner {
         const r = mailboxStep(this.state, input, this.clock(), this.limits);
         this.state = r.state;
         await this.executor.mailbox(r.actions);
+        for (const a of r.actions) if (a.kind === 'put') this.onHeld(a.message.peerNodeId);
       })
       .catch((e) => this.log.log('error', 'lsps2: mailbox job failed', { error: String(e) }));
   }

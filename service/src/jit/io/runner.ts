@@ -17,6 +17,7 @@ import { ROUTED_AFTER_QUEUED, route, type Delivery, type Routing, type RouteView
 import { JitExecutor } from './executor.js';
 import { MailboxRunner } from './mailbox-runner.js';
 import { JitRecorder, type JitMetrics } from './recorder.js';
+import { expirySoonTimeout, NO_WAKE_UP, type ClientWakeUp } from '../../lsps5/wake-up.js';
 
 export interface JitRunnerOptions {
   node: NodePort;
@@ -31,6 +32,8 @@ export interface JitRunnerOptions {
   blockHeight?: () => number | null;
   logger?: DispatchLogger;
   metrics?: Partial<JitMetrics>;
+  /** LSPS5: told of held HTLCs and messages for clients (it decides whom to wake). */
+  wakeUp?: ClientWakeUp;
 }
 
 const NO_LOG: DispatchLogger = { log: () => {} };
@@ -45,6 +48,7 @@ export class JitRunner {
   private readonly executor: JitExecutor;
   private readonly mailbox: MailboxRunner;
   private readonly view: RouteView;
+  private readonly wakeUp: ClientWakeUp;
   private unsubscribe: (() => void) | undefined;
 
   private constructor(
@@ -57,7 +61,11 @@ export class JitRunner {
     this.recorder = new JitRecorder(opts.metrics);
     this.executor = new JitExecutor({ ...opts, index, recorder: this.recorder, log: this.log });
     const limits = { ...DEFAULT_MAILBOX_LIMITS, ...opts.mailboxLimits };
-    this.mailbox = new MailboxRunner(this.executor, limits, this.clock, this.log);
+    this.wakeUp = opts.wakeUp ?? NO_WAKE_UP;
+    index.holdsOnionMessages = (peer) => this.wakeUp.holdsOnionMessages(peer);
+    this.mailbox = new MailboxRunner(this.executor, limits, this.clock, this.log, (peer) =>
+      this.wakeUp.onionMessageIncoming(peer),
+    );
     const node = opts.node;
     this.view = {
       sessions: index,
@@ -99,7 +107,13 @@ export class JitRunner {
   /** Timers: sweep the sessions `sweep` can change (collect timer, valid_until, CLTV margin), expire messages. */
   tick(): Promise<void> {
     const now = this.clock();
+    const height = this.opts.blockHeight?.() ?? null;
     for (const s of [...this.index.activeSessions()]) {
+      const timeout = expirySoonTimeout(
+        s.state.held.map((h) => h.cltvExpiry),
+        height,
+      );
+      if (timeout !== undefined) this.wakeUp.expirySoon(s.terms.clientNodeId, timeout);
       if (sweepDue({ terms: s.terms, policy: this.policy }, s.state, now)) {
         this.apply(s.terms.jitChannelScid, { kind: 'sweep' });
       }
@@ -208,6 +222,12 @@ export class JitRunner {
     }
     this.recorder.transition({ session: current, input, prev: session.state, next: t.state, at: env.now });
     const peer = session.terms.clientNodeId;
+    if (
+      input.kind === 'htlcIntercepted' &&
+      !env.clientConnected &&
+      t.state.held.some((h) => h.interceptId === input.htlc.interceptId)
+    )
+      this.wakeUp.paymentIncoming(peer);
     if (t.state.kind === 'closed' && !this.index.isRegistered(peer)) {
       this.mailbox.step({ kind: 'peerDeregistered', peerNodeId: peer });
     }

@@ -154,10 +154,13 @@ export class SessionIndex implements SessionLookup {
     return n;
   }
 
-  /** Peers whose onion messages are held while offline: those with a live session. */
+  /** Peers whose onion messages are held while offline: those with a live session, or held by another reason. */
   isRegistered(peer: string): boolean {
-    return this.liveSessionCount(peer, this.clock()) > 0;
+    return this.liveSessionCount(peer, this.clock()) > 0 || this.holdsOnionMessages(peer);
   }
+
+  /** Another reason to hold a peer's onion messages (LSPS5: it has a webhook, for as long as that lasts). */
+  holdsOnionMessages: (peer: string) => boolean = () => false;
 
   /** The node's `holdFunding` hook: withhold funding for client_trusts_lsp sessions (bLIP-52 §5). */
   holdFunding(info: { userChannelId: bigint }): boolean {
