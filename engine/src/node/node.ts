@@ -125,6 +125,7 @@ export class LightningNode implements LightningNodeApi {
       bestHeight: () => this.sync?.height ?? -1,
       listChannels: () => this.listChannels(),
       log: this.ctx.log,
+      kick: () => this.ctx.kick(),
     });
     this.ldkObjects = parts;
     this.nodeId = hex(parts.cm.get_our_node_id());
@@ -319,6 +320,7 @@ export class LightningNode implements LightningNodeApi {
     await this.sync?.stop();
     if (this.ldkObjects) this.ldkObjects.pm.disconnect_all_peers();
     await this.tcp.close();
+    await this.ldkObjects?.monitors?.close();
     if (this.ldkObjects) {
       try {
         this.persistManager();
