@@ -301,6 +301,14 @@ export class LightningNode implements LightningNodeApi {
     return this.command((cm) => payments.payOffer(cm, offer, amountMsat, opts, this.ctx.random));
   }
 
+  payKeysend(
+    payee: T.IdInput,
+    amountMsat: bigint,
+    opts: { paymentId?: T.IdInput; retries?: number; routeHints?: payments.RouteHintHop[][] } = {},
+  ): T.Hex32 {
+    return this.command((cm) => payments.payKeysend(cm, payee, amountMsat, opts, this.ctx.random));
+  }
+
   memoryStats(): T.MemoryStats {
     return { wasmBytes: wasmMemoryBytes(), rssBytes: process.memoryUsage.rss() };
   }

@@ -155,6 +155,12 @@ export interface NodeOptions {
    * event loop for every update (the former behaviour; the benchmarks' baseline).
    */
   monitorPersistence?: 'incremental' | 'full-sync';
+  /**
+   * HTLCs a peer may have pending towards us on one channel (BOLT 2 max_accepted_htlcs; LDK's default 50, at most
+   * 483). Set on the channels this node opens or accepts; an LSP forwarding many payments at once needs more than
+   * 50 (LDK's router reports RouteNotFound for the payments past the limit).
+   */
+  maxAcceptedHtlcs?: number;
   /** Full monitor every this many updates with 'incremental' persistence (default 64). */
   monitorConsolidateEvery?: number;
   /**
