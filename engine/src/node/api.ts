@@ -13,6 +13,7 @@ import type {
   PeerAddress,
   PeerInfo,
 } from './types.js';
+import type { RouteHintHop } from './payments.js';
 
 /** The public surface of {@link LightningNode} (what the service and the client code against). */
 export interface LightningNodeApi {
@@ -71,6 +72,12 @@ export interface LightningNodeApi {
   createOffer(opts?: { absoluteExpirySecs?: bigint }): { offer: string; offerId: Hex32 };
   /** Pay a BOLT 12 offer; returns the payment id. Watch `paymentSent` / `paymentFailed` with it. */
   payOffer(offer: string, amountMsat: bigint, opts?: { paymentId?: IdInput; retries?: number }): Hex32;
+  /** A spontaneous (keysend) payment; `routeHints` name last hops the payer cannot see (unannounced channels). */
+  payKeysend(
+    payee: IdInput,
+    amountMsat: bigint,
+    opts?: { paymentId?: IdInput; retries?: number; routeHints?: RouteHintHop[][] },
+  ): Hex32;
 
   memoryStats(): MemoryStats;
   /** Stop: close sockets and timers, persist the ChannelManager. The node cannot be restarted; start a new one. */

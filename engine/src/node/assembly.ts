@@ -16,7 +16,9 @@ import { CustomMessages, type CustomMessageSink } from './custom-messages.js';
 import { idBytes } from './ids.js';
 import { ldkLogger } from './logger.js';
 import { errText } from './mappers.js';
-import { makeMonitorPersister } from './monitor-persister.js';
+import { loadMonitors } from './monitor-files.js';
+import { fullSyncPersister, MonitorPersister } from './monitor-persister.js';
+import { OnionOutbox } from './onion-outbox.js';
 import { loadOrCreateSeed } from './seed.js';
 import type { FileStore } from './store.js';
 import { LSPS0_MESSAGE_TYPE, type ChannelInfo, type NodeOptions, type RouterHookContext } from './types.js';
@@ -31,6 +33,10 @@ export interface LdkObjects {
   om: ldk.OnionMessenger;
   pm: ldk.PeerManager;
   customMessages: CustomMessages;
+  /** The asynchronous monitor persister ('incremental' persistence; absent with 'full-sync'). */
+  monitors?: MonitorPersister;
+  /** Between the PeerManager and the OnionMessenger (absent when `onionOutbox` is false). */
+  outbox?: OnionOutbox;
   /** Everything else LDK points to (kept referenced, never used directly). */
   keepAlive: unknown[];
 }
@@ -51,7 +57,9 @@ export interface AssemblyInput {
   /** For the router hooks: the synced height and the channel list (both only valid once started). */
   bestHeight(): number;
   listChannels(): ChannelInfo[];
-  log(level: 'info' | 'error', msg: string, fields: Record<string, unknown>): void;
+  log(level: 'info' | 'warn' | 'error' | 'debug', msg: string, fields: Record<string, unknown>): void;
+  /** Schedule an event-loop pass (a monitor write became durable, onion messages wait). */
+  kick(): void;
 }
 
 export interface Assembled extends LdkObjects {
@@ -91,7 +99,22 @@ export async function assembleNode(input: AssemblyInput): Promise<Assembled> {
   const broadcaster = ldk.BroadcasterInterface.new_impl({
     broadcast_transactions: (txs: Uint8Array[]) => input.broadcast(txs),
   });
-  const persister = makeMonitorPersister(store, (msg, fields) => input.log('error', msg, fields));
+  const monitors =
+    opts.monitorPersistence === 'full-sync'
+      ? undefined
+      : new MonitorPersister({
+          dir: opts.dataDir,
+          consolidateEvery: opts.monitorConsolidateEvery,
+          completed: (funding, updateId) => {
+            const res = chainMonitor.channel_monitor_updated(funding, updateId);
+            if (!res.is_ok())
+              input.log('warn', 'channel_monitor_updated refused', { updateId: String(updateId), error: errText(res) });
+            input.kick();
+          },
+          log: (level, msg, fields) => input.log(level, msg, fields),
+          beforeComplete: opts.beforeMonitorUpdateCompleted,
+        });
+  const persister = monitors?.persist ?? fullSyncPersister(store, (msg, fields) => input.log('error', msg, fields));
   const chainMonitor = ldk.ChainMonitor.constructor_new(
     ldk.Option_FilterZ.constructor_none(),
     broadcaster,
@@ -137,20 +160,13 @@ export async function assembleNode(input: AssemblyInput): Promise<Assembled> {
   const tip = await chain.tip();
 
   // Restore: monitors first, then the manager that references them (LDK's documented order).
-  const monitors: ldk.ChannelMonitor[] = [];
-  for (const file of store.list('monitors')) {
-    const bytes = store.read(`monitors/${file}`);
-    if (!bytes) continue;
-    const res = ldk.UtilMethods.constructor_C2Tuple_ThirtyTwoBytesChannelMonitorZ_read(
-      bytes,
-      entropy,
-      km.as_SignerProvider(),
-    );
-    if (!(res instanceof ldk.Result_C2Tuple_ThirtyTwoBytesChannelMonitorZDecodeErrorZ_OK)) {
-      throw new Error(`Node/restore: monitors/${file} does not decode as a ChannelMonitor`);
-    }
-    monitors.push(res.res.get_b());
-  }
+  const restored = loadMonitors(store, {
+    entropy,
+    signerProvider: km.as_SignerProvider(),
+    broadcaster,
+    fees,
+    logger: ldkLog,
+  });
   let cm: ldk.ChannelManager;
   const managerBytes = store.read(MANAGER_FILE);
   if (managerBytes) {
@@ -166,26 +182,27 @@ export async function assembleNode(input: AssemblyInput): Promise<Assembled> {
       messageRouter,
       ldkLog,
       userConfig,
-      monitors,
+      restored.monitors,
     );
     if (!(res instanceof ldk.Result_C2Tuple_ThirtyTwoBytesChannelManagerZDecodeErrorZ_OK)) {
       throw new Error(`Node/restore: ${MANAGER_FILE} does not decode as a ChannelManager (${errText(res)})`);
     }
     cm = res.res.get_b();
     // Bring every restored listener to the tip before the monitors are watched.
-    await catchUpRestored(chain, tip.height, monitors, cm, { broadcaster, fees, logger: ldkLog });
-    for (const mon of monitors) {
+    await catchUpRestored(chain, tip.height, restored.monitors, cm, { broadcaster, fees, logger: ldkLog });
+    for (const mon of restored.monitors) {
       const watched = chainMonitor.as_Watch().watch_channel(mon.get_funding_txo().get_a(), mon);
       if (!(watched instanceof ldk.Result_ChannelMonitorUpdateStatusNoneZ_OK))
         throw new Error('Node/restore: watch_channel refused a monitor');
     }
     input.log('info', 'node restored', {
-      channels: monitors.length,
+      channels: restored.monitors.length,
+      monitorUpdatesReplayed: restored.replayed,
       managerBytes: managerBytes.length,
       height: tip.height,
     });
   } else {
-    if (monitors.length > 0)
+    if (restored.monitors.length > 0)
       throw new Error('Node/restore: channel monitors exist but manager.bin is missing; refusing to start');
     const params = ldk.ChainParameters.constructor_new(
       network,
@@ -241,10 +258,11 @@ export async function assembleNode(input: AssemblyInput): Promise<Assembled> {
     !!opts.advertiseLsps0,
   );
   const ignorer = ldk.IgnoringMessageHandler.constructor_new();
+  const outbox = opts.onionOutbox === false ? undefined : new OnionOutbox(om.as_OnionMessageHandler(), input.kick);
   const pm = ldk.PeerManager.constructor_new(
     cm.as_ChannelMessageHandler(),
     ignorer.as_RoutingMessageHandler(),
-    om.as_OnionMessageHandler(),
+    outbox?.handler ?? om.as_OnionMessageHandler(),
     customMessages.handler,
     Math.floor(nowMs / 1000),
     input.random(32),
@@ -252,5 +270,17 @@ export async function assembleNode(input: AssemblyInput): Promise<Assembled> {
     km.as_NodeSigner(),
   );
   keepAlive.push(ignorer);
-  return { km, cm, chainMonitor, om, pm, customMessages, keepAlive, seedCreated: created, tipHeight: tip.height };
+  return {
+    km,
+    cm,
+    chainMonitor,
+    om,
+    pm,
+    customMessages,
+    monitors,
+    outbox,
+    keepAlive,
+    seedCreated: created,
+    tipHeight: tip.height,
+  };
 }

@@ -21,6 +21,13 @@ export function defaultUserConfig(opts: NodeOptions, manualAccept: boolean): ldk
   const hs = cfg.get_channel_handshake_config();
   hs.set_announce_for_forwarding(false);
   hs.set_max_inbound_htlc_value_in_flight_percent_of_channel(100);
+  if (opts.maxAcceptedHtlcs !== undefined) {
+    const n = opts.maxAcceptedHtlcs;
+    // BOLT 2: max_accepted_htlcs MUST NOT exceed 483.
+    if (!(Number.isInteger(n) && n >= 1 && n <= 483))
+      throw new RangeError(`Node/options.maxAcceptedHtlcs: expected 1..483, got ${n}`);
+    hs.set_our_max_accepted_htlcs(n);
+  }
   if (opts.ourToSelfDelay !== undefined) {
     const d = opts.ourToSelfDelay;
     if (!(Number.isInteger(d) && d >= 0 && d <= 0xffff))

@@ -19,6 +19,8 @@ export interface LoopTargets {
   om: ldk.OnionMessenger;
   chainMonitor: ldk.ChainMonitor;
   pm: ldk.PeerManager;
+  /** Onion messages waiting in JS are handed to LDK before the PeerManager runs (onion-outbox.ts). */
+  outbox?: { pump(): void };
 }
 
 export interface EventLoopHost {
@@ -99,6 +101,7 @@ export class EventLoop {
       if (!this.durable.inFlight()) t.cm.as_EventsProvider().process_pending_events(this.eventHandler);
       t.om.as_EventsProvider().process_pending_events(this.eventHandler);
       if (t.cm.get_and_clear_needs_persistence()) this.host.persistManager();
+      t.outbox?.pump();
       t.pm.process_events();
     } catch (err) {
       this.ctx.log('error', 'event loop pass failed', { error: String(err) });

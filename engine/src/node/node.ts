@@ -127,6 +127,7 @@ export class LightningNode implements LightningNodeApi {
       bestHeight: () => this.sync?.height ?? -1,
       listChannels: () => this.listChannels(),
       log: this.ctx.log,
+      kick: () => this.ctx.kick(),
     });
     this.ldkObjects = parts;
     this.nodeId = toHex(parts.cm.get_our_node_id());
@@ -323,6 +324,14 @@ export class LightningNode implements LightningNodeApi {
     return this.command((cm) => payments.payOffer(cm, offer, amountMsat, opts, this.ctx.random));
   }
 
+  payKeysend(
+    payee: T.IdInput,
+    amountMsat: bigint,
+    opts: { paymentId?: T.IdInput; retries?: number; routeHints?: payments.RouteHintHop[][] } = {},
+  ): T.Hex32 {
+    return this.command((cm) => payments.payKeysend(cm, payee, amountMsat, opts, this.ctx.random));
+  }
+
   memoryStats(): T.MemoryStats {
     return { wasmBytes: wasmMemoryBytes(), rssBytes: process.memoryUsage.rss() };
   }
@@ -342,6 +351,7 @@ export class LightningNode implements LightningNodeApi {
     await this.sync?.stop();
     if (this.ldkObjects) this.ldkObjects.pm.disconnect_all_peers();
     await this.tcp.close();
+    await this.ldkObjects?.monitors?.close();
     if (this.ldkObjects) {
       try {
         this.persistManager();

@@ -97,3 +97,62 @@ export function payOffer(
   if (!res.is_ok()) throw new Error(`Node/payOffer: ${bolt12ErrText(res)}`);
   return toHex(paymentId);
 }
+
+/** A hop the payer cannot see in its graph (an unannounced channel into the payee), as BOLT 11 route hints do. */
+export interface RouteHintHop {
+  /** The node that forwards over the channel. */
+  fromNodeId: IdInput;
+  /** The channel's SCID as that node knows it (the payee's inbound payment SCID). */
+  scid: bigint;
+  feeBaseMsat?: number;
+  feeProportionalMillionths?: number;
+  cltvExpiryDelta?: number;
+}
+
+/** Final CLTV delta asked of a spontaneous payment's last hop (LDK's default for its own invoices is 24..). */
+const KEYSEND_FINAL_CLTV_DELTA = 40;
+
+/**
+ * A spontaneous ("keysend") payment: the preimage travels in the onion (bLIP-3 keysend TLV 5482373484), so the
+ * payee needs no invoice. `routeHints` name the last hops when the payee sits behind an unannounced channel.
+ */
+export function payKeysend(
+  cm: ldk.ChannelManager,
+  payee: IdInput,
+  amountMsat: bigint,
+  opts: { paymentId?: IdInput; retries?: number; routeHints?: RouteHintHop[][] },
+  random: (n: number) => Uint8Array,
+): Hex32 {
+  const payeeId = idBytes(payee, 33, 'payKeysend.payee');
+  if (amountMsat <= 0n) throw new RangeError(`Node/payKeysend.amountMsat: expected > 0, got ${amountMsat}`);
+  const paymentId = opts.paymentId === undefined ? random(32) : idBytes(opts.paymentId, 32, 'paymentId');
+  const params = ldk.PaymentParameters.constructor_for_keysend(payeeId, KEYSEND_FINAL_CLTV_DELTA, false);
+  if (opts.routeHints?.length) {
+    const keysendPayee = params.get_payee() as ldk.Payee_Clear;
+    const hints = opts.routeHints.map((hops) =>
+      ldk.RouteHint.constructor_new(
+        hops.map((h) =>
+          ldk.RouteHintHop.constructor_new(
+            idBytes(h.fromNodeId, 33, 'payKeysend.routeHints.fromNodeId'),
+            h.scid,
+            ldk.RoutingFees.constructor_new(h.feeBaseMsat ?? 0, h.feeProportionalMillionths ?? 0),
+            h.cltvExpiryDelta ?? 144,
+            ldk.Option_u64Z.constructor_none(),
+            ldk.Option_u64Z.constructor_none(),
+          ),
+        ),
+      ),
+    );
+    params.set_payee(ldk.Payee.constructor_clear(payeeId, hints, keysendPayee.features, KEYSEND_FINAL_CLTV_DELTA));
+  }
+  const res = cm.send_spontaneous_payment(
+    ldk.Option_ThirtyTwoBytesZ.constructor_none(),
+    ldk.RecipientOnionFields.constructor_spontaneous_empty(),
+    paymentId,
+    ldk.RouteParameters.constructor_from_payment_params_and_value(params, amountMsat),
+    ldk.Retry.constructor_attempts(opts.retries ?? 3),
+  );
+  if (!res.is_ok())
+    throw new Error(`Node/payKeysend: ${errText(res, ldk.RetryableSendFailure as unknown as Record<number, string>)}`);
+  return hex(paymentId);
+}

@@ -1,10 +1,12 @@
 /**
  * The node's files. Persistence is files written with write-then-rename, not a database entity, because:
  * - the client (a wallet) has no service database, and one engine must serve both sides;
- * - LDK's contract is synchronous (`Persist` must return Completed only once the state is durable), which a
- *   synchronous `fs` write + `fsync` + `rename` + directory `fsync` gives directly, with no event-loop re-entry;
+ * - the few small files written here (the manager, the held funding list) are written synchronously: `fs` write +
+ *   `fsync` + `rename` + directory `fsync`, with no event-loop re-entry (channel monitors, written on every
+ *   channel update, go through the asynchronous monitor-persister.ts instead);
  * - a rename is atomic on POSIX filesystems, so a crash leaves either the old or the new monitor, never half.
- * Layout: `<dataDir>/seed` (0600), `manager.bin`, `monitors/<txid>_<vout>.bin`, `archive/`, `held-funding.json`.
+ * Layout: `<dataDir>/seed` (0600), `manager.bin`, `monitors/<txid>_<vout>.bin` and
+ * `monitor-updates/<txid>_<vout>.log` (monitor-files.ts), `archive/`, `held-funding.json`.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';

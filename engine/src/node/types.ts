@@ -144,6 +144,31 @@ export interface NodeOptions {
    * completed outbound payments for 7 ticks (its idempotency window), so this bounds that memory too.
    */
   managerTickIntervalMs?: number;
+  /**
+   * How channel monitors reach the disk. 'incremental' (default): each update appended to the channel's log off
+   * the event loop, `InProgress` until it is durable, the full monitor rewritten every `monitorConsolidateEvery`
+   * updates (LDK's MonitorUpdatingPersister design). 'full-sync': the whole monitor written and fsynced on the
+   * event loop for every update (the former behaviour; the benchmarks' baseline).
+   */
+  monitorPersistence?: 'incremental' | 'full-sync';
+  /**
+   * HTLCs a peer may have pending towards us on one channel (BOLT 2 max_accepted_htlcs; LDK's default 50, at most
+   * 483). Set on the channels this node opens or accepts; an LSP forwarding many payments at once needs more than
+   * 50 (LDK's router reports RouteNotFound for the payments past the limit).
+   */
+  maxAcceptedHtlcs?: number;
+  /** Full monitor every this many updates with 'incremental' persistence (default 64). */
+  monitorConsolidateEvery?: number;
+  /**
+   * Test seam for crash tests: awaited after a batch of monitor writes is durable and before LDK is told
+   * (`channel_monitor_updated`). Production code leaves it unset.
+   */
+  beforeMonitorUpdateCompleted?: () => void | Promise<void>;
+  /**
+   * Hold bursts of onion messages in JS instead of LDK's 256 KiB per-peer buffer, which drops BOLT 12 invoices
+   * past the eighth (default true; false only for the benchmarks' baseline). See onion-outbox.ts.
+   */
+  onionOutbox?: boolean;
   /** Reconnect backoff bounds in ms (default 250 .. 30000). */
   reconnectBackoffMs?: { min: number; max: number };
   /**
