@@ -154,5 +154,5 @@ export function payKeysend(
   );
   if (!res.is_ok())
     throw new Error(`Node/payKeysend: ${errText(res, ldk.RetryableSendFailure as unknown as Record<number, string>)}`);
-  return hex(paymentId);
+  return toHex(paymentId);
 }
