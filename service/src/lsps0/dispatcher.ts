@@ -30,6 +30,7 @@ import {
   type JsonRpcId,
   type JsonRpcRequest,
 } from '@jitlsp/shared/lsps0';
+import type { Logger } from '@jitlsp/shared/log';
 import { DEFAULT_LSPS0_LIMITS, type Lsps0Limits } from './limits.js';
 
 /** What a method handler sees. `peer` is the BOLT 8-authenticated node id (lower-case hex). */
@@ -43,11 +44,6 @@ export interface RequestContext {
 export type HandlerOutcome = { result: Record<string, unknown> } | { error: JsonRpcErrorObject; reason?: string };
 
 export type MethodHandler = (ctx: RequestContext) => Promise<HandlerOutcome> | HandlerOutcome;
-
-/** Structured logger (compatible with the service's Logger and the shared `Logger` of `@jitlsp/shared/log`). */
-export interface DispatchLogger {
-  log(level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>): void;
-}
 
 /** One answered message, for metrics: `code` is undefined for a result. */
 export interface DispatchRecord {
@@ -63,7 +59,7 @@ export interface DispatcherOptions {
   /** Sends a 37913 payload to a peer (the node's `sendCustomMessage`). May throw if the peer went away. */
   send: (peer: string, payload: Uint8Array) => void;
   clock?: () => Date;
-  logger?: DispatchLogger;
+  logger?: Logger;
   limits?: Partial<Lsps0Limits>;
   /** LSPS numbers answered by `lsps0.list_protocols` (bLIP-50: never 0). */
   protocols: number[];
@@ -71,7 +67,7 @@ export interface DispatcherOptions {
   onDispatched?: (record: DispatchRecord) => void;
 }
 
-const NO_LOG: DispatchLogger = { log: () => {} };
+const NO_LOG: Logger = { log: () => {} };
 
 export class Lsps0Dispatcher {
   private readonly handlers = new Map<string, MethodHandler>();
@@ -79,7 +75,7 @@ export class Lsps0Dispatcher {
   private pendingTotal = 0;
   private readonly limits: Lsps0Limits;
   private readonly clock: () => Date;
-  private readonly logger: DispatchLogger;
+  private readonly logger: Logger;
   private readonly protocols: number[];
   private protocolsResult: Record<string, unknown>;
 

@@ -29,7 +29,7 @@ import {
   lsps5SignedMessage,
   notificationBody,
 } from '@jitlsp/shared/lsps5';
-import type { DispatchLogger } from '../lsps0/dispatcher.js';
+import type { Logger } from '@jitlsp/shared/log';
 import { refuseAddress, type DestinationPolicy } from './destination.js';
 import type { Delivery } from './notification-gate.js';
 
@@ -84,7 +84,7 @@ export interface WebhookDeliveryOptions {
   random?: () => number;
   /** Name resolution (default: the system resolver, every address). */
   resolve?: Resolver;
-  logger?: DispatchLogger;
+  logger?: Logger;
   /** Called once per notification with how it ended. Must not throw. */
   onResult?: (d: Delivery, result: DeliveryResult) => void;
 }
@@ -100,7 +100,7 @@ interface Job {
 type Attempt = { final: DeliveryResult } | { retry: DeliveryResult };
 
 const defaultResolve: Resolver = (host) => dnsLookup(host, { all: true, verbatim: true });
-const NO_LOG: DispatchLogger = { log: () => {} };
+const NO_LOG: Logger = { log: () => {} };
 
 export class WebhookDelivery {
   private readonly limits: DeliveryLimits;
@@ -112,7 +112,7 @@ export class WebhookDelivery {
   private readonly clock: () => Date;
   private readonly random: () => number;
   private readonly resolve: Resolver;
-  private readonly log: DispatchLogger;
+  private readonly log: Logger;
   private queued = 0;
   private active = 0;
   private stopped = false;

@@ -25,7 +25,8 @@ import {
   setWebhookResultToWire,
   type Lsps5Notification,
 } from '@jitlsp/shared/lsps5';
-import type { DispatchLogger, HandlerOutcome, Lsps0Dispatcher, RequestContext } from '../lsps0/dispatcher.js';
+import type { Logger } from '@jitlsp/shared/log';
+import type { HandlerOutcome, Lsps0Dispatcher, RequestContext } from '../lsps0/dispatcher.js';
 import { refuseHost, type DestinationPolicy } from './destination.js';
 import type { DeliveryResult, WebhookDelivery } from './delivery.js';
 import { clientEvent, liveCooldowns, webhookRegistered, type ClientCooldowns } from './notification-gate.js';
@@ -50,12 +51,12 @@ export interface Lsps5ServiceOptions {
   channelPeers: () => Iterable<string>;
   policy?: Partial<Lsps5Policy>;
   clock?: () => Date;
-  logger?: DispatchLogger;
+  logger?: Logger;
   /** Each notification's outcome, for metrics (held back by cooldown, or how its delivery ended). */
   onNotification?: (method: string, result: NotificationResult) => void;
 }
 
-const NO_LOG: DispatchLogger = { log: () => {} };
+const NO_LOG: Logger = { log: () => {} };
 
 export class Lsps5Service implements ClientWakeUp {
   private readonly byClient = new Map<string, Webhook[]>();
@@ -64,7 +65,7 @@ export class Lsps5Service implements ClientWakeUp {
   private readonly cooldowns = new Map<string, NonNullable<ClientCooldowns>>();
   private readonly policy: Lsps5Policy;
   private readonly clock: () => Date;
-  private readonly log: DispatchLogger;
+  private readonly log: Logger;
   private lastRetentionPassMs = -Infinity;
 
   private constructor(private readonly opts: Lsps5ServiceOptions) {

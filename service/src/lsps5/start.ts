@@ -8,7 +8,7 @@ import type { LightningNode } from '@jitlsp/engine/node';
 import type { ServiceConfig } from '../config/config.js';
 import type { Database } from '../db/database.js';
 import { WebhookRepository } from '../db/repositories/webhook.repository.js';
-import type { DispatchLogger } from '../lsps0/dispatcher.js';
+import type { Logger } from '@jitlsp/shared/log';
 import type { ServiceMetrics } from '../metrics/metrics.js';
 import { WebhookDelivery } from './delivery.js';
 import { Lsps5Service } from './service.js';
@@ -24,7 +24,7 @@ export async function startLsps5(opts: {
   /** The node, once started (signing, connected peers, channels). */
   node: () => LightningNode | undefined;
   clock: () => Date;
-  logger: DispatchLogger;
+  logger: Logger;
   metrics: ServiceMetrics;
 }): Promise<Lsps5Runtime> {
   const { config: c, logger } = opts;

@@ -6,7 +6,7 @@
  * lightningdevkit 0.1 fails intercepted HTLCs with unknown_next_peer only: a temporary_channel_failure the
  * machine decides reaches the payer as unknown_next_peer (logged and counted with the intended code).
  */
-import type { DispatchLogger } from '../../lsps0/dispatcher.js';
+import type { Logger } from '@jitlsp/shared/log';
 import type { NodePort } from '../../lsps2/node-port.js';
 import type { JitSession } from '../../lsps2/session.js';
 import type { MailboxStore, SessionStore } from '../../lsps2/store.js';
@@ -21,7 +21,7 @@ export interface ExecutorDeps {
   mailboxStore: MailboxStore;
   index: SessionIndex;
   recorder: JitRecorder;
-  log: DispatchLogger;
+  log: Logger;
 }
 
 export class JitExecutor {

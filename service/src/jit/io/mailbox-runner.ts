@@ -2,7 +2,7 @@
  * Runs the onion mailbox (`../pure/mailbox.ts`): one input at a time, actions run by the executor (stored
  * before delivered, delivered before deleted).
  */
-import type { DispatchLogger } from '../../lsps0/dispatcher.js';
+import type { Logger } from '@jitlsp/shared/log';
 import type { MailboxStore } from '../../lsps2/store.js';
 import {
   emptyMailbox,
@@ -22,7 +22,7 @@ export class MailboxRunner {
     private readonly executor: JitExecutor,
     private readonly limits: MailboxLimits,
     private readonly clock: () => Date,
-    private readonly log: DispatchLogger,
+    private readonly log: Logger,
     /** A message was stored in `peer`'s mailbox (LSPS5 wakes the peer). */
     private readonly onHeld: (peerNodeId: string) => void = () => {},
   ) {}

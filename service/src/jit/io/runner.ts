@@ -6,7 +6,7 @@
  * what a crash may have lost. It decides nothing: routing, the machine and the mailbox do.
  */
 import type { NodeEvent } from '@jitlsp/engine/node';
-import type { DispatchLogger } from '../../lsps0/dispatcher.js';
+import type { Logger } from '@jitlsp/shared/log';
 import type { NodePort } from '../../lsps2/node-port.js';
 import type { JitSession } from '../../lsps2/session.js';
 import { StaleSessionError, type MailboxStore, type SessionStore } from '../../lsps2/store.js';
@@ -30,20 +30,20 @@ export interface JitRunnerOptions {
   clock?: () => Date;
   /** Current chain height (for the CLTV margin); null if unknown. */
   blockHeight?: () => number | null;
-  logger?: DispatchLogger;
+  logger?: Logger;
   metrics?: Partial<JitMetrics>;
   /** LSPS5: told of held HTLCs and messages for clients (it decides whom to wake). */
   wakeUp?: ClientWakeUp;
 }
 
-const NO_LOG: DispatchLogger = { log: () => {} };
+const NO_LOG: Logger = { log: () => {} };
 
 export class JitRunner {
   private readonly chains = new Map<bigint, Promise<void>>();
   private afterQueuedSeq = 0;
   private readonly policy: JitPolicy;
   private readonly clock: () => Date;
-  private readonly log: DispatchLogger;
+  private readonly log: Logger;
   private readonly recorder: JitRecorder;
   private readonly executor: JitExecutor;
   private readonly mailbox: MailboxRunner;
