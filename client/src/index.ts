@@ -2,10 +2,12 @@
  * @jitlsp/client: what a wallet embeds to receive through an LSPS2 LSP with BOLT 12.
  * - `lsps2/`: the LSPS2 client over LSPS0 custom messages (bLIP-50/52)
  * - `bolt12/`: the router wrapper that puts JIT paths into invoices, leases, the message router
+ * - `offers/`: BOLT 12 offers built and answered in TypeScript, payer requests, shares and group offers
  * - `wallet.ts`: `JitWallet` and the one-call `receiveViaLsp`
  */
 export * from './lsps2/index.js';
 export * from './bolt12/index.js';
+export * from './offers/index.js';
 export {
   JitWallet,
   receiveViaLsp,
