@@ -11,6 +11,8 @@ export * from './offers/index.js';
 export {
   JitWallet,
   receiveViaLsp,
+  type CreateGroupOfferOptions,
+  type CreateOfferResult,
   type JitWalletOptions,
   type ReceiveViaLspOptions,
   type ReceiveViaLspResult,

@@ -47,3 +47,11 @@ export {
 } from './share.js';
 export * as groupOffer from './group-offer.js';
 export type { GroupAction, GroupState, GroupStep, GroupTerms } from './group-offer.js';
+export {
+  OffersShell,
+  type CreateOfferOptions,
+  type InvoiceReply,
+  type OffersShellOptions,
+  type PaidInvoice,
+} from './shell.js';
+export { OfferBook, OfferBookError, type OfferRecord } from './offer-book.js';
