@@ -2,7 +2,9 @@
  * `npm run demo`: one LSP, one wallet and one payer on loopback (sandbox regtest chain, SQLite in a temp dir).
  * It narrates a BOLT 12 payment to a wallet with no channel: the LSP sells a JIT channel (LSPS2 / bLIP-52), the
  * payer pays the wallet's offer, the LSP opens a zero-conf channel and forwards the payment minus its opening
- * fee; then a second payment over the same channel, without a fee. Ends with the LSP's metrics; exits 0.
+ * fee; then a second payment over the same channel, without a fee. Then a fixed-amount offer with a description
+ * built and answered by the wallet in TypeScript, and a bill split between two payers through one group offer
+ * (one payment, one JIT channel). Ends with the LSP's metrics; exits 0.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -114,7 +116,69 @@ async function main(): Promise<void> {
     `wallet received ${sat(c2.amountMsat)} over the existing channel, fee ${sat(c2.counterpartySkimmedFeeMsat)} (${ms(step)})`,
   );
 
-  say('[6]', "The LSP's metrics (GET /metrics, non-zero series):");
+  say('[6]', 'A fixed-amount offer with a description, built and answered by the wallet in TypeScript...');
+  step = performance.now();
+  const fixed = await wallet.createOffer({
+    amountMsat: 25_000_000n,
+    description: 'Two croissants',
+    issuer: 'Demo Bakery',
+    lsp: lsp.nodeAddress!,
+  });
+  detail(`offer for ${sat(25_000_000n)}, "Two croissants" from "Demo Bakery" (amount and description encoded in it):`);
+  console.log(`\n     ${fixed.offer}\n`);
+  const claimable3 = wallet.node.waitFor('paymentClaimable', undefined, 60_000);
+  const sent3 = payer.waitFor('paymentSent', undefined, 60_000);
+  payer.payOffer(fixed.offer, 25_000_000n);
+  const c3 = await claimable3;
+  await sent3;
+  detail(
+    `the payer's LDK node decoded it, requested an invoice; the wallet answered in TypeScript; received ${sat(c3.amountMsat)} (${ms(step)})`,
+  );
+
+  const total = 50_000_000n;
+  say(
+    '[7]',
+    `Split the bill: two friends pay ${sat(30_000_000n)} + ${sat(20_000_000n)} of one ${sat(total)} group offer...`,
+  );
+  step = performance.now();
+  const friends: JitWallet[] = [];
+  for (const name of ['friend-1', 'friend-2']) {
+    const f = await JitWallet.start({
+      dataDir: join(root, name),
+      chain,
+      lsps: [lsp.nodeAddress!],
+      logger: silent,
+      name,
+      maintenanceIntervalMs: 0,
+    });
+    await confirmedChannel(chain, f.node, lsp.node, 1_000_000n);
+    friends.push(f);
+  }
+  const host = await JitWallet.start({
+    dataDir: join(root, 'host'),
+    chain,
+    lsps: [lsp.nodeAddress!],
+    logger: silent,
+    name: 'host',
+    maintenanceIntervalMs: 0,
+  });
+  const group = await host.createGroupOffer({
+    totalMsat: total,
+    description: 'Dinner for three',
+    windowSecs: 600,
+    lsp: lsp.nodeAddress!,
+  });
+  detail(`the host (no channel) made a group offer; every payer's invoice shares one payment hash (${ms(step)})`);
+  const claimed = host.node.waitFor('paymentClaimed', undefined, 60_000);
+  const shares = [30_000_000n, 20_000_000n];
+  const ids = friends.map((f, i) => f.payOfferShare(group.offer, { totalMsat: total, shareMsat: shares[i]! }));
+  await Promise.all(friends.map((f, i) => f.node.waitFor('paymentSent', (e) => e.paymentId === ids[i], 60_000)));
+  const got7 = await claimed;
+  detail(
+    `the LSP collected both parts in one MPP session, opened one channel, and the host claimed ${sat(got7.amountMsat)} once; both friends saw PaymentSent (${ms(step)})`,
+  );
+
+  say('[8]', "The LSP's metrics (GET /metrics, non-zero series):");
   const body = await (await fetch(`${lsp.http.url}/metrics`)).text();
   for (const line of body.split('\n')) {
     if (!line.startsWith('jitlsp_') || line.includes('_bucket') || /^jitlsp_(process|nodejs)_/.test(line)) continue;
@@ -122,6 +186,7 @@ async function main(): Promise<void> {
     if (value !== 0) detail(line);
   }
 
+  for (const w of [...friends, host]) await w.stop();
   await wallet.stop();
   await payer.stop();
   await lsp.stop();

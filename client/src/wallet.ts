@@ -9,14 +9,12 @@
  * the node's `Router` is {@link Lsps2Bolt12Router} and its `MessageRouter` is
  * {@link Lsps2MessageRouter}; router state lives in `<dataDir>/lsps2-router.json`.
  *
- * **Amountless offers (limitation of the `lightningdevkit` 0.1 bindings).** The offer builder's
- * setters (`amount_msats`, `description`, `issuer`, ...) do nothing in the bindings (they act on a
- * copy; docs/ldk-pitfalls.md, "Offer builder setters"), so the offer returned here has NO amount and NO description:
- * the payer's wallet asks its user for the amount, and `description` is returned next to the offer
- * for the wallet to show (e.g. under the QR code), not encoded in it. What a wallet can do: show the
- * amount it expects next to the QR code and, for a known amount, call
- * `wallet.leases.buyMppLease(lsp, amountMsat)` beforehand so the invoice for that amount allows
- * multi-part payment (bLIP-52 fixed-amount mode); other amounts use a no-MPP lease (one HTLC).
+ * **Offers.** `createOffer` builds the offer in TypeScript (`offers/`) with an amount, a description, an
+ * issuer, an expiry and a quantity, keyed from the wallet's seed, and the wallet answers its
+ * invoice_requests itself. `receiveViaLsp` still returns an LDK-built offer, which in the
+ * `lightningdevkit` 0.1 bindings is amountless and has no description (the builder's setters act on a
+ * copy; docs/ldk-pitfalls.md, "Offer builder setters"): `description` is then returned for display, not encoded.
+ * `payOffer` pays any offer through TypeScript; `payOfferShare` pays a share of a group offer.
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -25,6 +23,7 @@ import { computeOpeningFee, type ClientFeeLimits, type OpeningFeeParams } from '
 import {
   LightningNode,
   type NodeEventOf,
+  type RouterHookContext,
   type NodeIdHex,
   type NodeOptions,
   type PeerAddress,
@@ -41,6 +40,10 @@ import type { LeasePolicy } from './bolt12/registration.js';
 import { Lsps2Bolt12Router } from './bolt12/router.js';
 import { JsonFileRouterStateStore } from './bolt12/router-state-store.js';
 import type { Logger } from '@jitlsp/shared/log';
+import { chainHash } from './offers/chains.js';
+import { offersRootFromSeed } from './offers/keys.js';
+import { OfferBook } from './offers/offer-book.js';
+import { OffersShell, type CreateOfferOptions, type InvoiceReply, type PaidInvoice } from './offers/shell.js';
 
 export interface JitWalletOptions {
   dataDir: string;
@@ -89,6 +92,24 @@ export interface ReceiveViaLspResult {
   lease: Lease;
 }
 
+export interface CreateOfferResult {
+  /** The offer (`lno1...`), with its amount and description, ready to show as a QR code. */
+  offer: string;
+  offerId: string;
+  lspNodeId: NodeIdHex;
+}
+
+export interface CreateGroupOfferOptions {
+  totalMsat: bigint;
+  description: string;
+  issuer?: string;
+  /** How long payers may join (the offer and every invoice expire with it). */
+  windowSecs: number;
+  /** Most payers the group takes (default 64). */
+  maxPayers?: number;
+  lsp: PeerAddress | string;
+}
+
 export class JitWallet {
   readonly router: Lsps2Bolt12Router;
   readonly messageRouter: Lsps2MessageRouter;
@@ -99,6 +120,9 @@ export class JitWallet {
   private maintenance: ReturnType<typeof setInterval> | undefined;
   private unsubscribe: (() => void) | undefined;
   node!: LightningNode;
+  /** The TS offers flows (`offers/shell.ts`): requests, answers, payments. */
+  offers!: OffersShell;
+  private hookCtx: RouterHookContext | undefined;
 
   private constructor(private readonly opts: JitWalletOptions) {
     for (const l of opts.lsps) {
@@ -139,11 +163,32 @@ export class JitWallet {
       ...opts.node,
       inboundChannels: { manualAccept: true, trustedZeroConfPeers: lsps },
       acceptUnderpayingHtlcsFrom: lsps,
-      routerHook: (ctx) => w.router.install(ctx),
+      routerHook: (ctx) => {
+        w.hookCtx = ctx;
+        return w.router.install(ctx);
+      },
       messageRouterHook: (ctx) => w.messageRouter.install(ctx),
+      offersMessageHook: (m) => w.offers?.hook(m) ?? 'pass',
     });
     w.transport = nodeTransport(w.node);
+    w.offers = new OffersShell({
+      node: w.node,
+      hooks: w.hookCtx!,
+      router: w.router,
+      root: offersRootFromSeed(w.node.applicationSecret('bolt12-offers')),
+      chain: chainHash(opts.chain.network),
+      book: new OfferBook(join(opts.dataDir, 'bolt12-offers.json')),
+      clock: () => w.clock(),
+      random: opts.random ?? ((n) => new Uint8Array(randomBytes(n))),
+      logger: opts.logger,
+    });
     if (opts.autoClaim ?? true) w.unsubscribe = w.node.on('paymentClaimable', (ev) => w.onClaimable(ev));
+    const offClaimed = w.node.on('paymentClaimed', (ev) => w.offers.paymentClaimed(ev.paymentHash));
+    const offClaimable = w.unsubscribe;
+    w.unsubscribe = () => {
+      offClaimed();
+      offClaimable?.();
+    };
     const every = opts.maintenanceIntervalMs ?? 60_000;
     if (every > 0) {
       w.maintenance = setInterval(() => void w.leases.maintain().catch(() => undefined), every);
@@ -180,7 +225,94 @@ export class JitWallet {
    * @example const { offer } = await wallet.receiveViaLsp({ lsp: '02ab..@127.0.0.1:9735' });
    */
   async receiveViaLsp(o: ReceiveViaLspOptions): Promise<ReceiveViaLspResult> {
-    const addr = parseLsp(o.lsp);
+    const { addr, params, lease } = await this.prepareLsp(o.lsp, o.token);
+    const { offer, offerId } = this.node.createOffer();
+    this.router.register({ offerId }, { nodeId: addr.nodeId, cltvExpiryDelta: lease.lspCltvExpiryDelta }, o.policy);
+    const out: ReceiveViaLspResult = {
+      offer,
+      offerId,
+      lspNodeId: addr.nodeId,
+      feeParams: {
+        minFeeMsat: params.minFeeMsat,
+        proportional: params.proportional,
+        minPaymentSizeMsat: params.minPaymentSizeMsat,
+        maxPaymentSizeMsat: params.maxPaymentSizeMsat,
+      },
+      lease,
+    };
+    if (o.description !== undefined) out.description = o.description;
+    return out;
+  }
+
+  /**
+   * A BOLT 12 offer built in TypeScript, with its amount, description, issuer, expiry and quantity,
+   * whose paths enter through `lsp`; the wallet answers its invoice_requests itself (invoices with a
+   * JIT path through the LSP while inbound liquidity is short, as for `receiveViaLsp`).
+   * @example const { offer } = await wallet.createOffer({ amountMsat: 5_000_000n, description: 'Coffee', lsp })
+   */
+  async createOffer(
+    o: CreateOfferOptions & { lsp: PeerAddress | string; token?: string; policy?: Partial<LeasePolicy> },
+  ): Promise<CreateOfferResult> {
+    const { addr, lease } = await this.prepareLsp(o.lsp, o.token);
+    const built = this.offers.createOffer(o, addr.nodeId, (offerId) =>
+      this.router.register({ offerId }, { nodeId: addr.nodeId, cltvExpiryDelta: lease.lspCltvExpiryDelta }, o.policy),
+    );
+    return { offer: built.string, offerId: built.offerIdHex, lspNodeId: addr.nodeId };
+  }
+
+  /**
+   * A *group offer* for `totalMsat` that several payers pay together (`payOfferShare`): every payer
+   * within the window gets an invoice with one payment hash, secret and paths, the JIT path an MPP
+   * lease for the total. It closes when the payment is claimed or the window ends.
+   */
+  async createGroupOffer(o: CreateGroupOfferOptions): Promise<CreateOfferResult> {
+    if (!Number.isInteger(o.windowSecs) || o.windowSecs <= 0)
+      throw new TypeError(`windowSecs: expected a positive integer, got ${o.windowSecs}`);
+    const { addr, lease } = await this.prepareLsp(o.lsp);
+    const now = this.clock().getTime();
+    const closesAtMs = now + o.windowSecs * 1000;
+    // The group's payment paths take an MPP lease for exactly the total: a no-MPP one refuses shares.
+    await this.leases.buyMppLease(addr.nodeId, o.totalMsat);
+    const built = this.offers.createOffer(
+      { amountMsat: o.totalMsat, description: o.description, issuer: o.issuer, absoluteExpiry: new Date(closesAtMs) },
+      addr.nodeId,
+      (offerId) =>
+        this.router.register({ offerId }, { nodeId: addr.nodeId, cltvExpiryDelta: lease.lspCltvExpiryDelta }),
+      { totalMsat: o.totalMsat, opensAtMs: now, closesAtMs, maxPayers: o.maxPayers ?? 64 },
+    );
+    return { offer: built.string, offerId: built.offerIdHex, lspNodeId: addr.nodeId };
+  }
+
+  /**
+   * Pays an offer through TypeScript: a signed invoice_request, the invoice checked against the offer
+   * and the request, paid over its blinded paths. Resolves when the payment is sent; watch
+   * `paymentSent`/`paymentFailed` with `paymentId`. This pays invoices LDK 0.1 would not parse.
+   */
+  payOffer(
+    offer: string,
+    o: { amountMsat?: bigint; quantity?: bigint; payerNote?: string } = {},
+  ): Promise<PaidInvoice> {
+    return this.offers.payOffer(offer, o);
+  }
+
+  /**
+   * Pays `shareMsat` of a `totalMsat` group offer (shaped after LDK's `pay_for_bolt12_invoice(..,
+   * amount_msats)`): `0 < share <= total` is checked before anything is sent; the invoice must allow
+   * MPP unless the share is the total; the onion carries the total, the HTLCs only the share. Returns
+   * the payment id.
+   */
+  payOfferShare(offer: string, a: { totalMsat: bigint; shareMsat: bigint }): string {
+    return this.offers.payOfferShare(offer, a);
+  }
+
+  /** Raw invoice_request bytes to an offer, and its answer (for tools and tests; `payOffer` checks everything). */
+  requestInvoice(offer: string, bytes: Uint8Array, timeoutMs = 30_000): Promise<InvoiceReply> {
+    return this.offers.requestInvoice(offer, bytes, timeoutMs);
+  }
+
+  /** Connects to a configured LSP, checks it speaks LSPS2, buys a first lease under its cheapest tier. */
+  private async prepareLsp(lsp: PeerAddress | string, token?: string) {
+    const addr = parseLsp(lsp);
     if (!this.lspAddrs.has(addr.nodeId)) {
       throw new Lsps2ClientError(
         'refused',
@@ -209,25 +341,10 @@ export class JitWallet {
         'refused',
         `LSP ${addr.nodeId} does not offer LSPS2 (lists ${protocols.join(', ') || 'nothing'})`,
       );
-    const params: OpeningFeeParams = client.chooseParams(await client.getInfo(o.token ?? this.opts.token));
+    const params: OpeningFeeParams = client.chooseParams(await client.getInfo(token ?? this.opts.token));
     const lease = leaseFromPurchase(addr.nodeId, await client.buy(params), this.clock());
     this.router.addLease(lease);
-    const { offer, offerId } = this.node.createOffer();
-    this.router.register({ offerId }, { nodeId: addr.nodeId, cltvExpiryDelta: lease.lspCltvExpiryDelta }, o.policy);
-    const out: ReceiveViaLspResult = {
-      offer,
-      offerId,
-      lspNodeId: addr.nodeId,
-      feeParams: {
-        minFeeMsat: params.minFeeMsat,
-        proportional: params.proportional,
-        minPaymentSizeMsat: params.minPaymentSizeMsat,
-        maxPaymentSizeMsat: params.maxPaymentSizeMsat,
-      },
-      lease,
-    };
-    if (o.description !== undefined) out.description = o.description;
-    return out;
+    return { addr, params, lease };
   }
 
   /**
@@ -251,6 +368,7 @@ export class JitWallet {
 
   async stop(): Promise<void> {
     if (this.maintenance) clearInterval(this.maintenance);
+    this.offers?.close();
     this.unsubscribe?.();
     for (const c of this.clients.values()) c.close();
     await this.leases.idle();

@@ -2,6 +2,10 @@
 import type {
   ChannelInfo,
   ClaimableFailureCode,
+  InboundPaymentKeys,
+  OnionMessageTarget,
+  PayerRoute,
+  RawBlindedPath,
   EventListener,
   Hex32,
   IdInput,
@@ -78,6 +82,36 @@ export interface LightningNodeApi {
     amountMsat: bigint,
     opts?: { paymentId?: IdInput; retries?: number; routeHints?: RouteHintHop[][] },
   ): Hex32;
+
+  /**
+   * Sends an onion message of `type` (BOLT 4 `onionmsg_tlv`, >= 64) with value `bytes`: over a reply path
+   * (`Responder` bytes from an event, which survive a restart), a blinded path, or to a node id. Offers
+   * messages go out this way too (64/66/68; LDK 0.1 reads `invoice_error` values length-prefixed).
+   */
+  sendOnionMessage(type: bigint, bytes: Uint8Array, to: OnionMessageTarget): void;
+  /** A payment hash and secret from LDK (`create_inbound_payment`): LDK derives the preimage on receipt. */
+  createInboundPayment(
+    amountMsat: bigint | undefined,
+    expirySecs: number,
+  ): { paymentHash: Hex32; paymentSecret: Uint8Array };
+  /** LDK's inbound-payment keys, recomputed from the seed (`inbound-keys.ts`). Secrets: never log them. */
+  inboundPaymentKeys(): InboundPaymentKeys;
+  /** A 32-byte secret for `label`, derived from the node seed (e.g. a wallet's BOLT 12 keys). Never logged. */
+  applicationSecret(label: string): Uint8Array;
+  /** Payer router extension for one payment id: a share of the amount, or a route to raw blinded paths. */
+  setPayerRoute(paymentId: IdInput, route: PayerRoute): void;
+  clearPayerRoute(paymentId: IdInput): void;
+  /**
+   * Pays `amountMsat` over one of `paths` (blinded payment paths the caller decoded, e.g. from an invoice
+   * LDK 0.1 cannot parse) through a channel to its introduction node. No automatic retry. Returns the id.
+   */
+  payBlindedPaths(p: {
+    paymentId?: IdInput;
+    paymentHash: IdInput;
+    amountMsat: bigint;
+    payeeNodeId: Uint8Array;
+    paths: RawBlindedPath[];
+  }): Hex32;
 
   memoryStats(): MemoryStats;
   /** Stop: close sockets and timers, persist the ChannelManager. The node cannot be restarted; start a new one. */

@@ -21,7 +21,18 @@ import { fullSyncPersister, MonitorPersister } from './monitor-persister.js';
 import { OnionOutbox } from './onion-outbox.js';
 import { loadOrCreateSeed } from './seed.js';
 import type { FileStore } from './store.js';
-import { LSPS0_MESSAGE_TYPE, type ChannelInfo, type NodeOptions, type RouterHookContext } from './types.js';
+import { hmac } from '@noble/hashes/hmac.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { inboundPaymentKeys, type InboundPaymentKeys } from './inbound-keys.js';
+import { CustomOnionOutbox, offersFront } from './onion-hooks.js';
+import { PayerRoutes } from './payer-routes.js';
+import {
+  LSPS0_MESSAGE_TYPE,
+  type ChannelInfo,
+  type NodeEvent,
+  type NodeOptions,
+  type RouterHookContext,
+} from './types.js';
 
 export const MANAGER_FILE = 'manager.bin';
 
@@ -37,6 +48,13 @@ export interface LdkObjects {
   monitors?: MonitorPersister;
   /** Between the PeerManager and the OnionMessenger (absent when `onionOutbox` is false). */
   outbox?: OnionOutbox;
+  /** Onion messages the application sends (custom handler's queue). */
+  customOutbox: CustomOnionOutbox;
+  /** The payer router's per-payment extensions (shares, raw blinded routes). */
+  payerRoutes: PayerRoutes;
+  /** Secrets derived from the seed before it is wiped: never logged. */
+  inboundKeys: InboundPaymentKeys;
+  appSecret: Uint8Array;
   /** Everything else LDK points to (kept referenced, never used directly). */
   keepAlive: unknown[];
 }
@@ -54,6 +72,8 @@ export interface AssemblyInput {
   broadcast(txs: Uint8Array[]): void;
   /** What the custom-message handler reports (messages, peers connecting and leaving). */
   customMessageSink: CustomMessageSink;
+  /** Offers messages the hook took and custom onion messages, raised after LDK returns. */
+  onionSink(ev: NodeEvent): void;
   /** For the router hooks: the synced height and the channel list (both only valid once started). */
   bestHeight(): number;
   listChannels(): ChannelInfo[];
@@ -91,6 +111,8 @@ export async function assembleNode(input: AssemblyInput): Promise<Assembled> {
   const { seed, created } = loadOrCreateSeed(opts.seedFile ?? path.join(opts.dataDir, 'seed'), input.random);
   const nowMs = input.nowMs;
   const km = ldk.KeysManager.constructor_new(seed, BigInt(Math.floor(nowMs / 1000)), (nowMs % 1000) * 1_000_000);
+  const inboundKeys = inboundPaymentKeys(seed);
+  const appSecret = hmac(sha256, seed, new TextEncoder().encode('jitlsp/application-secrets'));
   seed.fill(0);
   const ldkLog = ldkLogger(input.logger, opts.ldkLogLevel ?? 'warn', input.name);
   const fees = ldk.FeeEstimator.new_impl({
@@ -141,6 +163,8 @@ export async function assembleNode(input: AssemblyInput): Promise<Assembled> {
     ldk.ProbabilisticScoringFeeParameters.constructor_default(),
   );
   const defaultMessageRouter = ldk.DefaultMessageRouter.constructor_new(graph, entropy);
+  // Set once the ChannelManager exists (the hooks may only call it after start-up).
+  let cmRef!: ldk.ChannelManager;
   const ctx: RouterHookContext = {
     nodeId: (km.as_NodeSigner().get_node_id(ldk.Recipient.LDKRecipient_Node) as ldk.Result_PublicKeyNoneZ_OK).res,
     defaultRouter: defaultRouter.as_Router(),
@@ -151,8 +175,13 @@ export async function assembleNode(input: AssemblyInput): Promise<Assembled> {
     networkGraph: graph,
     bestHeight: input.bestHeight,
     listChannels: input.listChannels,
+    usableChannels: () => cmRef.list_usable_channels(),
   };
-  const router = opts.routerHook ? opts.routerHook(ctx) : ctx.defaultRouter;
+  // The payer extensions (shares, raw blinded routes) sit in front of whatever router is installed.
+  const payerRoutes = new PayerRoutes();
+  const router = payerRoutes.wrap(opts.routerHook ? opts.routerHook(ctx) : ctx.defaultRouter, (msg, fields) =>
+    input.log('info', msg, fields),
+  );
   const messageRouter = opts.messageRouterHook ? opts.messageRouterHook(ctx) : ctx.defaultMessageRouter;
   keepAlive.push(graph, scorer, score, defaultRouter, defaultMessageRouter, ctx, router, messageRouter);
 
@@ -225,6 +254,7 @@ export async function assembleNode(input: AssemblyInput): Promise<Assembled> {
     store.writeAtomic(MANAGER_FILE, cm.write());
   }
 
+  cmRef = cm;
   // Onion messages: the LSP's hook maps JIT SCIDs to clients before the ChannelManager's own lookup.
   const cmLookup = cm.as_NodeIdLookUp();
   const hook = opts.nodeIdLookup;
@@ -236,21 +266,35 @@ export async function assembleNode(input: AssemblyInput): Promise<Assembled> {
         },
       })
     : cmLookup;
+  const onHookError = (e: unknown) => input.log('error', 'onion message hook failed', { error: String(e) });
+  const customOutbox = new CustomOnionOutbox(
+    new Set(opts.customOnionMessageTypes ?? []),
+    (m) => input.onionSink({ type: 'customOnionMessage', ...m }),
+    onHookError,
+  );
+  const offersHandler = opts.offersMessageHook
+    ? offersFront(
+        cm.as_OffersMessageHandler(),
+        opts.offersMessageHook,
+        (m) => input.onionSink({ type: 'offersMessage', ...m }),
+        onHookError,
+      )
+    : cm.as_OffersMessageHandler();
   const omArgs = [
     entropy,
     km.as_NodeSigner(),
     ldkLog,
     lookup,
     messageRouter,
-    cm.as_OffersMessageHandler(),
+    offersHandler,
     cm.as_AsyncPaymentsMessageHandler(),
     cm.as_DNSResolverMessageHandler(),
-    ldk.IgnoringMessageHandler.constructor_new().as_CustomOnionMessageHandler(),
+    customOutbox.handler,
   ] as const;
   const om = opts.interceptOfflinePeerOnionMessages
     ? ldk.OnionMessenger.constructor_new_with_offline_peer_interception(...omArgs)
     : ldk.OnionMessenger.constructor_new(...omArgs);
-  keepAlive.push(lookup, cmLookup, omArgs);
+  keepAlive.push(lookup, cmLookup, omArgs, customOutbox, offersHandler);
 
   const customMessages = new CustomMessages(
     new Set([LSPS0_MESSAGE_TYPE]),
@@ -279,6 +323,10 @@ export async function assembleNode(input: AssemblyInput): Promise<Assembled> {
     customMessages,
     monitors,
     outbox,
+    customOutbox,
+    payerRoutes,
+    inboundKeys,
+    appSecret,
     keepAlive,
     seedCreated: created,
     tipHeight: tip.height,

@@ -10,5 +10,13 @@
 export * from './types.js';
 export type * from './api.js';
 export { LightningNode } from './node.js';
+export {
+  decryptPaymentSecret,
+  inboundPaymentKeys,
+  ldkPaymentPreimage,
+  PaymentSecretMethod,
+  spontaneousPaymentSecret,
+} from './inbound-keys.js';
+export { OFFERS_MESSAGE_TYPE } from './onion-hooks.js';
 /** Load the LDK WASM once per process (anything else using `lightningdevkit` must await this instead of initialising it again). */
 export { initLdk, wasmMemoryBytes } from './wasm.js';

@@ -21,6 +21,9 @@ import { Listeners } from './listeners.js';
 import { jsonLogger } from './logger.js';
 import { channelInfo, inboundHtlcExpiry } from './mappers.js';
 import { forwardOnionMessage } from './onion-messages.js';
+import * as offers from './offers-commands.js';
+import { hmac } from '@noble/hashes/hmac.js';
+import { sha256 } from '@noble/hashes/sha2.js';
 import * as payments from './payments.js';
 import { Peers } from './peers.js';
 import { FileStore } from './store.js';
@@ -124,6 +127,7 @@ export class LightningNode implements LightningNodeApi {
       manualAccept: this.inbound.manualAccept,
       broadcast: (txs) => this.funding.broadcast(txs),
       customMessageSink: this.peers.sink((ev) => this.loop.enqueue(ev)),
+      onionSink: (ev) => this.loop.enqueue(ev),
       bestHeight: () => this.sync?.height ?? -1,
       listChannels: () => this.listChannels(),
       log: this.ctx.log,
@@ -330,6 +334,45 @@ export class LightningNode implements LightningNodeApi {
     opts: { paymentId?: T.IdInput; retries?: number; routeHints?: payments.RouteHintHop[][] } = {},
   ): T.Hex32 {
     return this.command((cm) => payments.payKeysend(cm, payee, amountMsat, opts, this.ctx.random));
+  }
+
+  sendOnionMessage(type: bigint, bytes: Uint8Array, to: T.OnionMessageTarget): void {
+    this.assertRunning();
+    if (type < 64n)
+      throw new RangeError(`Node/sendOnionMessage.type: expected >= 64 (BOLT 4 onionmsg_tlv), got ${type}`);
+    this.parts.customOutbox.send(type, Uint8Array.from(bytes), to);
+    this.ctx.kick();
+  }
+
+  createInboundPayment(amountMsat: bigint | undefined, expirySecs: number) {
+    this.assertRunning();
+    return offers.createInboundPayment(this.parts.cm, amountMsat, expirySecs);
+  }
+
+  inboundPaymentKeys(): T.InboundPaymentKeys {
+    return this.parts.inboundKeys;
+  }
+
+  applicationSecret(label: string): Uint8Array {
+    if (typeof label !== 'string' || label.length === 0)
+      throw new TypeError('Node/applicationSecret.label: expected a non-empty string');
+    return hmac(sha256, this.parts.appSecret, new TextEncoder().encode(label));
+  }
+
+  setPayerRoute(paymentId: T.IdInput, route: T.PayerRoute): void {
+    if (route.kind === 'share' && !(route.shareMsat > 0n && route.shareMsat <= route.totalMsat))
+      throw new RangeError(
+        `Node/setPayerRoute: expected 0 < share <= total, got ${route.shareMsat} of ${route.totalMsat}`,
+      );
+    this.parts.payerRoutes.set(toHex(idBytes(paymentId, 32, 'paymentId')), route);
+  }
+
+  clearPayerRoute(paymentId: T.IdInput): void {
+    this.parts.payerRoutes.delete(toHex(idBytes(paymentId, 32, 'paymentId')));
+  }
+
+  payBlindedPaths(p: offers.BlindedPayment): T.Hex32 {
+    return this.command((cm) => offers.payBlindedPaths(cm, this.parts.payerRoutes, p, this.ctx.random));
   }
 
   memoryStats(): T.MemoryStats {

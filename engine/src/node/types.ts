@@ -11,9 +11,31 @@
  * - Events are plain objects copied out of LDK's `Event`s; no LDK object is retained (memory discipline,
  *   see docs/ldk-pitfalls.md, "Memory").
  */
-import type { EntropySource, KeysManager, MessageRouter, NetworkGraph, NodeSigner, Router } from 'lightningdevkit';
+import type {
+  ChannelDetails,
+  EntropySource,
+  KeysManager,
+  MessageRouter,
+  NetworkGraph,
+  NodeSigner,
+  Router,
+} from 'lightningdevkit';
 import type { Logger, LogLevel } from '@jitlsp/shared/log';
 import type { ChainSource } from '../chain/types.js';
+import type { CustomOnionMessageIn, OffersHook, TakenOffersMessage } from './onion-hooks.js';
+
+export type {
+  CustomOnionMessageIn,
+  OffersContextInfo,
+  OffersHook,
+  OffersMessageIn,
+  OffersMessageKind,
+  OnionMessageTarget,
+  ReplyContext,
+  TakenOffersMessage,
+} from './onion-hooks.js';
+export type { PayerRoute, RawBlindedPath } from './payer-routes.js';
+export type { InboundPaymentKeys, PaymentSecretContents } from './inbound-keys.js';
 
 /** Lower-case hex of a 33-byte compressed public key (a node id). */
 export type NodeIdHex = string;
@@ -45,6 +67,8 @@ export interface RouterHookContext {
   bestHeight(): number;
   /** The node's live channel list (e.g. to find an LSP channel's inbound SCID). Not callable during startup. */
   listChannels(): ChannelInfo[];
+  /** LDK's usable channels, as `create_blinded_payment_paths` takes them. Not callable during startup. */
+  usableChannels(): ChannelDetails[];
 }
 
 /** Decision on an inbound `open_channel` (BOLT 2) when channels are accepted manually. */
@@ -169,6 +193,15 @@ export interface NodeOptions {
    * past the eighth (default true; false only for the benchmarks' baseline). See onion-outbox.ts.
    */
   onionOutbox?: boolean;
+  /**
+   * Sees every BOLT 12 offers message (invoice_request, invoice, invoice_error) with the context of the
+   * blinded path it came by, before LDK's handler. Runs inside LDK: decide only. `take` keeps the message
+   * from LDK and raises `offersMessage` (its reply path as persistable `Responder` bytes) for the
+   * application to answer with `sendOnionMessage`; `pass` hands it to LDK unchanged.
+   */
+  offersMessageHook?: OffersHook;
+  /** Custom onion-message types (BOLT 4 `onionmsg_tlv`) read and raised as `customOnionMessage`. */
+  customOnionMessageTypes?: readonly bigint[];
   /** Reconnect backoff bounds in ms (default 250 .. 30000). */
   reconnectBackoffMs?: { min: number; max: number };
   /**
@@ -347,6 +380,8 @@ export type NodeEvent =
   | { type: 'htlcHandlingFailed'; prevChannelId: Hex32; failedNextDestination: FailedHtlcDestination }
   | { type: 'onionMessageIntercepted'; peerNodeId: NodeIdHex; message: Uint8Array }
   | { type: 'onionMessagePeerConnected'; peerNodeId: NodeIdHex }
+  | ({ type: 'offersMessage' } & TakenOffersMessage)
+  | ({ type: 'customOnionMessage' } & CustomOnionMessageIn)
   | { type: 'peerConnected'; peerNodeId: NodeIdHex; inbound: boolean }
   | { type: 'peerDisconnected'; peerNodeId: NodeIdHex }
   | { type: 'customMessageReceived'; peerNodeId: NodeIdHex; messageType: number; payload: Uint8Array }

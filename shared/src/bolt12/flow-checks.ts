@@ -93,3 +93,30 @@ export function checkInvoiceMatchesRequest(inv: Invoice, req: InvoiceRequest, se
     check(has(finals, inv.invoiceNodeId), 'invoice.node-id-mismatch', undefined, 176n);
   }
 }
+
+/**
+ * BOLT 12's *expected amount* of an invoice_request for an offer: `offer_amount` times
+ * `invreq_quantity` (1 when absent), in msat. Undefined without `offer_amount`, or when
+ * `offer_currency` is set (a currency conversion is the caller's business).
+ */
+export function expectedAmountMsat(r: InvoiceRequestFields): bigint | undefined {
+  if (r.offerAmount === undefined || r.offerCurrency !== undefined) return undefined;
+  return r.offerAmount * (r.invreqQuantity ?? 1n);
+}
+
+/**
+ * For the payer: BOLT 12's writer sets `invoice_amount` to `invreq_amount`, or without it to the
+ * expected amount. The first is a reader rule the decoder applies; this checks the second, so a
+ * recipient cannot raise the price of a fixed-amount offer in its invoice.
+ */
+export function checkInvoiceAmount(inv: Invoice): void {
+  if (inv.invreqAmountMsat !== undefined) return;
+  const expected = expectedAmountMsat(inv);
+  if (expected === undefined) return;
+  check(
+    inv.invoiceAmountMsat === expected,
+    'invoice.amount-not-expected',
+    `${inv.invoiceAmountMsat} != ${expected} msat`,
+    170n,
+  );
+}

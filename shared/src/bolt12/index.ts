@@ -72,13 +72,17 @@ export {
 export {
   checkInvoiceErrorFields,
   decodeInvoiceErrorBytes,
+  decodeInvoiceErrorPayload,
   encodeInvoiceErrorBytes,
+  encodeInvoiceErrorPayload,
+  invoiceErrorFor,
   type InvoiceError,
 } from './invoice-error.js';
 export { periodStart } from './recurrence-period.js';
 export { bolt12ToJson, decodeBolt12Json, type Bolt12Json } from './json.js';
 export {
   BITCOIN_CHAIN_HASH,
+  checkInvoiceAmount,
   checkInvoiceChain,
   checkInvoiceMatchesRequest,
   checkInvoiceNotExpired,
@@ -86,4 +90,5 @@ export {
   checkInvoiceRequestMatchesOffer,
   checkOfferChains,
   checkOfferNotExpired,
+  expectedAmountMsat,
 } from './flow-checks.js';

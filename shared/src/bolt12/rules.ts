@@ -110,6 +110,8 @@ export const RULES = {
   'invoice.no-usable-path': 'MUST reject the invoice if unknown even `payinfo` features leave no usable paths',
   'invoice.amount-mismatch':
     'if `invreq_amount` is present: MUST reject the invoice if `invoice_amount` is not equal to it',
+  'invoice.amount-not-expected':
+    'without `invreq_amount`: the invoice_amount is the expected amount (`offer_amount` times `invreq_quantity`), as the writer MUST set it',
   'invoice.missing-signature': 'MUST reject the invoice if `signature` is not valid (it is missing)',
   'invoice.signature': 'MUST reject the invoice if `signature` is not a valid signature using `invoice_node_id`',
   'invoice.recurrence-missing-basetime':

@@ -2,10 +2,13 @@ import { expect } from 'chai';
 import {
   Bolt12Error,
   decodeInvoiceErrorBytes,
+  decodeInvoiceErrorPayload,
   encodeInvoiceErrorBytes,
+  encodeInvoiceErrorPayload,
+  invoiceErrorFor,
   type Bolt12Rule,
 } from '../../src/bolt12/index.js';
-import { tlv, tu64, type Fields } from './build.js';
+import { bytes, tlv, tu64, type Fields } from './build.js';
 import { hex } from './vectors.js';
 
 describe('BOLT 12 invoice_error', () => {
@@ -37,4 +40,29 @@ describe('BOLT 12 invoice_error', () => {
         .with.property('rule', rule);
     });
   }
+
+  it("reads LDK 0.1's length-prefixed invoice_error value (03 05 01 78) and the bare stream alike", () => {
+    expect(decodeInvoiceErrorPayload(bytes('03050178')).error).to.equal('x');
+    expect(decodeInvoiceErrorPayload(tlv({ 5: 'x' })).error).to.equal('x');
+    // A bare stream whose first type equals its remaining length is still read as a bare stream.
+    expect(decodeInvoiceErrorPayload(tlv({ 5: 'abcd' })).error).to.equal('abcd');
+  });
+
+  it("writes LDK's framing only when asked, and reads back what it wrote", () => {
+    const e = { erroneousField: 82n, suggestedValue: tu64(5000), error: 'amount too low' };
+    const bare = encodeInvoiceErrorPayload(e);
+    const ldk = encodeInvoiceErrorPayload(e, { ldkFraming: true });
+    expect(hex(ldk)).to.equal(bare.length.toString(16).padStart(2, '0') + hex(bare));
+    expect(decodeInvoiceErrorPayload(ldk)).to.deep.include(e);
+    expect(decodeInvoiceErrorPayload(bare)).to.deep.include(e);
+  });
+
+  it('names the erroneous field of a broken rule and its message', () => {
+    const e = invoiceErrorFor(new Bolt12Error('invreq.amount-below-expected', '1 < 2 msat', 82n), tu64(2));
+    expect(e.erroneousField).to.equal(82n);
+    expect(hex(e.suggestedValue!)).to.equal('02');
+    expect(e.error).to.match(/^invreq.amount-below-expected/);
+    const noField = invoiceErrorFor(new Bolt12Error('invreq.offer-mismatch'), tu64(2));
+    expect(noField).to.deep.equal({ error: noField.error });
+  });
 });
