@@ -8,12 +8,12 @@
  * Needs `serialization: 'advanced'` on the fork, so headers and transactions cross as Uint8Array.
  */
 import type { ChildProcess } from 'node:child_process';
-import type { ChainBlock, ChainNetwork, ChainSource, ChainTip } from '@jitlsp/engine/chain';
+import type { ChainBlock, ChainHeader, ChainNetwork, ChainSource, ChainTip } from '@jitlsp/engine/chain';
 
 type Target = 'urgent' | 'normal' | 'background';
 export type FeeRates = Record<Target, number>;
 
-type Method = 'tip' | 'blockAt' | 'broadcast' | 'fundTransaction';
+type Method = 'tip' | 'blockAt' | 'hashAt' | 'headerByHash' | 'blockByHash' | 'broadcast' | 'fundTransaction';
 
 /** child -> parent */
 export interface ChainCall {
@@ -27,7 +27,7 @@ export interface ChainCall {
 export type ChainPush =
   | { kind: 'chainReply'; id: number; ok: true; value: unknown }
   | { kind: 'chainReply'; id: number; ok: false; error: string }
-  | { kind: 'block'; block: ChainBlock };
+  | { kind: 'block'; block: ChainTip };
 
 const TARGETS: Target[] = ['urgent', 'normal', 'background'];
 
@@ -51,6 +51,9 @@ export function serveChain(child: ChildProcess, chain: ChainSource): () => void 
     const call: Record<Method, () => Promise<unknown>> = {
       tip: () => chain.tip(),
       blockAt: () => chain.blockAt(args[0] as number),
+      hashAt: () => chain.hashAt(args[0] as number),
+      headerByHash: () => chain.headerByHash(args[0] as string),
+      blockByHash: () => chain.blockByHash(args[0] as string, args[1] as number),
       broadcast: () => chain.broadcast(args[0] as Uint8Array),
       fundTransaction: () => chain.fundTransaction(args[0] as Uint8Array, args[1] as bigint),
     };
@@ -74,7 +77,7 @@ export class IpcChain implements ChainSource {
   readonly network: ChainNetwork = 'regtest';
   private seq = 0;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  private readonly listeners = new Set<(block: ChainBlock) => void>();
+  private readonly listeners = new Set<(tip: ChainTip) => void>();
 
   constructor(
     private readonly send: (m: ChainCall) => void,
@@ -104,7 +107,19 @@ export class IpcChain implements ChainSource {
     return this.call('blockAt', [height]) as Promise<ChainBlock | undefined>;
   }
 
-  subscribe(listener: (block: ChainBlock) => void): () => void {
+  hashAt(height: number): Promise<string | undefined> {
+    return this.call('hashAt', [height]) as Promise<string | undefined>;
+  }
+
+  headerByHash(hash: string): Promise<ChainHeader> {
+    return this.call('headerByHash', [hash]) as Promise<ChainHeader>;
+  }
+
+  blockByHash(hash: string, height: number): Promise<ChainBlock> {
+    return this.call('blockByHash', [hash, height]) as Promise<ChainBlock>;
+  }
+
+  subscribe(listener: (tip: ChainTip) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
