@@ -40,6 +40,22 @@ export interface ChainTip {
   header: Uint8Array;
 }
 
+/**
+ * What a fee rate is for: LDK's `ConfirmationTarget` variants, by name (lightning/src/chain/chaininterface.rs),
+ * so the chain module needs no LDK import.
+ */
+export const FEE_TARGETS = [
+  'MaximumFeeEstimate',
+  'UrgentOnChainSweep',
+  'MinAllowedAnchorChannelRemoteFee',
+  'MinAllowedNonAnchorChannelRemoteFee',
+  'AnchorChannelFee',
+  'NonAnchorChannelFee',
+  'ChannelCloseMinimum',
+  'OutputSpendingFee',
+] as const;
+export type FeeTarget = (typeof FEE_TARGETS)[number];
+
 /** Structured log sink shared by the chain sources. */
 export type ChainLog = (
   level: 'debug' | 'info' | 'warn' | 'error',
