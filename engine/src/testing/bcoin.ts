@@ -127,7 +127,7 @@ export class BcoinNode {
   /** Kills bcoin without warning (SIGKILL). */
   async kill(): Promise<void> {
     const child = this.child;
-    if (!child || child.exitCode !== null) return;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGKILL');
     await exited;
@@ -174,7 +174,8 @@ export class BcoinNode {
         await this.client.call('getblockcount', [], { retry: false });
         return;
       } catch (err) {
-        if (child.exitCode !== null) throw new Error(`bcoin exited with ${child.exitCode} at start`);
+        if (child.exitCode !== null || child.signalCode !== null)
+          throw new Error(`bcoin exited at start (${child.exitCode ?? child.signalCode})`);
         if (i > 200) throw err;
         await new Promise((r) => setTimeout(r, 50));
       }
@@ -291,6 +292,20 @@ export class TestWallet implements OnchainWallet {
     tx.sign(this.key);
     tx.finalize();
     for (const [k] of chosen) this.reserved.add(k);
+    return tx.extract();
+  }
+
+  /** A transaction spending the same first input as `raw` (ours) to `outputScript`: a double spend. */
+  doubleSpend(raw: Uint8Array, outputScript: Uint8Array): Uint8Array {
+    const input = RawTx.decode(raw).inputs[0];
+    const k = `${bytesToHex(input.txid)}:${input.index}`;
+    const u = this.utxos.get(k);
+    if (!u) throw new Error(`TestWallet/doubleSpend: ${k} is not ours or already confirmed spent`);
+    const tx = new Transaction({ allowUnknownOutputs: true });
+    tx.addInput({ txid: u.txid, index: u.index, witnessUtxo: { script: this.script, amount: u.amountSat } });
+    tx.addOutput({ script: outputScript, amount: u.amountSat - 10_000n });
+    tx.sign(this.key);
+    tx.finalize();
     return tx.extract();
   }
 
