@@ -272,6 +272,8 @@ export class BitcoindRpcChain {
   }
 
   private async pollOnce(): Promise<void> {
+    // One small call per poll while nothing changes.
+    if ((await this.rpc.call('getbestblockhash')) === this.current?.hash) return;
     const tip = await this.tip();
     if (tip.hash === this.current?.hash) return;
     this.current = tip;
