@@ -19,7 +19,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, concatBytes, hexToBytes } from '@noble/hashes/utils.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { p2wpkh, RawTx, Transaction } from '@scure/btc-signer';
-import type { ChainBlock, ChainHeader, ChainSource, ChainTip, OnchainWallet } from './types.js';
+import type { ChainBlock, ChainHeader, ChainSource, ChainTip, FeeTarget, OnchainWallet } from './types.js';
 import { txidOf } from './txid.js';
 import { merkleRoot, prevHashOf } from './block.js';
 
@@ -136,7 +136,7 @@ export class SandboxChain implements ChainSource, OnchainWallet {
     return () => this.listeners.delete(listener);
   }
 
-  feeRateSatPerKw(_target: 'urgent' | 'normal' | 'background'): number {
+  feeRateSatPerKw(_target: FeeTarget): number {
     return this.feeRate;
   }
 

@@ -9,7 +9,7 @@
  */
 
 /** Networks we can run on (the sandbox is always regtest). */
-export type ChainNetwork = 'regtest' | 'testnet' | 'signet' | 'bitcoin';
+export type ChainNetwork = 'regtest' | 'testnet' | 'testnet4' | 'signet' | 'bitcoin';
 
 /** A block header with its place in the chain. */
 export interface ChainHeader {
@@ -96,13 +96,13 @@ export interface ChainSource extends BlockSource {
    * update until it confirms (ldk-wasm-notes pitfall 7). Resolves to the txid (display hex).
    */
   broadcast(tx: Uint8Array): Promise<string>;
-  /**
-   * Wallet: a signed segwit transaction paying `valueSat` to `outputScript` (the channel funding output), with
-   * change back to the wallet. Not broadcast: LDK broadcasts it when the channel is ready for it.
-   */
-  fundTransaction(outputScript: Uint8Array, valueSat: bigint): Promise<Uint8Array>;
   /** Fee rate in sat per 1000 weight units for LDK's synchronous FeeEstimator (>= 253). */
-  feeRateSatPerKw(target: 'urgent' | 'normal' | 'background'): number;
+  feeRateSatPerKw(target: FeeTarget): number;
+  /**
+   * Why channels must not be opened now (not synced yet; on mainnet, no real fee estimate), or undefined.
+   * Absent: always allowed.
+   */
+  openBlocker?(): string | undefined;
   /** Release timers/listeners. */
   close(): Promise<void>;
 }
@@ -114,4 +114,9 @@ export interface OnchainWallet {
    * back to the wallet, at about `feeRateSatPerKw`. Not broadcast: LDK broadcasts it when the channel is ready.
    */
   fundTransaction(outputScript: Uint8Array, valueSat: bigint, feeRateSatPerKw?: number): Promise<Uint8Array>;
+}
+
+/** True when `x` can fund channels (the sandbox chain carries its built-in wallet). */
+export function isOnchainWallet(x: unknown): x is OnchainWallet {
+  return typeof (x as Partial<OnchainWallet> | null)?.fundTransaction === 'function';
 }

@@ -1,11 +1,13 @@
 /** What every part of the node gets from it: the injected dependencies and the loop's controls. */
-import type { ChainSource } from '../chain/types.js';
+import type { ChainSource, OnchainWallet } from '../chain/types.js';
 import type { FileStore } from './store.js';
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
 
 export interface NodeContext {
   readonly chain: ChainSource;
+  /** Funds outbound channels; undefined when the node has no wallet. */
+  readonly wallet: OnchainWallet | undefined;
   readonly store: FileStore;
   /** Injected randomness. */
   readonly random: (n: number) => Uint8Array;

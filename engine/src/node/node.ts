@@ -7,7 +7,7 @@
 import * as ldk from 'lightningdevkit';
 import * as path from 'node:path';
 import { assembleNode, MANAGER_FILE, type LdkObjects } from './assembly.js';
-import { HeightChainSync, type ChainFollower } from './chain-sync.js';
+import { FollowerChainSync, type ChainSync } from './chain-sync.js';
 import * as channels from './channels.js';
 import { DurableEvents } from './durable-events.js';
 import { EventLoop, type EventLoopHost } from './event-loop.js';
@@ -22,6 +22,7 @@ import { forwardOnionMessage } from './onion-messages.js';
 import * as payments from './payments.js';
 import { Peers } from './peers.js';
 import { FileStore } from './store.js';
+import { isOnchainWallet } from '../chain/types.js';
 import { TcpTransport } from './tcp.js';
 import * as T from './types.js';
 import type { LightningNodeApi } from './api.js';
@@ -57,7 +58,7 @@ export class LightningNode implements LightningNodeApi {
   private readonly timers = new Timers();
   /** The LDK objects, kept referenced for the node's lifetime (set by `init`). */
   private ldkObjects: LdkObjects | undefined;
-  private sync: ChainFollower | undefined;
+  private sync: ChainSync | undefined;
   private unsubscribeChain: (() => void) | undefined;
   private stopped = false;
   private started = false;
@@ -68,6 +69,7 @@ export class LightningNode implements LightningNodeApi {
     this.logger = opts.logger ?? jsonLogger('info');
     const ctx: NodeContext = (this.ctx = {
       chain: opts.chain,
+      wallet: opts.wallet ?? (isOnchainWallet(opts.chain) ? opts.chain : undefined),
       store: new FileStore(opts.dataDir),
       random: opts.random ?? ((n: number) => crypto.getRandomValues(new Uint8Array(n))),
       isStopped: () => this.stopped,
@@ -131,7 +133,7 @@ export class LightningNode implements LightningNodeApi {
     this.funding.load();
     this.loop.attach(parts);
     const confirmListeners = [parts.chainMonitor.as_Confirm(), parts.cm.as_Confirm()];
-    this.sync = new HeightChainSync(this.ctx, confirmListeners, parts.tipHeight);
+    this.sync = new FollowerChainSync(this.ctx, confirmListeners, () => parts.cm.current_best_block(), this.name);
     this.unsubscribeChain = this.ctx.chain.subscribe((b) => this.sync!.tipChanged(b));
     this.sync.tipChanged(await this.ctx.chain.tip()); // blocks mined while starting
 
@@ -259,6 +261,8 @@ export class LightningNode implements LightningNodeApi {
   }
 
   async openChannel(o: T.OpenChannelOptions): Promise<{ temporaryChannelId: T.Hex32; userChannelId: bigint }> {
+    const blocker = this.ctx.chain.openBlocker?.();
+    if (blocker !== undefined) throw new Error(`Node/openChannel: refused: ${blocker}`);
     return this.command((cm) => channels.openChannel(cm, this.opts, this.inbound.manualAccept, o, this.ctx.random));
   }
 
@@ -298,6 +302,11 @@ export class LightningNode implements LightningNodeApi {
 
   payOffer(offer: string, amountMsat: bigint, opts: { paymentId?: T.IdInput; retries?: number } = {}): T.Hex32 {
     return this.command((cm) => payments.payOffer(cm, offer, amountMsat, opts, this.ctx.random));
+  }
+
+  /** Where the node's LDK listeners stand on the chain, and the reorganisations they followed. */
+  chainStatus(): { height: number; reorgs: number } {
+    return { height: this.sync?.height ?? -1, reorgs: this.sync?.reorgs ?? 0 };
   }
 
   memoryStats(): T.MemoryStats {

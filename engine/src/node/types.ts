@@ -12,7 +12,7 @@
  *   see `ldk-wasm-notes.md` pitfall 2).
  */
 import type { EntropySource, KeysManager, MessageRouter, NetworkGraph, NodeSigner, Router } from 'lightningdevkit';
-import type { ChainSource } from '../chain/types.js';
+import type { ChainSource, OnchainWallet } from '../chain/types.js';
 
 /** Lower-case hex of a 33-byte compressed public key (a node id). */
 export type NodeIdHex = string;
@@ -80,6 +80,11 @@ export interface NodeOptions {
   seedFile?: string;
   /** The chain backend (SandboxChain in tests and the demo). Shared by every node of a process. */
   chain: ChainSource;
+  /**
+   * The on-chain wallet that funds outbound channels. Default: the chain source itself when it carries a
+   * wallet (the sandbox); otherwise opening a channel fails at funding with a clear error.
+   */
+  wallet?: OnchainWallet;
   /** TCP listen address; `port: 0` asks the OS for a free port. Omit to not listen. */
   listen?: { host?: string; port: number };
   /** Peers to keep connected (reconnect with exponential backoff). */

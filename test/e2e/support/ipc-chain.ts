@@ -8,9 +8,18 @@
  * Needs `serialization: 'advanced'` on the fork, so headers and transactions cross as Uint8Array.
  */
 import type { ChildProcess } from 'node:child_process';
-import type { ChainBlock, ChainHeader, ChainNetwork, ChainSource, ChainTip } from '@jitlsp/engine/chain';
+import {
+  FEE_TARGETS,
+  type ChainBlock,
+  type ChainHeader,
+  type ChainNetwork,
+  type ChainSource,
+  type ChainTip,
+  type FeeTarget,
+  type OnchainWallet,
+} from '@jitlsp/engine/chain';
 
-type Target = 'urgent' | 'normal' | 'background';
+type Target = FeeTarget;
 export type FeeRates = Record<Target, number>;
 
 type Method = 'tip' | 'blockAt' | 'hashAt' | 'headerByHash' | 'blockByHash' | 'broadcast' | 'fundTransaction';
@@ -29,7 +38,7 @@ export type ChainPush =
   | { kind: 'chainReply'; id: number; ok: false; error: string }
   | { kind: 'block'; block: ChainTip };
 
-const TARGETS: Target[] = ['urgent', 'normal', 'background'];
+const TARGETS: readonly Target[] = FEE_TARGETS;
 
 export function feeRatesOf(chain: ChainSource): FeeRates {
   return Object.fromEntries(TARGETS.map((t) => [t, chain.feeRateSatPerKw(t)])) as FeeRates;
@@ -39,7 +48,7 @@ export function feeRatesOf(chain: ChainSource): FeeRates {
  * Parent side: answers `child`'s chain calls from `chain` and pushes every new block to it. Returns the
  * unsubscribe function (call it when the child exits; sends to a dead child are skipped anyway).
  */
-export function serveChain(child: ChildProcess, chain: ChainSource): () => void {
+export function serveChain(child: ChildProcess, chain: ChainSource & OnchainWallet): () => void {
   const send = (m: ChainPush) => {
     if (child.connected) child.send(m);
   };
@@ -72,7 +81,7 @@ export function serveChain(child: ChildProcess, chain: ChainSource): () => void 
 }
 
 /** Child side: a ChainSource whose answers come from the parent. Feed it every parent message with `handle`. */
-export class IpcChain implements ChainSource {
+export class IpcChain implements ChainSource, OnchainWallet {
   readonly kind = 'sandbox-over-ipc';
   readonly network: ChainNetwork = 'regtest';
   private seq = 0;

@@ -26,6 +26,7 @@ import { FeeEstimator, type FeeRate } from './fee-estimator.js';
 const CHAIN_NAMES: Record<ChainNetwork, string[]> = {
   bitcoin: ['main'],
   testnet: ['test', 'testnet'],
+  testnet4: ['testnet4'],
   signet: ['signet'],
   regtest: ['regtest'],
 };
@@ -59,7 +60,7 @@ export interface BitcoindStatus {
   flavour: 'core' | 'bcoin' | undefined;
 }
 
-export class BitcoindRpcChain {
+export class BitcoindRpcChain implements ChainSource {
   readonly kind = 'bitcoind';
   readonly network: ChainNetwork;
   readonly rpc: BitcoindRpcClient;
