@@ -16,7 +16,7 @@ import { hexToBytes } from '@noble/hashes/utils.js';
 import { ChainFollower } from '../follower.js';
 import { headerHash, hexField, isBlockHash, parseBlock, parseHeader, prevHashOf } from '../block.js';
 import { ChainDataError, MalformedAnswerError, RpcCallError, WrongNetworkError } from '../errors.js';
-import type { ChainBlock, ChainHeader, ChainLog, ChainNetwork, ChainTip, FeeTarget } from '../types.js';
+import type { ChainBlock, ChainHeader, ChainLog, ChainNetwork, ChainSource, ChainTip, FeeTarget } from '../types.js';
 import { stderrChainLog } from '../types.js';
 import { BitcoindRpcClient, type RpcClientOptions } from './rpc-client.js';
 import { Broadcaster, type BroadcastResult } from './broadcaster.js';
