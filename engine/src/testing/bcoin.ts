@@ -78,9 +78,9 @@ export class BcoinNode {
     return this.child?.pid;
   }
 
-  /** One RPC call (no retries). */
+  /** One RPC call, retried while bcoin is unreachable (it drops idle keep-alive sockets). */
   rpc(method: string, params: unknown[] = []): Promise<unknown> {
-    return this.client!.call(method, params, { retry: false });
+    return this.client!.call(method, params);
   }
 
   async height(): Promise<number> {
@@ -168,7 +168,7 @@ export class BcoinNode {
     const onData = (d: Buffer) => this.opts.onLog?.(d.toString());
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
-    this.client = new BitcoindRpcClient({ url: this.url, timeoutMs: 60_000 });
+    this.client = new BitcoindRpcClient({ url: this.url, timeoutMs: 60_000, retryDelayMs: 50, maxRetryDelayMs: 500 });
     for (let i = 0; ; i++) {
       try {
         await this.client.call('getblockcount', [], { retry: false });
