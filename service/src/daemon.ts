@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SandboxChain, type ChainSource } from '@jitlsp/engine/chain';
+import { BitcoindRpcChain, SandboxChain, type ChainSource } from '@jitlsp/engine/chain';
 import { pooledRandom } from '@jitlsp/shared/crypto';
 import { LSPS0_MESSAGE_TYPE, LightningNode, type NodeOptions } from '@jitlsp/engine/node';
 import type { ServiceConfig } from './config/config.js';
@@ -31,6 +31,7 @@ import { JIT_DURABLE_EVENTS } from './jit/pure/route.js';
 import { createLogger, type Logger } from './log.js';
 import { countDispatch } from './metrics/dispatch-results.js';
 import { ServiceMetrics } from './metrics/metrics.js';
+import { registerChainMetrics } from './metrics/chain-metrics.js';
 
 export const SERVICE_VERSION: string = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -107,17 +108,30 @@ export class Daemon {
       const mailbox = new MailboxRepository(db);
 
       const ownsChain = opts.chain === undefined;
-      const chain =
-        opts.chain ??
-        (await SandboxChain.create({
+      const chainLog = (l: 'debug' | 'info' | 'warn' | 'error', m: string, f?: Record<string, unknown>) =>
+        logger.log(l, m, { component: 'chain', ...f });
+      let chain: ChainSource;
+      if (opts.chain) chain = opts.chain;
+      else if (config.chain === 'bitcoind' && config.bitcoind) {
+        // Checks the network, waits out IBD, retries while bitcoind is unreachable (a log line per retry).
+        const rpcChain = new BitcoindRpcChain({
+          url: config.bitcoind.rpcUrl.reveal(),
+          cookieFile: config.bitcoind.cookieFile,
+          network: config.network,
+          pollSeconds: config.bitcoind.pollSeconds,
+          journalFile: join(config.dataDir, 'broadcast-journal.json'),
+          log: chainLog,
           clock,
-          random,
-          log: (l, m, f) => logger.log(l, m, { component: 'chain', ...f }),
-        }));
-      if (ownsChain) cleanup.push(() => chain.close());
+        });
+        cleanup.push(() => rpcChain.close());
+        await rpcChain.start();
+        chain = rpcChain;
+      } else chain = await SandboxChain.create({ clock, random, log: chainLog });
+      if (ownsChain && !(chain instanceof BitcoindRpcChain)) cleanup.push(() => chain.close());
       let height: number | null = (await chain.tip()).height;
       const unsubscribeChain = chain.subscribe((b) => (height = b.height));
 
+      const daemonRef: { current?: Daemon } = {};
       const index = await SessionIndex.load(sessions, clock);
       // LSPS5 before the node: a client with a webhook has its onion messages held from the first event.
       let started: LightningNode | undefined;
@@ -155,6 +169,16 @@ export class Daemon {
         peerCount: node.listPeers().length,
       }));
       metrics.setSessionCountSource(() => sessions.countByState());
+      registerChainMetrics(metrics.registry, () =>
+        daemonRef.current?.isStopping
+          ? undefined
+          : {
+              nodeHeight: () => node.chainStatus().height,
+              reorgs: () => node.chainStatus().reorgs,
+              feeRateSatPerKw: (t) => chain.feeRateSatPerKw(t),
+              broadcasts: () => (chain instanceof BitcoindRpcChain ? chain.status().broadcasts : {}),
+            },
+      );
 
       const jit = await JitRunner.start({
         node,
@@ -206,11 +230,17 @@ export class Daemon {
       });
       lsps5.service.register(dispatcher);
 
-      const daemonRef: { current?: Daemon } = {};
       const http = await listen(
         createHttpApp({
           metrics,
-          health: { nodeStarted: () => !daemonRef.current?.isStopping, databaseReachable: () => db.ping() },
+          health: {
+            nodeStarted: () => !daemonRef.current?.isStopping,
+            databaseReachable: () => db.ping(),
+            // bitcoind: ready once the node's listeners stand at the backend's tip (the sandbox is always).
+            ...(chain instanceof BitcoindRpcChain && {
+              chainSynced: () => chain.status().synced && node.chainStatus().height === chain.status().tipHeight,
+            }),
+          },
           admin: {
             sessions,
             node: () => (daemonRef.current?.isStopping ? undefined : node),

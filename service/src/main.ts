@@ -7,6 +7,7 @@
  */
 import { ConfigError } from './config/config-error.js';
 import { loadConfig, type ServiceConfig } from './config/config.js';
+import { ChainAuthError, WrongNetworkError } from '@jitlsp/engine/chain';
 import { Daemon } from './daemon.js';
 import { createLogger } from './log.js';
 
@@ -29,6 +30,11 @@ async function main(): Promise<void> {
   try {
     daemon = await Daemon.start({ config, logger });
   } catch (err) {
+    // A bitcoind on another network or refusing our credentials: one line naming the setting.
+    if (err instanceof WrongNetworkError || err instanceof ChainAuthError) {
+      process.stderr.write(`jitlsp: ${err.message}\n`);
+      process.exit(1);
+    }
     logger.error('jitlsp failed to start', { err });
     process.exit(1);
   }

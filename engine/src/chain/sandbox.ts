@@ -10,6 +10,9 @@
  * (idempotently: LDK re-broadcasts zero-conf funding txs, docs/ldk-pitfalls.md); `mine()` confirms the
  * whole mempool in the next block.
  *
+ * `reorg(depth)` replaces the last `depth` blocks by a longer branch, so followers can be tested against
+ * reorganisations without a full node. The built-in wallet sits behind the {@link OnchainWallet} interface.
+ *
  * One instance is shared by every node of a process, so they all see the same chain.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -17,8 +20,9 @@ import { concatBytes } from '@noble/hashes/utils.js';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { p2wpkh, RawTx, Transaction } from '@scure/btc-signer';
 import { fromHex, toHex } from '@jitlsp/shared/crypto';
-import type { ChainBlock, ChainSource, ChainTip } from './types.js';
+import type { ChainBlock, ChainHeader, ChainSource, ChainTip, FeeTarget, OnchainWallet } from './types.js';
 import { txidOf } from './txid.js';
+import { merkleRoot, prevHashOf } from './block.js';
 
 export interface SandboxChainOptions {
   clock?: () => Date;
@@ -51,17 +55,21 @@ interface StoredBlock extends ChainBlock {
 const dsha256 = (b: Uint8Array): Uint8Array => sha256(sha256(b));
 const reversed = (b: Uint8Array): Uint8Array => Uint8Array.from(b).reverse();
 
-export class SandboxChain implements ChainSource {
+export class SandboxChain implements ChainSource, OnchainWallet {
   readonly kind = 'sandbox';
   readonly network = 'regtest' as const;
 
   private readonly blocks: StoredBlock[] = [];
+  /** Every block ever mined, stale ones included (bitcoind keeps them too), by hash. */
+  private readonly byHash = new Map<string, StoredBlock>();
+  /** Bumped by each reorganisation so a replacement block never repeats a disconnected one. */
+  private branch = 0;
   private readonly mempool = new Map<string, Uint8Array>();
   private readonly txHeight = new Map<string, number>();
   private readonly spentBy = new Map<string, string>();
   private readonly utxos = new Map<string, Utxo>();
   private readonly reserved = new Set<string>();
-  private readonly listeners = new Set<(block: ChainBlock) => void>();
+  private readonly listeners = new Set<(tip: ChainTip) => void>();
   private readonly walletKey: Uint8Array;
   private readonly walletScript: Uint8Array;
   private readonly clock: () => Date;
@@ -89,7 +97,7 @@ export class SandboxChain implements ChainSource {
     chain.log('info', 'SANDBOX chain: in-process regtest with a built-in wallet; not a real Bitcoin network', {
       network: 'regtest',
     });
-    chain.mineOne(true); // genesis
+    chain.mineOne(true, false); // genesis
     chain.mineSync(Math.max(COINBASE_MATURITY + 1, opts.initialBlocks ?? 110));
     return chain;
   }
@@ -108,12 +116,28 @@ export class SandboxChain implements ChainSource {
     return this.blocks[height];
   }
 
-  subscribe(listener: (block: ChainBlock) => void): () => void {
+  async hashAt(height: number): Promise<string | undefined> {
+    return this.blocks[height]?.hash;
+  }
+
+  async headerByHash(hash: string): Promise<ChainHeader> {
+    const b = this.byHash.get(hash);
+    if (!b) throw new Error(`SandboxChain/headerByHash: unknown block ${hash}`);
+    return { height: b.height, hash: b.hash, prevHash: prevHashOf(b.header), header: b.header };
+  }
+
+  async blockByHash(hash: string, height: number): Promise<ChainBlock> {
+    const b = this.byHash.get(hash);
+    if (!b || b.height !== height) throw new Error(`SandboxChain/blockByHash: no block ${hash} at height ${height}`);
+    return b;
+  }
+
+  subscribe(listener: (tip: ChainTip) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
-  feeRateSatPerKw(_target: 'urgent' | 'normal' | 'background'): number {
+  feeRateSatPerKw(_target: FeeTarget): number {
     return this.feeRate;
   }
 
@@ -157,12 +181,12 @@ export class SandboxChain implements ChainSource {
     return txid;
   }
 
-  async fundTransaction(outputScript: Uint8Array, valueSat: bigint): Promise<Uint8Array> {
+  async fundTransaction(outputScript: Uint8Array, valueSat: bigint, feeRateSatPerKw?: number): Promise<Uint8Array> {
     if (valueSat <= 0n) throw new RangeError(`SandboxChain/fundTransaction: valueSat expected > 0, got ${valueSat}`);
     const candidates = [...this.utxos.entries()]
       .filter(([key, u]) => !this.reserved.has(key) && this.isMature(u))
       .sort((a, b) => (a[1].amountSat > b[1].amountSat ? -1 : 1));
-    const feeSatPerVb = BigInt(Math.ceil(this.feeRate / 250));
+    const feeSatPerVb = BigInt(Math.ceil(Math.max(253, feeRateSatPerKw ?? this.feeRate) / 250));
     const chosen: [string, Utxo][] = [];
     let total = 0n;
     let fee = 0n;
@@ -193,6 +217,33 @@ export class SandboxChain implements ChainSource {
     return this.mineSync(n);
   }
 
+  /**
+   * Replaces the last `depth` blocks by `newBlocks` (default depth + 1: more work, as a real node requires) new
+   * ones. Like bitcoind, the disconnected transactions go back to the mempool and confirm again in the new
+   * branch's first block, unless `dropTransactions` (what bcoin does when its mempool is empty): then they are
+   * gone until someone broadcasts them again. Listeners hear the new tip once.
+   */
+  async reorg(depth: number, opts: { newBlocks?: number; dropTransactions?: boolean } = {}): Promise<ChainBlock[]> {
+    const tipHeight = this.tipBlock().height;
+    if (!Number.isInteger(depth) || depth < 1 || depth >= tipHeight) {
+      throw new RangeError(`SandboxChain/reorg: depth expected 1..${tipHeight - 1}, got ${depth}`);
+    }
+    const newBlocks = opts.newBlocks ?? depth + 1;
+    const gone = this.blocks.splice(this.blocks.length - depth, depth);
+    const pending = [...this.mempool];
+    this.mempool.clear();
+    this.branch++;
+    this.rebuildWallet();
+    if (!opts.dropTransactions) {
+      for (const b of gone) for (let i = 1; i < b.txs.length; i++) this.acceptTx(b.txids[i], b.txs[i].tx);
+    }
+    for (const [txid, raw] of pending) if (!this.mempool.has(txid)) this.acceptTx(txid, raw);
+    const out: ChainBlock[] = [];
+    for (let i = 0; i < newBlocks; i++) out.push(this.mineOne(false, i === newBlocks - 1));
+    this.log('info', 'sandbox reorganisation', { depth, newBlocks, height: this.tipBlock().height });
+    return out;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     this.listeners.clear();
@@ -200,7 +251,7 @@ export class SandboxChain implements ChainSource {
 
   private mineSync(n: number): ChainBlock[] {
     const out: ChainBlock[] = [];
-    for (let i = 0; i < n; i++) out.push(this.mineOne(false));
+    for (let i = 0; i < n; i++) out.push(this.mineOne(false, true));
     if (n > 0) this.log('debug', 'mined', { blocks: n, height: this.tipBlock().height });
     return out;
   }
@@ -215,8 +266,8 @@ export class SandboxChain implements ChainSource {
     return u.coinbaseHeight === undefined || this.tipBlock().height - u.coinbaseHeight + 1 >= COINBASE_MATURITY;
   }
 
-  /** Records a transaction's effects on the wallet and the spent-outpoint index. */
-  private acceptTx(txid: string, raw: Uint8Array, coinbaseHeight?: number): void {
+  /** Records a transaction's effects on the wallet and the spent-outpoint index (`inMempool`: not yet mined). */
+  private acceptTx(txid: string, raw: Uint8Array, coinbaseHeight?: number, inMempool = true): void {
     const tx = RawTx.decode(raw);
     if (coinbaseHeight === undefined) {
       for (const input of tx.inputs) {
@@ -225,7 +276,7 @@ export class SandboxChain implements ChainSource {
         this.utxos.delete(key);
         this.reserved.delete(key);
       }
-      this.mempool.set(txid, raw);
+      if (inMempool) this.mempool.set(txid, raw);
     }
     tx.outputs.forEach((o, index) => {
       if (bytesEqual(o.script, this.walletScript)) {
@@ -234,13 +285,28 @@ export class SandboxChain implements ChainSource {
     });
   }
 
-  private mineOne(genesis: boolean): StoredBlock {
+  /** Recomputes the wallet and the indexes from the blocks of the best chain (after a reorganisation). */
+  private rebuildWallet(): void {
+    const reserved = new Set(this.reserved);
+    this.utxos.clear();
+    this.spentBy.clear();
+    this.txHeight.clear();
+    this.reserved.clear();
+    for (const b of this.blocks) {
+      b.txids.forEach((txid, i) => {
+        this.acceptTx(txid, b.txs[i].tx, i === 0 ? b.height : undefined, false);
+        this.txHeight.set(txid, b.height);
+      });
+    }
+    for (const key of reserved) if (this.utxos.has(key)) this.reserved.add(key);
+  }
+
+  private mineOne(genesis: boolean, notify: boolean): StoredBlock {
     if (this.closed) throw new Error('SandboxChain: closed');
     const height = genesis ? 0 : this.blocks.length;
     const prev = genesis ? undefined : this.tipBlock();
     // BIP 34: the coinbase scriptSig starts with the height; the tag makes sandbox blocks recognisable.
-    const heightLe = new Uint8Array(4);
-    new DataView(heightLe.buffer).setUint32(0, height, true);
+    const heightLe = u32le(height);
     const coinbase = RawTx.encode({
       version: 2,
       segwitFlag: false,
@@ -253,6 +319,8 @@ export class SandboxChain implements ChainSource {
             heightLe,
             Uint8Array.of(7),
             new TextEncoder().encode('sandbox'),
+            Uint8Array.of(4),
+            u32le(this.branch),
           ),
           sequence: 0xffffffff,
         },
@@ -283,12 +351,13 @@ export class SandboxChain implements ChainSource {
       txids: entries.map((e) => e.txid),
     };
     this.blocks.push(block);
+    this.byHash.set(block.hash, block);
     this.acceptTx(coinbaseTxid, coinbase, height);
     for (const e of entries) this.txHeight.set(e.txid, height);
-    if (!genesis) {
+    if (notify) {
       for (const l of [...this.listeners]) {
         try {
-          l(block);
+          l({ height, hash: block.hash, header });
         } catch (err) {
           this.log('warn', 'block listener failed', { height, error: String(err) });
         }
@@ -296,6 +365,12 @@ export class SandboxChain implements ChainSource {
     }
     return block;
   }
+}
+
+function u32le(n: number): Uint8Array {
+  const out = new Uint8Array(4);
+  new DataView(out.buffer).setUint32(0, n, true);
+  return out;
 }
 
 function readTime(header: Uint8Array): number {
@@ -306,15 +381,4 @@ function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
-}
-
-/** Bitcoin merkle root over internal-order txids (odd levels duplicate the last hash). */
-function merkleRoot(hashes: Uint8Array[]): Uint8Array {
-  let level = hashes;
-  while (level.length > 1) {
-    const next: Uint8Array[] = [];
-    for (let i = 0; i < level.length; i += 2) next.push(dsha256(concatBytes(level[i], level[i + 1] ?? level[i])));
-    level = next;
-  }
-  return level[0];
 }

@@ -9,7 +9,7 @@
 import * as ldk from 'lightningdevkit';
 import type { Logger } from '@jitlsp/shared/log';
 import * as path from 'node:path';
-import type { ChainSource } from '../chain/types.js';
+import type { ChainSource, FeeTarget } from '../chain/types.js';
 import { blockHashBytes, catchUpRestored } from './chain-sync.js';
 import { defaultUserConfig } from './config.js';
 import { CustomMessages, type CustomMessageSink } from './custom-messages.js';
@@ -77,7 +77,7 @@ export interface AssemblyInput {
   /** For the router hooks: the synced height and the channel list (both only valid once started). */
   bestHeight(): number;
   listChannels(): ChannelInfo[];
-  log(level: 'info' | 'warn' | 'error' | 'debug', msg: string, fields: Record<string, unknown>): void;
+  log(level: 'info' | 'warn' | 'error' | 'debug', msg: string, fields?: Record<string, unknown>): void;
   /** Schedule an event-loop pass (a monitor write became durable, onion messages wait). */
   kick(): void;
 }
@@ -91,19 +91,24 @@ export interface Assembled extends LdkObjects {
 const NETWORKS = {
   regtest: ldk.Network.LDKNetwork_Regtest,
   testnet: ldk.Network.LDKNetwork_Testnet,
+  // lightningdevkit 0.1 has no Testnet4 variant: the node runs with testnet's parameters there.
+  testnet4: ldk.Network.LDKNetwork_Testnet,
   signet: ldk.Network.LDKNetwork_Signet,
   bitcoin: ldk.Network.LDKNetwork_Bitcoin,
 } as const;
 
-function feeTarget(t: ldk.ConfirmationTarget): 'urgent' | 'normal' | 'background' {
-  if (t === ldk.ConfirmationTarget.LDKConfirmationTarget_UrgentOnChainSweep) return 'urgent';
-  if (
-    t === ldk.ConfirmationTarget.LDKConfirmationTarget_NonAnchorChannelFee ||
-    t === ldk.ConfirmationTarget.LDKConfirmationTarget_ChannelCloseMinimum
-  )
-    return 'normal';
-  return 'background';
-}
+/** LDK's ConfirmationTarget by name (the chain module's FeeTarget), in the enum's order. */
+const FEE_TARGET_OF: Record<ldk.ConfirmationTarget, FeeTarget> = {
+  [ldk.ConfirmationTarget.LDKConfirmationTarget_MaximumFeeEstimate]: 'MaximumFeeEstimate',
+  [ldk.ConfirmationTarget.LDKConfirmationTarget_UrgentOnChainSweep]: 'UrgentOnChainSweep',
+  [ldk.ConfirmationTarget.LDKConfirmationTarget_MinAllowedAnchorChannelRemoteFee]: 'MinAllowedAnchorChannelRemoteFee',
+  [ldk.ConfirmationTarget.LDKConfirmationTarget_MinAllowedNonAnchorChannelRemoteFee]:
+    'MinAllowedNonAnchorChannelRemoteFee',
+  [ldk.ConfirmationTarget.LDKConfirmationTarget_AnchorChannelFee]: 'AnchorChannelFee',
+  [ldk.ConfirmationTarget.LDKConfirmationTarget_NonAnchorChannelFee]: 'NonAnchorChannelFee',
+  [ldk.ConfirmationTarget.LDKConfirmationTarget_ChannelCloseMinimum]: 'ChannelCloseMinimum',
+  [ldk.ConfirmationTarget.LDKConfirmationTarget_OutputSpendingFee]: 'OutputSpendingFee',
+};
 
 export async function assembleNode(input: AssemblyInput): Promise<Assembled> {
   const { opts, chain, store } = input;
@@ -116,7 +121,7 @@ export async function assembleNode(input: AssemblyInput): Promise<Assembled> {
   seed.fill(0);
   const ldkLog = ldkLogger(input.logger, opts.ldkLogLevel ?? 'warn', input.name);
   const fees = ldk.FeeEstimator.new_impl({
-    get_est_sat_per_1000_weight: (t: ldk.ConfirmationTarget) => chain.feeRateSatPerKw(feeTarget(t)),
+    get_est_sat_per_1000_weight: (t: ldk.ConfirmationTarget) => chain.feeRateSatPerKw(FEE_TARGET_OF[t]),
   });
   const broadcaster = ldk.BroadcasterInterface.new_impl({
     broadcast_transactions: (txs: Uint8Array[]) => input.broadcast(txs),
@@ -187,6 +192,7 @@ export async function assembleNode(input: AssemblyInput): Promise<Assembled> {
 
   const userConfig = defaultUserConfig(opts, input.manualAccept);
   const tip = await chain.tip();
+  let height = tip.height;
 
   // Restore: monitors first, then the manager that references them (LDK's documented order).
   const restored = loadMonitors(store, {
@@ -218,7 +224,7 @@ export async function assembleNode(input: AssemblyInput): Promise<Assembled> {
     }
     cm = res.res.get_b();
     // Bring every restored listener to the tip before the monitors are watched.
-    await catchUpRestored(chain, tip.height, restored.monitors, cm, { broadcaster, fees, logger: ldkLog });
+    height = await catchUpRestored(chain, restored.monitors, cm, { broadcaster, fees, logger: ldkLog, log: input.log });
     for (const mon of restored.monitors) {
       const watched = chainMonitor.as_Watch().watch_channel(mon.get_funding_txo().get_a(), mon);
       if (!(watched instanceof ldk.Result_ChannelMonitorUpdateStatusNoneZ_OK))
@@ -228,7 +234,7 @@ export async function assembleNode(input: AssemblyInput): Promise<Assembled> {
       channels: restored.monitors.length,
       monitorUpdatesReplayed: restored.replayed,
       managerBytes: managerBytes.length,
-      height: tip.height,
+      height,
     });
   } else {
     if (restored.monitors.length > 0)
@@ -329,6 +335,6 @@ export async function assembleNode(input: AssemblyInput): Promise<Assembled> {
     appSecret,
     keepAlive,
     seedCreated: created,
-    tipHeight: tip.height,
+    tipHeight: height,
   };
 }

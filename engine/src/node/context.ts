@@ -1,10 +1,12 @@
 /** What every part of the node gets from it: the injected dependencies and the loop's controls. */
 import type { LogFields, LogLevel } from '@jitlsp/shared/log';
-import type { ChainSource } from '../chain/types.js';
+import type { ChainSource, OnchainWallet } from '../chain/types.js';
 import type { FileStore } from './store.js';
 
 export interface NodeContext {
   readonly chain: ChainSource;
+  /** Funds outbound channels; undefined when the node has no wallet. */
+  readonly wallet: OnchainWallet | undefined;
   readonly store: FileStore;
   /** Injected randomness. */
   readonly random: (n: number) => Uint8Array;

@@ -1,5 +1,5 @@
 /**
- * Funding outbound channels from the chain source's wallet, and the funding hold of bLIP-52
+ * Funding outbound channels from the node's on-chain wallet, and the funding hold of bLIP-52
  * `client_trusts_lsp`: a held funding transaction is not broadcast (LDK asks to broadcast it once the channel
  * is set up) until `release`. Held transactions are kept in `held-funding.json` so a restart keeps them held
  * and releasable.
@@ -65,7 +65,9 @@ export class Funding {
     const tmp = ldk.ChannelId.constructor_new(ev.temporaryChannelId);
     const peer = idBytes(ev.counterpartyNodeId, 33, 'counterpartyNodeId');
     try {
-      const tx = await this.ctx.chain.fundTransaction(ev.outputScript, ev.valueSat);
+      if (!this.ctx.wallet) throw new Error('no on-chain wallet configured to fund the channel');
+      const feeRate = this.ctx.chain.feeRateSatPerKw('NonAnchorChannelFee');
+      const tx = await this.ctx.wallet.fundTransaction(ev.outputScript, ev.valueSat, feeRate);
       if (this.ctx.isStopped()) return;
       const txid = txidOf(tx);
       const temporaryChannelId = toHex(ev.temporaryChannelId);

@@ -9,7 +9,7 @@ import type { Logger } from '@jitlsp/shared/log';
 import * as path from 'node:path';
 import { toHex } from '@jitlsp/shared/crypto';
 import { assembleNode, MANAGER_FILE, type LdkObjects } from './assembly.js';
-import { HeightChainSync, type ChainFollower } from './chain-sync.js';
+import { FollowerChainSync, type ChainSync } from './chain-sync.js';
 import * as channels from './channels.js';
 import { DurableEvents } from './durable-events.js';
 import { EventLoop, type EventLoopHost } from './event-loop.js';
@@ -27,6 +27,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import * as payments from './payments.js';
 import { Peers } from './peers.js';
 import { FileStore } from './store.js';
+import { isOnchainWallet } from '../chain/types.js';
 import { TcpTransport } from './tcp.js';
 import * as T from './types.js';
 import type { LightningNodeApi } from './api.js';
@@ -62,7 +63,7 @@ export class LightningNode implements LightningNodeApi {
   private readonly timers = new Timers();
   /** The LDK objects, kept referenced for the node's lifetime (set by `init`). */
   private ldkObjects: LdkObjects | undefined;
-  private sync: ChainFollower | undefined;
+  private sync: ChainSync | undefined;
   private unsubscribeChain: (() => void) | undefined;
   private stopped = false;
   private started = false;
@@ -73,6 +74,7 @@ export class LightningNode implements LightningNodeApi {
     this.logger = opts.logger ?? jsonLogger('info');
     const ctx: NodeContext = (this.ctx = {
       chain: opts.chain,
+      wallet: opts.wallet ?? (isOnchainWallet(opts.chain) ? opts.chain : undefined),
       store: new FileStore(opts.dataDir),
       random: opts.random ?? ((n: number) => crypto.getRandomValues(new Uint8Array(n))),
       isStopped: () => this.stopped,
@@ -138,7 +140,7 @@ export class LightningNode implements LightningNodeApi {
     this.funding.load();
     this.loop.attach(parts);
     const confirmListeners = [parts.chainMonitor.as_Confirm(), parts.cm.as_Confirm()];
-    this.sync = new HeightChainSync(this.ctx, confirmListeners, parts.tipHeight);
+    this.sync = new FollowerChainSync(this.ctx, confirmListeners, () => parts.cm.current_best_block(), this.name);
     this.unsubscribeChain = this.ctx.chain.subscribe((b) => this.sync!.tipChanged(b));
     this.sync.tipChanged(await this.ctx.chain.tip()); // blocks mined while starting
 
@@ -280,6 +282,8 @@ export class LightningNode implements LightningNodeApi {
   }
 
   async openChannel(o: T.OpenChannelOptions): Promise<{ temporaryChannelId: T.Hex32; userChannelId: bigint }> {
+    const blocker = this.ctx.chain.openBlocker?.();
+    if (blocker !== undefined) throw new Error(`Node/openChannel: refused: ${blocker}`);
     return this.command((cm) => channels.openChannel(cm, this.opts, this.inbound.manualAccept, o, this.ctx.random));
   }
 
@@ -373,6 +377,11 @@ export class LightningNode implements LightningNodeApi {
 
   payBlindedPaths(p: offers.BlindedPayment): T.Hex32 {
     return this.command((cm) => offers.payBlindedPaths(cm, this.parts.payerRoutes, p, this.ctx.random));
+  }
+
+  /** Where the node's LDK listeners stand on the chain, and the reorganisations they followed. */
+  chainStatus(): { height: number; reorgs: number } {
+    return { height: this.sync?.height ?? -1, reorgs: this.sync?.reorgs ?? 0 };
   }
 
   memoryStats(): T.MemoryStats {

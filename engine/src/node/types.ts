@@ -21,7 +21,7 @@ import type {
   Router,
 } from 'lightningdevkit';
 import type { Logger, LogLevel } from '@jitlsp/shared/log';
-import type { ChainSource } from '../chain/types.js';
+import type { ChainSource, OnchainWallet } from '../chain/types.js';
 import type { CustomOnionMessageIn, OffersHook, TakenOffersMessage } from './onion-hooks.js';
 
 export type {
@@ -100,6 +100,11 @@ export interface NodeOptions {
   seedFile?: string;
   /** The chain backend (SandboxChain in tests and the demo). Shared by every node of a process. */
   chain: ChainSource;
+  /**
+   * The on-chain wallet that funds outbound channels. Default: the chain source itself when it carries a
+   * wallet (the sandbox); otherwise opening a channel fails at funding with a clear error.
+   */
+  wallet?: OnchainWallet;
   /** TCP listen address; `port: 0` asks the OS for a free port. Omit to not listen. */
   listen?: { host?: string; port: number };
   /** Peers to keep connected (reconnect with exponential backoff). */

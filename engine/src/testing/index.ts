@@ -3,3 +3,4 @@ export * from './confirmed-channel.js';
 export * from './via-peer-router.js';
 export * from './jit-client-options.js';
 export * from './test-net.js';
+export * from './bcoin.js';

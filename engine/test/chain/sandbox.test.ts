@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { RawTx } from '@scure/btc-signer';
-import { SandboxChain, txidOf, type ChainBlock } from '../../src/chain/index.js';
+import { SandboxChain, txidOf, type ChainTip } from '../../src/chain/index.js';
 
 const P2WSH = (fill: number) => Uint8Array.of(0x00, 0x20, ...new Uint8Array(32).fill(fill));
 
@@ -47,13 +47,14 @@ describe('SandboxChain: in-process regtest chain with a wallet', () => {
     expect(txid).to.equal(txidOf(raw));
     expect(await chain.broadcast(raw)).to.equal(txid); // LDK re-broadcasts zero-conf funding
     expect(chain.confirmations(txid)).to.equal(0);
-    const seen: ChainBlock[] = [];
+    const seen: ChainTip[] = [];
     const off = chain.subscribe((b) => seen.push(b));
     await chain.mine(2);
     off();
     expect(chain.confirmations(txid)).to.equal(2);
     expect(seen.map((b) => b.height)).to.deep.equal([111, 112]);
-    expect(seen[0].txs.some((t) => txidOf(t.tx) === txid)).to.equal(true);
+    const first = (await chain.blockByHash(seen[0].hash, 111))!;
+    expect(first.txs.some((t) => txidOf(t.tx) === txid)).to.equal(true);
   });
 
   it('rejects a conflicting spend of an already spent input', async () => {

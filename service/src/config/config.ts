@@ -21,9 +21,9 @@ import {
   DEFAULT_WEBHOOK_RETENTION_MS,
 } from '../lsps5/policy.js';
 
-export const NETWORKS = ['regtest', 'testnet', 'signet', 'bitcoin'] as const;
+export const NETWORKS = ['regtest', 'testnet', 'testnet4', 'signet', 'bitcoin'] as const;
 export type Network = (typeof NETWORKS)[number];
-export const CHAIN_SOURCES = ['sandbox'] as const;
+export const CHAIN_SOURCES = ['sandbox', 'bitcoind'] as const;
 export type ChainSourceKind = (typeof CHAIN_SOURCES)[number];
 
 /** Who trusts whom during the JIT open (bLIP-52 `client_trusts_lsp`). */
@@ -31,8 +31,10 @@ export type TrustModel = 'lsp-trusts-client' | 'client-trusts-lsp';
 
 export interface ServiceConfig {
   network: Network;
-  /** Chain backend; only the in-process regtest sandbox exists so far. */
+  /** Chain backend: the in-process regtest sandbox, or a bitcoind JSON-RPC node. */
   chain: ChainSourceKind;
+  /** With `chain: 'bitcoind'`: the RPC endpoint (the URL may carry the password, hence a Secret). */
+  bitcoind: { rpcUrl: Secret; cookieFile: string | undefined; pollSeconds: number } | undefined;
   /** Absolute path of the data directory (node state, SQLite file, promise secret). */
   dataDir: string;
   database: DatabaseTarget;
@@ -135,6 +137,7 @@ export const DEFAULTS = {
   lsps5DeliveryTimeoutSeconds: DEFAULT_DELIVERY_LIMITS.timeoutMs / 1000,
   lsps5MaxQueuedNotifications: DEFAULT_DELIVERY_LIMITS.maxQueued,
   lsps5MaxConcurrentDeliveries: DEFAULT_DELIVERY_LIMITS.maxConcurrent,
+  chainPollSeconds: 2,
 } as const;
 
 /** The smallest admin token we accept: shorter ones are guessable. */
@@ -169,6 +172,33 @@ export function readConfig(env: Env, cwd = startDirectory(env)): { config: Servi
   const chain = r.oneOf('JITLSP_CHAIN', CHAIN_SOURCES, 'sandbox');
   if (chain === 'sandbox' && network !== 'regtest') {
     r.problem('JITLSP_NETWORK', `the sandbox chain (JITLSP_CHAIN=sandbox) runs on regtest only, got ${network}`);
+  }
+
+  const rpcUrl = r.optionalString('JITLSP_BITCOIND_RPC_URL');
+  const cookieFileRaw = r.optionalString('JITLSP_BITCOIND_RPC_COOKIE_FILE');
+  const cookieFile = cookieFileRaw === undefined ? undefined : resolve(cwd, cookieFileRaw);
+  const chainPollSeconds = r.int('JITLSP_CHAIN_POLL_SECONDS', DEFAULTS.chainPollSeconds, 1, 3600);
+  if (chain === 'bitcoind') {
+    // The URL may carry the password: messages describe it, never echo it.
+    let url: URL | undefined;
+    try {
+      url = rpcUrl === undefined ? undefined : new URL(rpcUrl);
+    } catch {
+      r.problem('JITLSP_BITCOIND_RPC_URL', 'is not a URL (expected http://user:password@host:port)');
+    }
+    if (rpcUrl === undefined) {
+      r.problem(
+        'JITLSP_BITCOIND_RPC_URL',
+        'is required with JITLSP_CHAIN=bitcoind (e.g. http://user:password@127.0.0.1:8332)',
+      );
+    } else if (url && url.protocol !== 'http:' && url.protocol !== 'https:') {
+      r.problem('JITLSP_BITCOIND_RPC_URL', `expected http:// or https://, got ${url.protocol}`);
+    } else if (url && url.password === '' && cookieFile === undefined) {
+      r.problem(
+        'JITLSP_BITCOIND_RPC_URL',
+        'has no password: put user:password in it or set JITLSP_BITCOIND_RPC_COOKIE_FILE',
+      );
+    }
   }
 
   const db = parseDatabaseUrl(r.raw('DATABASE_URL'), dataDir);
@@ -251,6 +281,10 @@ export function readConfig(env: Env, cwd = startDirectory(env)): { config: Servi
   const config: ServiceConfig = {
     network,
     chain,
+    bitcoind:
+      chain === 'bitcoind' && rpcUrl !== undefined
+        ? { rpcUrl: new Secret(rpcUrl), cookieFile, pollSeconds: chainPollSeconds }
+        : undefined,
     dataDir,
     database: typeof db === 'string' ? { kind: 'sqlite', path: '' } : db,
     p2p: {

@@ -176,7 +176,27 @@ describe('service configuration from the environment', () => {
       [
         'an unknown network',
         { JITLSP_NETWORK: 'mainnet' },
-        /^JITLSP_NETWORK: expected one of regtest, testnet, signet, bitcoin, got "mainnet"$/,
+        /^JITLSP_NETWORK: expected one of regtest, testnet, testnet4, signet, bitcoin, got "mainnet"$/,
+      ],
+      [
+        'bitcoind without an RPC URL',
+        { JITLSP_CHAIN: 'bitcoind', JITLSP_NETWORK: 'signet' },
+        /^JITLSP_BITCOIND_RPC_URL: is required with JITLSP_CHAIN=bitcoind/,
+      ],
+      [
+        'a bitcoind URL without a password and no cookie file',
+        { JITLSP_CHAIN: 'bitcoind', JITLSP_BITCOIND_RPC_URL: 'http://127.0.0.1:8332' },
+        /^JITLSP_BITCOIND_RPC_URL: has no password: .* JITLSP_BITCOIND_RPC_COOKIE_FILE$/,
+      ],
+      [
+        'a bitcoind URL that is not http',
+        { JITLSP_CHAIN: 'bitcoind', JITLSP_BITCOIND_RPC_URL: 'ftp://u:p@127.0.0.1:8332' },
+        /^JITLSP_BITCOIND_RPC_URL: expected http:\/\/ or https:\/\/, got ftp:$/,
+      ],
+      [
+        'a chain poll interval of zero',
+        { JITLSP_CHAIN_POLL_SECONDS: '0' },
+        /^JITLSP_CHAIN_POLL_SECONDS: expected an integer from 1 to 3600, got 0$/,
       ],
       [
         'a non-regtest network on the sandbox chain',
@@ -253,6 +273,30 @@ describe('service configuration from the environment', () => {
         ConfigError,
         /configuration: 1 problem\(s\):\n {2}- JITLSP_HTTP_PORT/,
       );
+    });
+
+    it('takes a bitcoind chain on any network, keeping the RPC URL (with its password) as a Secret', () => {
+      const c = load({
+        JITLSP_CHAIN: 'bitcoind',
+        JITLSP_NETWORK: 'testnet4',
+        JITLSP_BITCOIND_RPC_URL: 'http://lsp:rpc-pass@10.0.0.2:48332',
+        JITLSP_CHAIN_POLL_SECONDS: '5',
+      });
+      expect(c).to.include({ chain: 'bitcoind', network: 'testnet4' });
+      expect(c.bitcoind!.rpcUrl.reveal()).to.equal('http://lsp:rpc-pass@10.0.0.2:48332');
+      expect(c.bitcoind!.pollSeconds).to.equal(5);
+      expect(JSON.stringify(c.bitcoind)).to.not.include('rpc-pass');
+      const cookie = load({
+        JITLSP_CHAIN: 'bitcoind',
+        JITLSP_BITCOIND_RPC_URL: 'http://127.0.0.1:18443',
+        JITLSP_BITCOIND_RPC_COOKIE_FILE: 'bitcoind/.cookie',
+      });
+      expect(cookie.bitcoind!.cookieFile).to.equal('/srv/lsp/bitcoind/.cookie');
+    });
+
+    it('never echoes a bitcoind URL that does not parse (it may carry the password)', () => {
+      const found = problems({ JITLSP_CHAIN: 'bitcoind', JITLSP_BITCOIND_RPC_URL: 'http://u:sekret@[bad' });
+      expect(found.join('\n')).to.include('JITLSP_BITCOIND_RPC_URL').and.not.include('sekret');
     });
 
     it('never echoes the promise secret or admin token in a problem', () => {

@@ -8,12 +8,21 @@
  * Needs `serialization: 'advanced'` on the fork, so headers and transactions cross as Uint8Array.
  */
 import type { ChildProcess } from 'node:child_process';
-import type { ChainBlock, ChainNetwork, ChainSource, ChainTip } from '@jitlsp/engine/chain';
+import {
+  FEE_TARGETS,
+  type ChainBlock,
+  type ChainHeader,
+  type ChainNetwork,
+  type ChainSource,
+  type ChainTip,
+  type FeeTarget,
+  type OnchainWallet,
+} from '@jitlsp/engine/chain';
 
-type Target = 'urgent' | 'normal' | 'background';
+type Target = FeeTarget;
 export type FeeRates = Record<Target, number>;
 
-type Method = 'tip' | 'blockAt' | 'broadcast' | 'fundTransaction';
+type Method = 'tip' | 'blockAt' | 'hashAt' | 'headerByHash' | 'blockByHash' | 'broadcast' | 'fundTransaction';
 
 /** child -> parent */
 export interface ChainCall {
@@ -27,9 +36,9 @@ export interface ChainCall {
 export type ChainPush =
   | { kind: 'chainReply'; id: number; ok: true; value: unknown }
   | { kind: 'chainReply'; id: number; ok: false; error: string }
-  | { kind: 'block'; block: ChainBlock };
+  | { kind: 'block'; block: ChainTip };
 
-const TARGETS: Target[] = ['urgent', 'normal', 'background'];
+const TARGETS: readonly Target[] = FEE_TARGETS;
 
 export function feeRatesOf(chain: ChainSource): FeeRates {
   return Object.fromEntries(TARGETS.map((t) => [t, chain.feeRateSatPerKw(t)])) as FeeRates;
@@ -39,7 +48,7 @@ export function feeRatesOf(chain: ChainSource): FeeRates {
  * Parent side: answers `child`'s chain calls from `chain` and pushes every new block to it. Returns the
  * unsubscribe function (call it when the child exits; sends to a dead child are skipped anyway).
  */
-export function serveChain(child: ChildProcess, chain: ChainSource): () => void {
+export function serveChain(child: ChildProcess, chain: ChainSource & OnchainWallet): () => void {
   const send = (m: ChainPush) => {
     if (child.connected) child.send(m);
   };
@@ -51,6 +60,9 @@ export function serveChain(child: ChildProcess, chain: ChainSource): () => void 
     const call: Record<Method, () => Promise<unknown>> = {
       tip: () => chain.tip(),
       blockAt: () => chain.blockAt(args[0] as number),
+      hashAt: () => chain.hashAt(args[0] as number),
+      headerByHash: () => chain.headerByHash(args[0] as string),
+      blockByHash: () => chain.blockByHash(args[0] as string, args[1] as number),
       broadcast: () => chain.broadcast(args[0] as Uint8Array),
       fundTransaction: () => chain.fundTransaction(args[0] as Uint8Array, args[1] as bigint),
     };
@@ -69,12 +81,12 @@ export function serveChain(child: ChildProcess, chain: ChainSource): () => void 
 }
 
 /** Child side: a ChainSource whose answers come from the parent. Feed it every parent message with `handle`. */
-export class IpcChain implements ChainSource {
+export class IpcChain implements ChainSource, OnchainWallet {
   readonly kind = 'sandbox-over-ipc';
   readonly network: ChainNetwork = 'regtest';
   private seq = 0;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  private readonly listeners = new Set<(block: ChainBlock) => void>();
+  private readonly listeners = new Set<(tip: ChainTip) => void>();
 
   constructor(
     private readonly send: (m: ChainCall) => void,
@@ -104,7 +116,19 @@ export class IpcChain implements ChainSource {
     return this.call('blockAt', [height]) as Promise<ChainBlock | undefined>;
   }
 
-  subscribe(listener: (block: ChainBlock) => void): () => void {
+  hashAt(height: number): Promise<string | undefined> {
+    return this.call('hashAt', [height]) as Promise<string | undefined>;
+  }
+
+  headerByHash(hash: string): Promise<ChainHeader> {
+    return this.call('headerByHash', [hash]) as Promise<ChainHeader>;
+  }
+
+  blockByHash(hash: string, height: number): Promise<ChainBlock> {
+    return this.call('blockByHash', [hash, height]) as Promise<ChainBlock>;
+  }
+
+  subscribe(listener: (tip: ChainTip) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }

@@ -1,12 +1,14 @@
 /**
- * Liveness and readiness. `/healthz`: the process answers. `/readyz`: the node is started and the database
- * answers a query; 503 with the failing check otherwise (load balancers and orchestrators stop routing).
+ * Liveness and readiness. `/healthz`: the process answers. `/readyz`: the node is started, the database
+ * answers a query and the node is synced to the chain tip; 503 with the failing check otherwise (load balancers and orchestrators stop routing).
  */
 import { Router } from 'express';
 
 export interface HealthChecks {
   nodeStarted: () => boolean;
   databaseReachable: () => Promise<boolean>;
+  /** The node has caught up with the chain backend's tip (absent: not checked). */
+  chainSynced?: () => boolean;
 }
 
 export function healthRoutes(checks: HealthChecks): Router {
@@ -16,8 +18,12 @@ export function healthRoutes(checks: HealthChecks): Router {
   });
   r.get('/readyz', async (_req, res) => {
     const [node, database] = [checks.nodeStarted(), await checks.databaseReachable().catch(() => false)];
-    const ready = node && database;
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks: { node, database } });
+    const chain = checks.chainSynced?.() ?? true;
+    const ready = node && database && chain;
+    res.status(ready ? 200 : 503).json({
+      status: ready ? 'ready' : 'not_ready',
+      checks: { node, database, ...(checks.chainSynced && { chain }) },
+    });
   });
   return r;
 }
