@@ -28,6 +28,7 @@ describe('Lightning on bcoin: two engine nodes, each on its own BitcoindRpcChain
   let b: LightningNode;
   let bDir: string;
   let bPort: number;
+  let bChain: BitcoindRpcChain;
 
   const chainFor = async (name: string): Promise<BitcoindRpcChain> => {
     const log: ChainLog = (_level, msg, fields) => chainLogs.push({ chain: name, msg, fields });
@@ -84,6 +85,7 @@ describe('Lightning on bcoin: two engine nodes, each on its own BitcoindRpcChain
     dirs.push(aDir, bDir);
     a = await startNode('a', aDir, { wallet });
     b = await startNode('b', bDir, bOptions());
+    bChain = chains[chains.length - 1];
     bPort = Number(b.address!.split(':').pop());
     const seen = b.waitFor('peerConnected', (e) => e.peerNodeId === a.nodeId);
     await a.connect(b.address!);
@@ -162,17 +164,32 @@ describe('Lightning on bcoin: two engine nodes, each on its own BitcoindRpcChain
   });
 
   it('restarted after a reorganisation that happened while it was stopped, a node rewinds to the fork and catches up', async () => {
+    await bothAt(await bcoin.height()); // b stores the tip as its best block
     await b.stop();
+    await chains.find((c) => c === bChain)?.close(); // nothing of b follows the chain while it is down
     const before = await bcoin.height();
     await bcoin.reorg(2); // while b is down
     await bcoin.mine(1, wallet.script);
     const back = a.waitFor('peerConnected', (e) => e.peerNodeId === b.nodeId, 60_000);
-    chainLogs.length = 0;
-    b = await startNode('b', bDir, { ...bOptions(), listen: { port: bPort } });
+    const nodeLogs: { msg: string; fields?: Record<string, unknown> }[] = [];
+    const quiet = testLogger('b');
+    b = await startNode('b', bDir, {
+      ...bOptions(),
+      listen: { port: bPort },
+      logger: {
+        log: (level, msg, fields) => {
+          nodeLogs.push({ msg, fields });
+          quiet.log(level, msg, fields);
+        },
+      },
+    });
     await back;
     expect(b.chainStatus().height).to.equal(before + 2);
-    const rewind = chainLogs.filter((l) => l.chain === 'b' && l.msg === 'chain reorganisation');
-    expect(rewind.map((l) => l.fields?.depth)).to.include(2);
+    // The restored manager found its stored best block gone and walked back 2 blocks to the fork.
+    const rewind = nodeLogs.filter(
+      (l) => l.msg === 'chain reorganisation' && l.fields?.consumer === 'restored-manager',
+    );
+    expect(rewind.map((l) => l.fields?.depth)).to.deep.equal([2]);
     await until('the channel usable again', () =>
       b.listChannels().some((c) => c.channelId === channelId && c.isUsable),
     );
