@@ -8,11 +8,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { BitcoindRpcChain, SandboxChain, type ChainSource } from '@jitlsp/engine/chain';
+import { BitcoindRpcChain, type ChainSource } from '@jitlsp/engine/chain';
 import { pooledRandom } from '@jitlsp/shared/crypto';
-import { LSPS0_MESSAGE_TYPE, LightningNode, type NodeOptions } from '@jitlsp/engine/node';
+import { LSPS0_MESSAGE_TYPE, type LightningNode, type NodeOptions } from '@jitlsp/engine/node';
 import type { ServiceConfig } from './config/config.js';
+import { jitSettings } from './config/jit-settings.js';
 import { redactDatabaseUrl } from './config/database-url.js';
 import { resolvePromiseSecret } from './config/promise-secret.js';
 import { Database } from './db/database.js';
@@ -27,11 +27,12 @@ import type { Lsps5Service } from './lsps5/service.js';
 import { startLsps5 } from './lsps5/start.js';
 import { JitRunner } from './jit/io/runner.js';
 import { SessionIndex } from './jit/memory/session-index.js';
-import { JIT_DURABLE_EVENTS } from './jit/pure/route.js';
+import { openChainSource } from './chain-source.js';
+import { startLspNode } from './lsp-node.js';
 import { createLogger, type Logger } from './log.js';
 import { countDispatch } from './metrics/dispatch-results.js';
 import { ServiceMetrics } from './metrics/metrics.js';
-import { registerChainMetrics } from './metrics/chain-metrics.js';
+import { connectStateSources } from './metrics/node-sources.js';
 
 export const SERVICE_VERSION: string = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -108,25 +109,7 @@ export class Daemon {
       const mailbox = new MailboxRepository(db);
 
       const ownsChain = opts.chain === undefined;
-      const chainLog = (l: 'debug' | 'info' | 'warn' | 'error', m: string, f?: Record<string, unknown>) =>
-        logger.log(l, m, { component: 'chain', ...f });
-      let chain: ChainSource;
-      if (opts.chain) chain = opts.chain;
-      else if (config.chain === 'bitcoind' && config.bitcoind) {
-        // Checks the network, waits out IBD, retries while bitcoind is unreachable (a log line per retry).
-        const rpcChain = new BitcoindRpcChain({
-          url: config.bitcoind.rpcUrl.reveal(),
-          cookieFile: config.bitcoind.cookieFile,
-          network: config.network,
-          pollSeconds: config.bitcoind.pollSeconds,
-          journalFile: join(config.dataDir, 'broadcast-journal.json'),
-          log: chainLog,
-          clock,
-        });
-        cleanup.push(() => rpcChain.close());
-        await rpcChain.start();
-        chain = rpcChain;
-      } else chain = await SandboxChain.create({ clock, random, log: chainLog });
+      const chain = opts.chain ?? (await openChainSource(config, { clock, random, logger }, cleanup));
       if (ownsChain && !(chain instanceof BitcoindRpcChain)) cleanup.push(() => chain.close());
       let height: number | null = (await chain.tip()).height;
       const unsubscribeChain = chain.subscribe((b) => (height = b.height));
@@ -144,59 +127,22 @@ export class Daemon {
         metrics,
       });
       cleanup.push(async () => lsps5.delivery.stop());
-      const node = await LightningNode.start({
-        dataDir: join(config.dataDir, 'node'),
-        chain,
-        listen: { host: config.p2p.host, port: config.p2p.port },
-        clock,
-        random,
-        logger: logger.child({ component: 'node' }),
-        name: 'lsp',
-        acceptInterceptHtlcs: true,
-        interceptOfflinePeerOnionMessages: true,
-        // kill -9 at any point loses no HTLC: LDK keeps each JIT event until its new state is stored.
-        durableEvents: JIT_DURABLE_EVENTS,
-        // bLIP-50: an LSP advertises LSPS0 with feature bit 729 (clients MUST NOT).
-        advertiseLsps0: true,
-        nodeIdLookup: (scid) => index.nodeIdLookup(scid),
-        holdFunding: (info) => index.holdFunding(info),
-        ...opts.node,
-      });
+      const node = await startLspNode({ config, chain, clock, random, logger, index, overrides: opts.node });
       cleanup.push(() => node.stop());
       started = node;
-      metrics.setNodeStatsSource(() => ({
-        wasmMemoryBytes: node.memoryStats().wasmBytes,
-        peerCount: node.listPeers().length,
-      }));
-      metrics.setSessionCountSource(() => sessions.countByState());
-      registerChainMetrics(metrics.registry, () =>
-        daemonRef.current?.isStopping
-          ? undefined
-          : {
-              nodeHeight: () => node.chainStatus().height,
-              reorgs: () => node.chainStatus().reorgs,
-              feeRateSatPerKw: (t) => chain.feeRateSatPerKw(t),
-              broadcasts: () => (chain instanceof BitcoindRpcChain ? chain.status().broadcasts : {}),
-            },
-      );
+      connectStateSources(metrics, {
+        node,
+        sessions,
+        chain,
+        isStopping: () => daemonRef.current?.isStopping ?? false,
+      });
 
       const jit = await JitRunner.start({
         node,
         store: sessions,
         index,
         mailboxStore: mailbox,
-        policy: {
-          mppCollectTimeoutMs: config.lsps2.mppCollectTimeoutSeconds * 1000,
-          cltvSafetyMarginBlocks: config.lsps2.htlcCltvSafetyMarginBlocks,
-          overprovisioningSat: config.channel.overprovisioningSat,
-          overprovisioningPpm: config.channel.overprovisioningPpm,
-          minChannelSizeSat: config.channel.minChannelSizeSat,
-        },
-        mailboxLimits: {
-          maxPerPeer: config.onionMailbox.maxMessagesPerPeer,
-          maxTotal: config.onionMailbox.maxMessagesTotal,
-          ttlMs: config.onionMailbox.ttlSeconds * 1000,
-        },
+        ...jitSettings(config),
         clock,
         blockHeight: () => height,
         logger: logger.child({ component: 'jit' }),

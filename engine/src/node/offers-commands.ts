@@ -1,12 +1,13 @@
 /**
  * Commands for the BOLT 12 flows run in TypeScript: a payment hash and secret LDK will recognise, and a
- * payment over blinded paths the caller decoded (routed by `PayerRoutes`).
+ * payment over blinded paths the caller decoded (routed by `PayerRoutes`), and the route a payer uses for a
+ * payment the caller pays.
  */
 import * as ldk from 'lightningdevkit';
 import { toHex } from '@jitlsp/shared/crypto';
 import { idBytes } from './ids.js';
 import { errText } from './mappers.js';
-import type { PayerRoutes, RawBlindedPath } from './payer-routes.js';
+import type { PayerRoute, PayerRoutes, RawBlindedPath } from './payer-routes.js';
 import type { Hex32, IdInput } from './types.js';
 
 export function createInboundPayment(
@@ -66,4 +67,16 @@ export function payBlindedPaths(
     );
   }
   return idHex;
+}
+
+export function setPayerRoute(routes: PayerRoutes, paymentId: IdInput, route: PayerRoute): void {
+  if (route.kind === 'share' && !(route.shareMsat > 0n && route.shareMsat <= route.totalMsat))
+    throw new RangeError(
+      `Node/setPayerRoute: expected 0 < share <= total, got ${route.shareMsat} of ${route.totalMsat}`,
+    );
+  routes.set(toHex(idBytes(paymentId, 32, 'paymentId')), route);
+}
+
+export function clearPayerRoute(routes: PayerRoutes, paymentId: IdInput): void {
+  routes.delete(toHex(idBytes(paymentId, 32, 'paymentId')));
 }

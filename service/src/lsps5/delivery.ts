@@ -18,18 +18,13 @@
  *   URLs carry the client's tokens, so logs name only the host.
  */
 import { lookup as dnsLookup } from 'node:dns/promises';
-import type { LookupFunction } from 'node:net';
-import { Agent, request } from 'node:https';
+import { Agent } from 'node:https';
 import { isIP } from 'node:net';
 import { createSecureContext, rootCertificates } from 'node:tls';
 import { datetimeFromDate } from '@jitlsp/shared/lsps0';
-import {
-  LSPS5_SIGNATURE_HEADER,
-  LSPS5_TIMESTAMP_HEADER,
-  lsps5SignedMessage,
-  notificationBody,
-} from '@jitlsp/shared/lsps5';
+import { lsps5SignedMessage, notificationBody } from '@jitlsp/shared/lsps5';
 import type { Logger } from '@jitlsp/shared/log';
+import { errorText, postToAddress } from './webhook-post.js';
 import { refuseAddress, type DestinationPolicy } from './destination.js';
 import type { Delivery } from './notification-gate.js';
 
@@ -66,9 +61,6 @@ export const DEFAULT_DELIVERY_LIMITS: DeliveryLimits = {
  */
 const DNS_CACHE_MS = 30_000;
 const DNS_CACHE_MAX = 10_000;
-
-/** Largest response body read before the connection is dropped (the body is ignored anyway). */
-const MAX_RESPONSE_BYTES = 65_536;
 
 export type Resolver = (hostname: string) => Promise<{ address: string; family: number }[]>;
 
@@ -266,7 +258,7 @@ export class WebhookDelivery {
       this.log.log('info', 'lsps5: webhook host did not resolve', { ...fields, error: errorText(e) });
       return { retry: 'network_error' };
     }
-    const status = await this.post(url, host, address, job, Math.max(1, deadline - Date.now()));
+    const status = await postToAddress(this.agent, url, host, address, job, Math.max(1, deadline - Date.now()));
     if (status === 200) return { final: 'delivered' };
     if (typeof status === 'string') {
       this.log.log('info', 'lsps5: webhook unreachable', { ...fields, attempt: job.attempts, error: status });
@@ -296,71 +288,4 @@ export class WebhookDelivery {
       );
     });
   }
-
-  /** One POST to the checked address; the HTTP status, or an error text. */
-  private post(
-    url: URL,
-    host: string,
-    address: { address: string; family: number },
-    job: Job,
-    timeoutMs: number,
-  ): Promise<number | string> {
-    // The connection goes to the address that passed the check, whatever DNS says now.
-    const pinned: LookupFunction = (_hostname, options, callback) => {
-      if ((options as { all?: boolean }).all)
-        (callback as (e: null, a: { address: string; family: number }[]) => void)(null, [address]);
-      else callback(null, address.address, address.family);
-    };
-    return new Promise((resolve) => {
-      let settled = false;
-      const done = (v: number | string) => {
-        if (!settled) {
-          settled = true;
-          resolve(v);
-        }
-      };
-      const body = Buffer.from(job.body!, 'utf8');
-      const req = request({
-        host,
-        port: url.port === '' ? 443 : Number(url.port),
-        path: url.pathname + url.search,
-        method: 'POST',
-        servername: isIP(host) ? undefined : host,
-        lookup: pinned,
-        agent: this.agent,
-        rejectUnauthorized: true,
-        headers: {
-          'content-type': 'application/json',
-          'content-length': body.length,
-          [LSPS5_TIMESTAMP_HEADER]: job.timestamp!,
-          [LSPS5_SIGNATURE_HEADER]: job.signature!,
-        },
-      });
-      const timer = setTimeout(() => {
-        req.destroy(new Error(`no answer within ${timeoutMs} ms`));
-      }, timeoutMs);
-      timer.unref();
-      req.on('response', (res) => {
-        done(res.statusCode ?? 0);
-        let read = 0;
-        res.on('data', (chunk: Buffer) => {
-          read += chunk.length;
-          if (read > MAX_RESPONSE_BYTES) req.destroy();
-        });
-        res.on('end', () => clearTimeout(timer));
-        res.on('error', () => clearTimeout(timer));
-      });
-      req.on('error', (e) => {
-        clearTimeout(timer);
-        done(errorText(e));
-      });
-      req.on('close', () => clearTimeout(timer));
-      req.end(body);
-    });
-  }
-}
-
-function errorText(e: unknown): string {
-  if (e instanceof Error) return (e as NodeJS.ErrnoException).code ?? e.message;
-  return String(e);
 }
