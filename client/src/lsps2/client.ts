@@ -17,7 +17,6 @@
 import {
   JSONRPC_SERVER_ERROR_MAX,
   JSONRPC_SERVER_ERROR_MIN,
-  Lsps0FormatError,
   LSPS0_LIST_PROTOCOLS_METHOD,
   newRequestId,
   parseClientInbound,
@@ -44,7 +43,7 @@ import {
 } from '@jitlsp/shared/lsps2';
 import { lsps5ErrorName } from '@jitlsp/shared/lsps5';
 import type { NodeIdHex } from '@jitlsp/engine/node';
-import { Lsps2ClientError } from './errors.js';
+import { Lsps2ClientError, parseLspResult } from './errors.js';
 import type { Lsps0Transport } from './transport.js';
 import type { Logger } from '@jitlsp/shared/log';
 
@@ -105,7 +104,7 @@ export class Lsps2Client {
   /** bLIP-50 `lsps0.list_protocols`: the LSPS numbers the LSP supports. */
   async listProtocols(): Promise<number[]> {
     const result = await this.request(LSPS0_LIST_PROTOCOLS_METHOD, {});
-    return this.parse(() => parseListProtocolsResult(result).protocols);
+    return parseLspResult(() => parseListProtocolsResult(result).protocols);
   }
 
   /**
@@ -114,7 +113,7 @@ export class Lsps2Client {
    */
   async getInfo(token?: string): Promise<OpeningFeeParams[]> {
     const result = await this.request(LSPS2_GET_INFO_METHOD, getInfoParamsToWire(token === undefined ? {} : { token }));
-    const menu = this.parse(() => parseGetInfoResult(result).openingFeeParamsMenu);
+    const menu = parseLspResult(() => parseGetInfoResult(result).openingFeeParamsMenu);
     const order = checkMenuOrder(menu);
     // bLIP-52: the LSP MUST order the menu; a client that cannot trust the order cannot show "from X".
     if (!order.ok) throw new Lsps2ClientError('invalid-response', `lsps2.get_info/${order.reason}`);
@@ -176,7 +175,7 @@ export class Lsps2Client {
     const req =
       paymentSizeMsat === undefined ? { openingFeeParams: params } : { openingFeeParams: params, paymentSizeMsat };
     const result = await this.request(LSPS2_BUY_METHOD, buyParamsToWire(req));
-    const bought = this.parse(() => parseBuyResult(result));
+    const bought = parseLspResult(() => parseBuyResult(result));
     return paymentSizeMsat === undefined ? { ...bought, params } : { ...bought, params, paymentSizeMsat };
   }
 
@@ -251,17 +250,6 @@ export class Lsps2Client {
     this.pending.delete(id);
     this.timers.clearTimeout(p.timer);
     return p;
-  }
-
-  private parse<T>(fn: () => T): T {
-    try {
-      return fn();
-    } catch (e) {
-      // bLIP-52: unknown opening_fee_params fields or an oversize promise MUST abort the flow.
-      if (e instanceof Lsps0FormatError)
-        throw new Lsps2ClientError('invalid-response', sanitizeErrorMessage(e.message, 400));
-      throw e;
-    }
   }
 }
 

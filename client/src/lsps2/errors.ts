@@ -1,3 +1,5 @@
+import { Lsps0FormatError, sanitizeErrorMessage } from '@jitlsp/shared/lsps0';
+
 /**
  * Why an LSPS2 client call failed. Every failure the user may see carries `displayMessage`, which
  * is safe to show: an LSP's error text is sanitised (bLIP-50: clients MUST filter NUL, `<`,
@@ -27,5 +29,19 @@ export class Lsps2ClientError extends Error {
     readonly code?: number,
   ) {
     super(`lsps2 client/${kind}: ${displayMessage}`);
+  }
+}
+
+/**
+ * Runs a parser of an LSP's result: a bLIP-50/52 format violation becomes an `invalid-response` error with
+ * display-safe text (bLIP-52: unknown opening_fee_params fields or an oversize promise MUST abort the flow).
+ */
+export function parseLspResult<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (e) {
+    if (e instanceof Lsps0FormatError)
+      throw new Lsps2ClientError('invalid-response', sanitizeErrorMessage(e.message, 400));
+    throw e;
   }
 }

@@ -20,8 +20,7 @@ import {
   type ListWebhooksResult,
   type SetWebhookResult,
 } from '@jitlsp/shared/lsps5';
-import { Lsps0FormatError, sanitizeErrorMessage } from '@jitlsp/shared/lsps0';
-import { Lsps2ClientError } from '../lsps2/errors.js';
+import { Lsps2ClientError, parseLspResult } from '../lsps2/errors.js';
 
 /** Whatever sends one LSPS0 request to the LSP and resolves its result (an `Lsps2Client`). */
 export interface Lsps0Caller {
@@ -47,28 +46,18 @@ export class Lsps5Client {
     const check = checkWebhookUrl(uri);
     if (!check.ok) throw new Lsps2ClientError('refused', `lsps5.set_webhook/${check.reason}`);
     const result = await this.lsp.request(LSPS5_SET_WEBHOOK_METHOD, setWebhookParamsToWire({ appName, webhook: uri }));
-    return parse(() => parseSetWebhookResult(result));
+    return parseLspResult(() => parseSetWebhookResult(result));
   }
 
   /** bLIP-55 `lsps5.list_webhooks`: the app names registered for this wallet, and the LSP's maximum. */
   async listWebhooks(): Promise<ListWebhooksResult> {
     const result = await this.lsp.request(LSPS5_LIST_WEBHOOKS_METHOD, {});
-    return parse(() => parseListWebhooksResult(result));
+    return parseLspResult(() => parseListWebhooksResult(result));
   }
 
   /** bLIP-55 `lsps5.remove_webhook`; an unknown name is an `lsp-error` with code 1010. */
   async removeWebhook(appName: string): Promise<void> {
     const result = await this.lsp.request(LSPS5_REMOVE_WEBHOOK_METHOD, removeWebhookParamsToWire({ appName }));
-    parse(() => parseRemoveWebhookResult(result));
-  }
-}
-
-function parse<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (e) {
-    if (e instanceof Lsps0FormatError)
-      throw new Lsps2ClientError('invalid-response', sanitizeErrorMessage(e.message, 400));
-    throw e;
+    parseLspResult(() => parseRemoveWebhookResult(result));
   }
 }
